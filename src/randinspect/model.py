@@ -7,6 +7,7 @@ Section marks (§) refer to Guiyang's implementing opinions on credit-based 双�
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -18,9 +19,12 @@ from randinspect.errors import ScaleError
 __all__ = [
     "DEFAULT_CREDIT_SCALE",
     "DEFAULT_RISK_SCALE",
+    "ComplaintChannel",
+    "ComplaintRecord",
     "Department",
     "OrderedScale",
     "SubjectKind",
+    "SupervisingUnit",
 ]
 
 
@@ -243,3 +247,60 @@ class Department:
 
     def __str__(self) -> str:
         return self.code
+
+
+@attrs.frozen(kw_only=True)
+class SupervisingUnit:
+    """The lowest-level supervising unit of a department (属地监管单位, 分局/所, §四(二)5).
+
+    Parameters
+    ----------
+    code:
+        Stable identifier used in the object and inspector directories (``"520102-SAMR-01"``).
+    name:
+        Chinese name (``"南明区市场监管局花果园所"``).
+    department:
+        Code of the department the unit belongs to.
+    region:
+        GB/T 2260 code of the county-level division it covers.
+    """
+
+    code: str
+    name: str
+    department: str
+    region: str
+
+
+class ComplaintChannel(enum.Enum):
+    """Hotline a complaint came through: 12315 (market regulation) or 12345 (city service hotline)."""
+
+    HOTLINE_12315 = "12315"
+    HOTLINE_12345 = "12345"
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintRecord:
+    """One complaint or report (投诉举报) about an object, as received on a hotline.
+
+    Problem-object rules (问题对象, §四(五)2) count these, for example "three or more complaints in the last
+    twelve months".
+
+    Parameters
+    ----------
+    object_id:
+        Id of the object complained about.
+    channel:
+        The hotline.
+    received:
+        Date the complaint was received.
+    category:
+        Free-text category (``"食品安全"``).
+    substantiated:
+        Whether handling found the complaint substantiated; ``None`` while open.
+    """
+
+    object_id: str
+    channel: ComplaintChannel
+    received: dt.date
+    category: str = ""
+    substantiated: bool | None = None
