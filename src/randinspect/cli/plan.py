@@ -1,0 +1,256 @@
+"""``randinspect plan``: items, directory and seed → department plans, joint plan and inspection groups.
+
+Runs :func:`randinspect.planning.run_cycle` and writes the results to a directory: ``summary.json``,
+``joint-plan.json``, ``department-plans.json``, ``plan-tasks.csv`` (one row per department, object, item and
+round) and, with ``--inspectors``, ``groups.json``. Exit codes: 0 done, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from randinspect.errors import LoadError, Problem
+
+__all__ = ["load_answers", "parse_capacity", "register", "run"]
+
+
+def parse_capacity(text: str) -> tuple[str, tuple[int, ...]]:
+    """Read ``DEPT=250,250,250,250`` into ``("DEPT", (250, 250, 250, 250))``.
+
+    Raises
+    ------
+    LoadError
+        If the text is malformed.
+    """
+    department, sep, numbers = text.partition("=")
+    try:
+        values = tuple(int(v) for v in numbers.split(","))
+    except ValueError:
+        values = ()
+    if not sep or not department.strip() or not values:
+        raise LoadError(
+            [
+                Problem(
+                    message="capacity must look like DEPT=250,250,250,250",
+                    source="--capacity",
+                    value=text,
+                    hint="one number of visits per period, separated by commas",
+                )
+            ]
+        )
+    return department.strip(), values
+
+
+def load_answers(path: str | Path) -> tuple[Any, ...]:
+    """Read joint-plan answers from CSV with columns ``department, proposal, accept, answered_on``.
+
+    ``accept`` is ``yes``/``no``, ``true``/``false``, ``1``/``0`` or ``是``/``否``; ``answered_on`` is an
+    ISO date.
+
+    Raises
+    ------
+    LoadError
+        With every bad row (row, column, value); nothing is loaded.
+    """
+    from randinspect.planning import Answer
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise LoadError([Problem(message=f"cannot read file: {exc.strerror}", source=str(p))]) from None
+    reader = csv.DictReader(text.splitlines())
+    missing = {"department", "proposal", "accept", "answered_on"} - set(reader.fieldnames or [])
+    if missing:
+        raise LoadError([Problem(message=f"missing column(s) {sorted(missing)}", source=str(p), row=0)])
+    answers = []
+    problems = []
+    for row_no, row in enumerate(reader, start=1):
+        accept_text = (row.get("accept") or "").strip().lower()
+        if accept_text in {"yes", "true", "1", "是", "y"}:
+            accept = True
+        elif accept_text in {"no", "false", "0", "否", "n"}:
+            accept = False
+        else:
+            problems.append(
+                Problem(
+                    message="accept must be yes or no",
+                    source=str(p),
+                    row=row_no,
+                    column="accept",
+                    value=accept_text,
+                )
+            )
+            continue
+        try:
+            answered_on = dt.date.fromisoformat((row.get("answered_on") or "").strip())
+        except ValueError:
+            problems.append(
+                Problem(
+                    message="answered_on must be an ISO date (YYYY-MM-DD)",
+                    source=str(p),
+                    row=row_no,
+                    column="answered_on",
+                    value=row.get("answered_on"),
+                )
+            )
+            continue
+        answers.append(
+            Answer(
+                department=(row.get("department") or "").strip(),
+                proposal=(row.get("proposal") or "").strip(),
+                accept=accept,
+                answered_on=answered_on,
+            )
+        )
+    if problems:
+        raise LoadError(problems)
+    return tuple(answers)
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``plan`` sub-command."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "plan",
+        help="draw, plan and merge a year's inspections (department plans, joint plan, groups)",
+        description=(
+            "Draw every item of the list, give the drawn objects their quarters, form the joint plan from "
+            "the "
+            "departments' answers and, with --inspectors, match the inspection groups."
+        ),
+    )
+    p.add_argument("--objects", required=True, metavar="OBJECTS.csv", help="object directory (CSV or JSON)")
+    p.add_argument("--items", required=True, metavar="ITEMS", help="item list (JSON, TOML or CSV)")
+    p.add_argument("--seed", required=True, metavar="SEED", help="the public seed")
+    p.add_argument("--inspectors", metavar="INSPECTORS.csv", help="inspector directory (CSV or JSON)")
+    p.add_argument("--year", type=int, help="plan year (default: the items' year)")
+    p.add_argument(
+        "--pushed-on", metavar="YYYY-MM-DD", help="push date of the joint proposals (default 10 Nov)"
+    )
+    p.add_argument("--answers", metavar="ANSWERS.csv", help="departments' answers to the joint proposals")
+    p.add_argument(
+        "--missing-answer",
+        choices=("accept", "decline"),
+        default="accept",
+        help="how a missing answer counts (default accept: joint inspection is the rule)",
+    )
+    p.add_argument(
+        "--capacity",
+        action="append",
+        default=[],
+        metavar="DEPT=N,N,N,N",
+        help="visits per quarter of a department",
+    )
+    p.add_argument(
+        "--merger",
+        choices=("overlap", "louvain"),
+        default="overlap",
+        help="joint-plan merger (default overlap)",
+    )
+    p.add_argument("--out", metavar="DIR", help="write the plans to this directory")
+    p.set_defaults(func=run)
+
+
+def _write_tasks_csv(path: Path, plans: Any) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(
+            fh, fieldnames=["department", "object_id", "item_id", "round", "visit", "period", "joint_block"]
+        )
+        writer.writeheader()
+        for plan in plans:
+            for record in plan.to_records():
+                record["joint_block"] = record["joint_block"] or ""
+                writer.writerow(record)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; return the exit code."""
+    from randinspect.directory import InspectorDirectory, ObjectDirectory
+    from randinspect.draw import PublicSeedSource
+    from randinspect.planning import LouvainMerger, OverlapMerger, load_item_list, run_cycle
+
+    objects = (
+        ObjectDirectory.from_json(args.objects)
+        if str(args.objects).lower().endswith(".json")
+        else ObjectDirectory.from_csv(args.objects)
+    )
+    items = load_item_list(args.items)
+    inspectors = None
+    if args.inspectors:
+        inspectors = (
+            InspectorDirectory.from_json(args.inspectors)
+            if str(args.inspectors).lower().endswith(".json")
+            else InspectorDirectory.from_csv(args.inspectors)
+        )
+    capacities = dict(parse_capacity(c) for c in args.capacity)
+    merger: Any = (
+        OverlapMerger(missing_answer=args.missing_answer)
+        if args.merger == "overlap"
+        else LouvainMerger(missing_answer=args.missing_answer)
+    )
+    pushed_on = None
+    if args.pushed_on:
+        try:
+            pushed_on = dt.date.fromisoformat(args.pushed_on)
+        except ValueError:
+            raise LoadError(
+                [Problem(message="not an ISO date", source="--pushed-on", value=args.pushed_on)]
+            ) from None
+    answers = load_answers(args.answers) if args.answers else ()
+    result = run_cycle(
+        objects,
+        items,
+        source=PublicSeedSource(args.seed),
+        year=args.year,
+        capacities=capacities or None,
+        merger=merger,
+        answers=answers,
+        pushed_on=pushed_on,
+        inspectors=inspectors,
+    )
+    summary = result.summary()
+    print(f"plan year {summary['year']}: {len(result.records)} draws, {len(result.plans)} departments")
+    for department, tiers in summary["drawn"].items():
+        detail = ", ".join(f"{tier} {n}" for tier, n in tiers.items() if n)
+        print(f"  {department}: {sum(tiers.values())} drawn ({detail or 'none'})")
+    print(
+        f"joint proposals: {summary['proposals']} (answers due {summary['answers_due']}); "
+        f"joint blocks: {summary['joint_blocks']}; dissolved: {summary['dissolved']}"
+    )
+    print(
+        f"visits: {summary['visits_without_joint']} without joint inspection, "
+        f"{summary['visits_with_joint']} with ({summary['visits_saved']} saved)"
+    )
+    if summary["matching"] is not None:
+        print(
+            f"groups matched: {summary['matching']['groups']}; "
+            f"not matched: {summary['matching']['infeasible']}"
+        )
+    for milestone, due in summary["deadlines"].items():
+        print(f"  deadline {milestone}: {due}")
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        data = result.to_json_dict()
+        (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+        (out / "joint-plan.json").write_text(
+            json.dumps(
+                {"proposals": data["proposals"], "joint_plan": data["joint_plan"]}, ensure_ascii=False
+            ),
+            encoding="utf-8",
+        )
+        (out / "department-plans.json").write_text(
+            json.dumps(data["department_plans"], ensure_ascii=False), encoding="utf-8"
+        )
+        _write_tasks_csv(out / "plan-tasks.csv", result.joint.plans)
+        if result.matching is not None:
+            (out / "groups.json").write_text(
+                json.dumps(result.matching.to_json_dict(), ensure_ascii=False), encoding="utf-8"
+            )
+        print(f"written to {out}")
+    return 0
