@@ -22,20 +22,33 @@ __all__ = [
     "CalendarError",
     "CapExceededError",
     "CodeError",
+    "CommitmentMismatchError",
     "ConfigurationError",
     "DrawError",
     "DuplicateDrawError",
+    "DuplicateEntryError",
     "EmptyFrameError",
+    "FrameChangedError",
     "InfeasibleMatchingError",
+    "InfeasibleTasksError",
     "InputError",
     "JournalError",
     "JournalIntegrityError",
     "LoadError",
+    "MatchChangedError",
+    "MatchInputError",
+    "MatchInputsChangedError",
     "MatchingError",
     "PlanError",
+    "ProbabilitiesChangedError",
     "Problem",
     "RandInspectError",
+    "ReasonRequiredError",
     "ScaleError",
+    "SeedChangedError",
+    "SeedError",
+    "SelectionChangedError",
+    "UnsupportedVersionError",
     "VerificationError",
 ]
 
@@ -184,3 +197,68 @@ class CalendarError(RandInspectError):
 
 class CalendarDataMissingError(CalendarError, LookupError):
     """The official holiday schedule for the year is not known to the calendar."""
+
+
+class DuplicateEntryError(JournalError):
+    """A second match or plan entry for the same key was attempted without a stated reason.
+
+    Draws and commitments raise :class:`DuplicateDrawError` instead.
+    """
+
+
+class ReasonRequiredError(JournalError, InputError):
+    """A journal entry that changes an earlier one (replacement, plan adjustment, redraw) has no reason."""
+
+
+class SeedError(InputError):
+    """A public seed is malformed: empty, not text, too long or holding control characters."""
+
+
+class FrameChangedError(VerificationError):
+    """The frame rebuilt from the directory differs from the record's (an id, stratum or tier changed)."""
+
+
+class ProbabilitiesChangedError(VerificationError):
+    """The inclusion probabilities recomputed for the frame differ from the record's π table."""
+
+
+class SeedChangedError(VerificationError):
+    """The record's seed differs from the seed the verifier expected (announced in the seed ceremony)."""
+
+
+class SelectionChangedError(VerificationError):
+    """Re-running the draw selects other objects than the record lists."""
+
+
+class CommitmentMismatchError(VerificationError):
+    """The record's commitment does not match its contents or the commitment published before the seed."""
+
+
+class UnsupportedVersionError(VerificationError):
+    """The record was made by a newer (or unknown) draw algorithm version than this library implements."""
+
+
+class MatchInputError(MatchingError, InputError):
+    """Matching input is malformed: duplicate ids, unknown inspectors, tasks or objects, bad caps."""
+
+
+class InfeasibleTasksError(InfeasibleMatchingError):
+    """Some tasks cannot be staffed; ``infeasible`` holds one report per task with the binding constraint.
+
+    Attributes
+    ----------
+    infeasible:
+        The ``randinspect.matching.InfeasibleTask`` reports, in task id order.
+    """
+
+    def __init__(self, message: str, *, infeasible: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.infeasible = tuple(infeasible)
+
+
+class MatchInputsChangedError(VerificationError):
+    """The tasks, inspectors, rule, conflicts, history or caps given differ from those the match record names."""
+
+
+class MatchChangedError(VerificationError):
+    """Re-running the matching gives other groups than the match record lists (the first difference named)."""

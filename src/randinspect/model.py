@@ -119,8 +119,8 @@ class OrderedScale:
     """A configurable ordered scale of credit grades (信用等级) or risk classes (风险等级).
 
     Levels are ordered from the *best* (most trusted, lowest risk) to the *worst*. Each level is a short
-    canonical code (``"A"``, ``"low"``); ``labels`` gives its Chinese name and ``aliases`` maps other spellings
-    found in real data to a level.
+    canonical code (``"A"``, ``"low"``); ``labels`` gives its Chinese name and ``aliases`` maps other
+    spellings found in real data to a level.
 
     Parameters
     ----------
@@ -144,9 +144,7 @@ class OrderedScale:
     name: str
     levels: tuple[str, ...] = attrs.field(converter=_levels_converter)
     labels: tuple[str, ...] = attrs.field(default=(), converter=_levels_converter)
-    aliases: Mapping[str, str] = attrs.field(
-        factory=dict, converter=_aliases_converter, eq=False, repr=False
-    )
+    aliases: Mapping[str, str] = attrs.field(factory=dict, converter=_aliases_converter, eq=False, repr=False)
     _lookup: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -211,8 +209,14 @@ DEFAULT_CREDIT_SCALE = OrderedScale(
     levels=("A", "B", "C", "D"),
     labels=("A类（信用风险低）", "B类（信用风险一般）", "C类（信用风险较高）", "D类（信用风险高）"),
     aliases={
-        "A类": "A", "B类": "B", "C类": "C", "D类": "D",
-        "低": "A", "一般": "B", "较高": "C", "高": "D",
+        "A类": "A",
+        "B类": "B",
+        "C类": "C",
+        "D类": "D",
+        "低": "A",
+        "一般": "B",
+        "较高": "C",
+        "高": "D",
     },
 )
 """SAMR credit-risk classes A (low) / B (general) / C (higher) / D (high), from the State Administration for
