@@ -1,0 +1,332 @@
+"""``randinspect draw`` and ``randinspect verify``: make a verifiable draw, and re-check a published one.
+
+Both sub-commands are registered by :func:`register`. Exit codes: 0 success (the record reproduces), 1 the
+record does not reproduce (the reason is printed), 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from randinspect.errors import LoadError, Problem, VerificationError
+
+__all__ = ["load_complaints", "load_id_list", "register"]
+
+
+def load_id_list(path: str | Path) -> tuple[str, ...]:
+    """Read object ids, one per line (UTF-8, BOM allowed); blank lines and lines starting with ``#`` skipped.
+
+    Raises
+    ------
+    LoadError
+        If the file cannot be read.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LoadError([Problem(message=f"cannot read id list: {exc}", source=str(p), code="io")]) from None
+    return tuple(s for line in text.splitlines() if (s := line.strip()) and not s.startswith("#"))
+
+
+_COMPLAINT_HEADERS = {
+    "object_id": "object_id",
+    "id": "object_id",
+    "统一社会信用代码": "object_id",
+    "channel": "channel",
+    "渠道": "channel",
+    "received": "received",
+    "date": "received",
+    "受理日期": "received",
+    "category": "category",
+    "类别": "category",
+    "substantiated": "substantiated",
+    "是否属实": "substantiated",
+}
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(
+            [Problem(message=f"cannot read file: {exc.strerror}", source=str(path), code="io")]
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="strict")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        raise LoadError([Problem(message="file is empty", source=str(path), code="empty")])
+    names = [_COMPLAINT_HEADERS.get(h.strip().lower(), h.strip().lower()) for h in header]
+    for need in ("object_id", "channel", "received"):
+        if need not in names:
+            raise LoadError(
+                [
+                    Problem(
+                        message=f"missing column {need!r}",
+                        source=str(path),
+                        row=0,
+                        hint="columns: object_id, channel (12315/12345), received (YYYY-MM-DD), "
+                        "category, substantiated",
+                        code="complaints.header",
+                    )
+                ]
+            )
+    for row_no, row in enumerate(reader, start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        yield row_no, {n: (row[i].strip() if i < len(row) else "") for i, n in enumerate(names)}
+
+
+def load_complaints(path: str | Path) -> tuple[Any, ...]:
+    """Read complaint records (投诉举报) from a CSV file.
+
+    Columns: ``object_id`` (or ``id``/统一社会信用代码), ``channel`` (``12315`` or ``12345``), ``received``
+    (``YYYY-MM-DD``), optional ``category`` and ``substantiated`` (``true``/``false``/empty).
+
+    Returns
+    -------
+    tuple of randinspect.model.ComplaintRecord
+
+    Raises
+    ------
+    LoadError
+        Naming the row and column of the first bad value.
+    """
+    from randinspect.model import ComplaintChannel, ComplaintRecord
+
+    p = Path(path)
+    out = []
+    for row_no, row in _rows(p):
+        try:
+            channel = ComplaintChannel(row["channel"])
+        except ValueError:
+            raise LoadError(
+                [
+                    Problem(
+                        message="unknown channel",
+                        source=str(p),
+                        row=row_no,
+                        column="channel",
+                        value=row["channel"],
+                        hint="use 12315 or 12345",
+                        code="complaints.channel",
+                    )
+                ]
+            ) from None
+        try:
+            received = dt.date.fromisoformat(row["received"])
+        except ValueError:
+            raise LoadError(
+                [
+                    Problem(
+                        message="not a date",
+                        source=str(p),
+                        row=row_no,
+                        column="received",
+                        value=row["received"],
+                        hint="write YYYY-MM-DD",
+                        code="complaints.date",
+                    )
+                ]
+            ) from None
+        flag = row.get("substantiated", "").lower()
+        substantiated = {"true": True, "1": True, "是": True, "false": False, "0": False, "否": False}.get(
+            flag
+        )
+        if not row["object_id"]:
+            raise LoadError(
+                [
+                    Problem(
+                        message="empty object id", source=str(p), row=row_no, column="object_id", code="empty"
+                    )
+                ]
+            )
+        out.append(
+            ComplaintRecord(
+                object_id=row["object_id"],
+                channel=channel,
+                received=received,
+                category=row.get("category", ""),
+                substantiated=substantiated,
+            )
+        )
+    return tuple(out)
+
+
+def _cap(text: str) -> Any:
+    if text.strip().lower() in ("none", "no", "无"):
+        return None
+    from randinspect.items import parse_ratio
+
+    return parse_ratio(text, what="cap")
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``draw`` and ``verify`` sub-commands."""
+    p = subparsers.add_parser(
+        "draw",
+        help="draw the objects of one round of a check item with a public seed (verifiable)",
+        description=(
+            "Draw the objects of one round of a check item (抽取检查对象): tiers key → problem → risk → "
+            "general, exact inclusion probabilities, tickets from the public seed; writes a DrawRecord."
+        ),
+    )
+    p.add_argument("--objects", required=True, metavar="OBJECTS.csv", help="object directory (CSV)")
+    p.add_argument("--item", required=True, metavar="ITEM.json", help="check item (CheckItem.to_dict() JSON)")
+    p.add_argument("--seed", metavar="SEED", help="the public seed (dice digits, lottery result, text)")
+    p.add_argument(
+        "--out", metavar="RECORD.json", help="where to write the record (default: standard output)"
+    )
+    p.add_argument("--key-objects", metavar="IDS.txt", help="ids of key objects (重点对象), one per line")
+    p.add_argument("--complaints", metavar="COMPLAINTS.csv", help="complaint records (12315/12345)")
+    p.add_argument("--filed-cases", metavar="IDS.txt", help="ids with filed cases (立案), one per line")
+    p.add_argument("--referrals", metavar="IDS.txt", help="ids referred by other bodies (移送), one per line")
+    p.add_argument(
+        "--reference-date", metavar="YYYY-MM-DD", help="end of the complaint window (default 1 Jan)"
+    )
+    p.add_argument(
+        "--matrix", metavar="MATRIX.csv|json", help="credit-risk matrix table (default: SAMR defaults)"
+    )
+    p.add_argument("--policy", choices=("tiered", "stratified"), default="tiered", help="sampling policy")
+    p.add_argument("--cap", metavar="SHARE", help="override the item's cap (0.05, 5%%, 1/20 or 'none')")
+    p.add_argument("--year", type=int, help="plan year of the context (default: the item's year)")
+    p.add_argument("--round", type=int, default=1, help="round (1..frequency), default 1")
+    p.add_argument("--stratum", default="unit", help="stratum column (unit, region, industry, kind, none)")
+    p.add_argument(
+        "--commit-only",
+        action="store_true",
+        help="write the commitment (to publish before the seed exists) instead of drawing",
+    )
+    p.set_defaults(func=run_draw)
+
+    v = subparsers.add_parser(
+        "verify",
+        help="re-run a published draw record and check that it reproduces",
+        description="Re-run a DrawRecord against the object directory; exit 0 if it reproduces, 1 if not.",
+    )
+    v.add_argument("record", metavar="RECORD.json", help="the published draw record")
+    v.add_argument("--objects", required=True, metavar="OBJECTS.csv", help="object directory (CSV)")
+    v.add_argument("--seed", metavar="SEED", help="the seed announced in the ceremony (checked if given)")
+    v.add_argument(
+        "--commitment", metavar="DIGEST|COMMITMENT.json", help="the commitment published before the seed"
+    )
+    v.set_defaults(func=run_verify)
+
+
+def _policy(args: argparse.Namespace, item: Any) -> Any:
+    from randinspect.draw import StratifiedPolicy, TableMatrix, TieredPolicy
+
+    if args.policy == "stratified":
+        return StratifiedPolicy()
+    kwargs: dict[str, Any] = {}
+    if args.matrix:
+        path = str(args.matrix)
+        kwargs["matrix"] = (
+            TableMatrix.from_json(path) if path.lower().endswith(".json") else TableMatrix.from_csv(path)
+        )
+    if args.key_objects:
+        kwargs["key_ids"] = load_id_list(args.key_objects)
+    if args.filed_cases:
+        kwargs["filed_case_ids"] = load_id_list(args.filed_cases)
+    if args.referrals:
+        kwargs["referral_ids"] = load_id_list(args.referrals)
+    if args.complaints:
+        kwargs["complaints"] = load_complaints(args.complaints)
+    if args.reference_date:
+        try:
+            kwargs["reference_date"] = dt.date.fromisoformat(args.reference_date)
+        except ValueError:
+            from randinspect.errors import InputError
+
+            raise InputError(f"--reference-date {args.reference_date!r} is not a YYYY-MM-DD date") from None
+    return TieredPolicy(**kwargs)
+
+
+def run_draw(args: argparse.Namespace) -> int:
+    """Run ``randinspect draw``."""
+    import json
+
+    from randinspect.directory import ObjectDirectory
+    from randinspect.draw import commit, draw
+    from randinspect.errors import InputError
+    from randinspect.items import load_item
+
+    item = load_item(args.item)
+    if args.cap is not None:
+        item = attrs.evolve(item, cap=_cap(args.cap))
+    directory = ObjectDirectory.from_csv(args.objects)
+    policy = _policy(args, item)
+    if args.commit_only:
+        c = commit(directory, item, policy=policy, year=args.year, round=args.round, stratum=args.stratum)
+        text = json.dumps(c.to_json_dict(), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"commitment {c.digest} written to {args.out}")
+        else:
+            sys.stdout.write(text)
+        return 0
+    if not args.seed:
+        raise InputError("--seed is required to draw (use --commit-only before the seed exists)")
+    record = draw(
+        directory, item, args.seed, policy=policy, year=args.year, round=args.round, stratum=args.stratum
+    )
+    if args.out:
+        record.to_json(args.out)
+        counts = record.counts
+        tiers = ", ".join(f"{k} {v}" for k, v in counts["by_tier"].items())
+        print(
+            f"drew {counts['total']} of {record.commitment.frame_size} objects for {record.context} "
+            f"({tiers}); record {record.record_digest[:16]}… written to {args.out}"
+        )
+        report = record.commitment.cap_report
+        if report.get("exceeded"):
+            print(
+                f"warning: mandatory objects ({report['mandatory']}) exceed the cap ceiling "
+                f"{report['ceiling']}; "
+                "all were kept",
+                file=sys.stderr,
+            )
+    else:
+        sys.stdout.write(record.to_json())
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Run ``randinspect verify``."""
+    import json
+
+    from randinspect.directory import ObjectDirectory
+    from randinspect.draw import Commitment, DrawRecord, verify
+
+    record = DrawRecord.from_json(args.record)
+    directory = ObjectDirectory.from_csv(args.objects)
+    commitment: Commitment | str | None = None
+    if args.commitment:
+        text = str(args.commitment)
+        if Path(text).is_file():
+            commitment = Commitment.from_json_dict(json.loads(Path(text).read_text(encoding="utf-8-sig")))
+        else:
+            commitment = text.strip().lower()
+    try:
+        verify(record, directory, expected_seed=args.seed, commitment=commitment)
+    except VerificationError as exc:
+        print(f"randinspect verify: NOT reproduced ({type(exc).__name__}): {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"verified: {record.context} reproduces ({record.counts['total']} objects drawn, "
+        f"record {record.record_digest[:16]}…)"
+    )
+    return 0

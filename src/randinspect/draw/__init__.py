@@ -1,0 +1,152 @@
+"""The verifiable draw (抽取检查对象): public randomness, exact inclusion probabilities, records, verify.
+
+The first "random" of 双随机 and the "public" of 一公开 (§四(五), §四(八)4, §四(九)). A draw of one round
+of a check item goes:
+
+1. :class:`DrawFrame` — the item's in-scope, alive objects, canonical order;
+2. a :class:`randinspect.typing.SamplingPolicy` (default :class:`TieredPolicy`) gives the
+   :class:`InclusionTable`: tier, stratum and exact π per object, integers over :data:`DENOMINATOR`;
+3. :func:`commit` — publish the :class:`Commitment` digest before the seed exists;
+4. :func:`draw` with the public seed (:class:`PublicSeedSource`) — systematic πps selection over the frame
+   ordered by (stratum, ticket), giving a :class:`DrawRecord`;
+5. :func:`verify` — anyone re-runs it and gets the first difference, if any.
+
+The language-neutral specification is ``docs/draw-spec.md``.
+"""
+
+from __future__ import annotations
+
+from randinspect.draw._canonical import canonical_digest, canonical_json
+from randinspect.draw._frame import STRATUM_COLUMNS, DrawFrame, Tier
+from randinspect.draw._inclusion import (
+    DENOMINATOR,
+    CapReport,
+    InclusionTable,
+    decimal_string,
+    largest_remainder,
+)
+from randinspect.draw._matrix import (
+    DEFAULT_CREDIT_MULTIPLIERS,
+    DEFAULT_CREDIT_ROUND_SHARES,
+    DEFAULT_RISK_MULTIPLIERS,
+    SamrMatrix,
+    TableMatrix,
+    matrix_from_dict,
+)
+from randinspect.draw._policy import (
+    ComplaintRule,
+    StratifiedPolicy,
+    TieredPolicy,
+    active_rounds,
+    inclusion_probabilities,
+    policy_from_dict,
+)
+from randinspect.draw._random import (
+    TICKET_VERSION,
+    NumpySource,
+    PublicSeedSource,
+    normalise_context,
+    normalise_seed,
+    seed_digest,
+    ticket_bytes,
+)
+from randinspect.draw._record import (
+    ALGORITHM_VERSION,
+    Commitment,
+    DrawRecord,
+    SelectedObject,
+    commit,
+    draw,
+    draw_context,
+    select,
+    source_from_description,
+    verify,
+)
+from randinspect.draw._select import exact_selection_probabilities, selection_order, systematic_select
+from randinspect.draw.journal import (
+    GENESIS_HASH,
+    EntryKind,
+    Journal,
+    JournalCheck,
+    JournalEntry,
+    JournalKey,
+    JournalStore,
+    JsonLinesStore,
+    MemoryStore,
+    SqliteStore,
+    entry_hash,
+    open_store,
+)
+from randinspect.draw.rivest import (
+    RIVEST_SAMPLER_VERSION,
+    RivestSample,
+    RivestStep,
+    rivest_pick,
+    rivest_sample,
+    rivest_seed,
+    rivest_select,
+)
+
+__all__ = [
+    "ALGORITHM_VERSION",
+    "DEFAULT_CREDIT_MULTIPLIERS",
+    "DEFAULT_CREDIT_ROUND_SHARES",
+    "DEFAULT_RISK_MULTIPLIERS",
+    "DENOMINATOR",
+    "GENESIS_HASH",
+    "RIVEST_SAMPLER_VERSION",
+    "STRATUM_COLUMNS",
+    "TICKET_VERSION",
+    "CapReport",
+    "Commitment",
+    "ComplaintRule",
+    "DrawFrame",
+    "DrawRecord",
+    "EntryKind",
+    "InclusionTable",
+    "Journal",
+    "JournalCheck",
+    "JournalEntry",
+    "JournalKey",
+    "JournalStore",
+    "JsonLinesStore",
+    "MemoryStore",
+    "NumpySource",
+    "PublicSeedSource",
+    "RivestSample",
+    "RivestStep",
+    "SamrMatrix",
+    "SelectedObject",
+    "SqliteStore",
+    "StratifiedPolicy",
+    "TableMatrix",
+    "Tier",
+    "TieredPolicy",
+    "active_rounds",
+    "canonical_digest",
+    "canonical_json",
+    "commit",
+    "decimal_string",
+    "draw",
+    "draw_context",
+    "entry_hash",
+    "exact_selection_probabilities",
+    "inclusion_probabilities",
+    "largest_remainder",
+    "matrix_from_dict",
+    "normalise_context",
+    "normalise_seed",
+    "open_store",
+    "policy_from_dict",
+    "rivest_pick",
+    "rivest_sample",
+    "rivest_seed",
+    "rivest_select",
+    "seed_digest",
+    "select",
+    "selection_order",
+    "source_from_description",
+    "systematic_select",
+    "ticket_bytes",
+    "verify",
+]

@@ -1,0 +1,382 @@
+"""Exact inclusion probabilities (入样概率): integers over the fixed denominator ``D = 2**32``.
+
+Why ``2**32``:
+
+- ``π = a / 2**32`` has a finite decimal expansion (at most 32 digits after the point), so the published
+  decimal string is the exact value, not a rounding;
+- cumulative sums of numerators stay below ``2**63`` for frames of up to ``2**31`` (2.1 billion) objects,
+  so int64 arithmetic is exact at national scale (181 million market entities);
+- a spreadsheet (IEEE doubles, exact integers up to ``2**53``) holds the cumulative sums exactly while the
+  expected number drawn is below ``2**21`` (about two million), and the start is the last 8 hex digits of
+  a SHA-256 (``HEX2DEC`` reads them);
+- the step ``2**-32`` (2.3e-10) is far finer than any ratio a department sets.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from randinspect.draw._frame import TIERS, DrawFrame, _lines_digest, _readonly
+from randinspect.errors import InputError
+
+__all__ = [
+    "DENOMINATOR",
+    "CapReport",
+    "InclusionTable",
+    "decimal_string",
+    "largest_remainder",
+]
+
+DENOMINATOR: Final = 2**32
+"""The fixed denominator ``D`` of published inclusion probabilities."""
+
+IntArray = npt.NDArray[np.int64]
+
+
+def decimal_string(numerator: int, denominator: int = DENOMINATOR) -> str:
+    """The exact decimal expansion of ``numerator / denominator`` for a power-of-two denominator.
+
+    Examples
+    --------
+    >>> decimal_string(2**31)
+    '0.5'
+    >>> decimal_string(1)
+    '0.00000000023283064365386962890625'
+    >>> decimal_string(2**32)
+    '1'
+    """
+    if denominator <= 0 or denominator & (denominator - 1):
+        raise InputError(f"denominator {denominator} must be a power of two")
+    if numerator < 0:
+        raise InputError(f"numerator {numerator} must not be negative")
+    places = denominator.bit_length() - 1
+    whole, rest = divmod(numerator, denominator)
+    if rest == 0:
+        return str(whole)
+    digits = str(rest * 5**places).rjust(places, "0").rstrip("0")
+    return f"{whole}.{digits}"
+
+
+def largest_remainder(
+    values: Sequence[Fraction], members: Sequence[npt.NDArray[np.int64]], target: int, size: int
+) -> IntArray:
+    """Round per-group exact values times ``D`` to integers keeping their sum exactly at ``target``.
+
+    Every member of group ``g`` gets ``floor(values[g] * D)``; the ``target - sum`` units left go, one each,
+    to the members with the largest fractional part (Hamilton's method): groups by fractional part,
+    largest first (ties by group order), members by position (the canonical id order). So each numerator
+    is the floor or the ceiling of its exact value and the sum is exactly ``target``.
+
+    Parameters
+    ----------
+    values:
+        Exact value per group, in ``[0, 1]``.
+    members:
+        Positions of each group's members, ascending.
+    target:
+        Required sum; must lie between the sum of floors and the sum of ceilings.
+    size:
+        Length of the returned array (positions outside every group get 0).
+
+    Raises
+    ------
+    InputError
+        If ``target`` cannot be reached by floors and ceilings.
+    """
+    out = np.zeros(size, dtype=np.int64)
+    fracs: list[tuple[Fraction, int]] = []
+    total = 0
+    for g, (value, pos) in enumerate(zip(values, members, strict=True)):
+        scaled = value * DENOMINATOR
+        base = math.floor(scaled)
+        out[pos] = base
+        total += base * int(pos.size)
+        if scaled != base and pos.size:
+            fracs.append((scaled - base, g))
+    left = target - total
+    capacity = sum(int(members[g].size) for _, g in fracs)
+    if left < 0 or left > capacity:
+        raise InputError(f"target {target} cannot be reached by rounding (floors sum to {total})")
+    for _, g in sorted(fracs, key=lambda fg: (-fg[0], fg[1])):
+        if left == 0:
+            break
+        take = members[g][:left]
+        out[take] += 1
+        left -= int(take.size)
+    return out
+
+
+def _frac_str(value: Fraction | None) -> str | None:
+    if value is None:
+        return None
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+@attrs.frozen(kw_only=True)
+class CapReport:
+    """How the cap (ratio ceiling, 抽查比例上限) bound a draw, and whether mandatory objects exceed it.
+
+    Attributes
+    ----------
+    cap:
+        The item's cap as a share of the frame, or ``None`` (no ceiling, e.g. key items 重点事项).
+    frame_size:
+        ``N``, the number of objects in the frame.
+    ceiling:
+        ``cap * N`` (``None`` without a cap).
+    mandatory:
+        Number of key and problem objects (π = 1).
+    requested:
+        Σπ before the cap: mandatory objects plus ratio × multiplier of the others.
+    granted:
+        Σπ after the cap, exact (published numerators / D).
+    scale:
+        Factor applied uniformly to the non-mandatory objects' ratio × multiplier before capping at 1
+        (1 when the cap did not bind).
+    exceeded:
+        True when mandatory objects alone exceed the ceiling: they are all kept (never trimmed), the other
+        objects get π = 0, and this report says by how much.
+    """
+
+    cap: Fraction | None
+    frame_size: int
+    ceiling: Fraction | None
+    mandatory: int
+    requested: Fraction
+    granted: Fraction
+    scale: Fraction = Fraction(1)
+    exceeded: bool = False
+
+    @property
+    def excess(self) -> Fraction:
+        """How far mandatory objects exceed the ceiling (0 when they do not)."""
+        if self.ceiling is None or not self.exceeded:
+            return Fraction(0)
+        return self.mandatory - self.ceiling
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (fractions as ``"p/q"`` strings)."""
+        return {
+            "cap": _frac_str(self.cap),
+            "frame_size": self.frame_size,
+            "ceiling": _frac_str(self.ceiling),
+            "mandatory": self.mandatory,
+            "requested": _frac_str(self.requested),
+            "granted": _frac_str(self.granted),
+            "scale": _frac_str(self.scale),
+            "exceeded": self.exceeded,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CapReport:
+        """Inverse of :meth:`to_dict`."""
+
+        def frac(v: Any) -> Fraction | None:
+            return None if v is None else Fraction(str(v))
+
+        return cls(
+            cap=frac(data["cap"]),
+            frame_size=int(data["frame_size"]),
+            ceiling=frac(data["ceiling"]),
+            mandatory=int(data["mandatory"]),
+            requested=Fraction(str(data["requested"])),
+            granted=Fraction(str(data["granted"])),
+            scale=Fraction(str(data["scale"])),
+            exceeded=bool(data["exceeded"]),
+        )
+
+    def __str__(self) -> str:
+        if self.exceeded:
+            return (
+                f"mandatory objects ({self.mandatory}) exceed the ceiling {float(self.ceiling or 0):.2f} "
+                f"(cap {_frac_str(self.cap)} of {self.frame_size}) by {float(self.excess):.2f}; "
+                "all are kept, "
+                "the other objects get π = 0"
+            )
+        return (
+            f"expected {float(self.granted):.2f} of {self.frame_size} objects "
+            f"(requested {float(self.requested):.2f})"
+        )
+
+
+def _int8(values: npt.ArrayLike) -> npt.NDArray[np.int8]:
+    return _readonly(np.asarray(values, dtype=np.int8))
+
+
+def _int64(values: npt.ArrayLike) -> IntArray:
+    return _readonly(np.asarray(values, dtype=np.int64))
+
+
+@attrs.frozen(kw_only=True, eq=False, repr=False)
+class InclusionTable:
+    """The π table of one draw round (入样概率表): per frame object its tier, stratum and exact π.
+
+    Published before the seed exists (its digest is part of the :class:`randinspect.draw.Commitment`).
+    ``π_i = numerators[i] / denominator`` exactly; no randomness is involved.
+
+    Attributes
+    ----------
+    frame:
+        The frame, in canonical order.
+    tier_codes:
+        Tier per object (:attr:`Tier.code`).
+    numerators:
+        Integer π numerators in ``[0, denominator]``.
+    denominator:
+        ``D`` (:data:`DENOMINATOR`).
+    round, rounds:
+        This round (1-based) and the item's rounds per year.
+    policy:
+        JSON-ready parameters of the policy that made the table, enough to make it again
+        (:func:`randinspect.draw.policy_from_dict` for the built-ins).
+    cap_report:
+        How the cap bound, and whether mandatory objects exceed it.
+    """
+
+    frame: DrawFrame
+    tier_codes: npt.NDArray[np.int8] = attrs.field(converter=_int8)
+    numerators: IntArray = attrs.field(converter=_int64)
+    denominator: int = DENOMINATOR
+    round: int = 1
+    rounds: int = 1
+    policy: Mapping[str, Any] = attrs.field(factory=dict)
+    cap_report: CapReport
+    _cache: dict[str, Any] = attrs.field(factory=dict, init=False)
+
+    def __attrs_post_init__(self) -> None:
+        n = len(self.frame)
+        if self.tier_codes.shape != (n,) or self.numerators.shape != (n,):
+            raise InputError(f"tier codes and numerators must have one value per frame object ({n})")
+        if n and (int(self.numerators.min()) < 0 or int(self.numerators.max()) > self.denominator):
+            raise InputError(f"numerators must lie in [0, {self.denominator}]")
+        if n and (int(self.tier_codes.min()) < 0 or int(self.tier_codes.max()) >= len(TIERS)):
+            raise InputError("tier codes must be 0 (key), 1 (problem), 2 (risk) or 3 (general)")
+        mandatory = self.tier_codes <= 1
+        if bool(np.any(self.numerators[mandatory] != self.denominator)):
+            raise InputError("key and problem objects must have π = 1")
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __repr__(self) -> str:
+        return (
+            f"InclusionTable(n={len(self)}, expected={float(self.expected_count):.2f}, round={self.round}/"
+            f"{self.rounds}, policy={self.policy.get('kind', '?')!r})"
+        )
+
+    @property
+    def ids(self) -> npt.NDArray[np.str_]:
+        """Frame ids, canonical order."""
+        return self.frame.ids
+
+    @property
+    def tiers(self) -> npt.NDArray[np.str_]:
+        """Tier value per object (``"key"``, ``"problem"``, ``"risk"``, ``"general"``)."""
+        return np.asarray([t.value for t in TIERS], dtype=str)[self.tier_codes]
+
+    @property
+    def pi(self) -> npt.NDArray[np.float64]:
+        """π as floats (for analysis; the exact values are ``numerators / denominator``)."""
+        return self.numerators / float(self.denominator)
+
+    def pi_exact(self, object_id: str) -> Fraction:
+        """Exact π of one object.
+
+        Raises
+        ------
+        InputError
+            If the id is not in the frame.
+        """
+        pos, missing = self.frame.positions([object_id])
+        if missing:
+            raise InputError(f"id {object_id!r} is not in the frame of this table")
+        return Fraction(int(self.numerators[int(pos[0])]), self.denominator)
+
+    @property
+    def expected_count(self) -> Fraction:
+        """Σπ, exactly: the expected number of objects drawn."""
+        return Fraction(int(self.numerators.sum()), self.denominator)
+
+    def expected_by_tier(self) -> dict[str, Fraction]:
+        """Σπ per tier (every tier listed)."""
+        sums = _int_bincount(self.tier_codes, self.numerators, len(TIERS))
+        return {t.value: Fraction(sums[t.code], self.denominator) for t in TIERS}
+
+    def expected_by_stratum(self) -> dict[str, Fraction]:
+        """Σπ per stratum label."""
+        sums = _int_bincount(self.frame.stratum_codes, self.numerators, len(self.frame.stratum_labels))
+        return {
+            label: Fraction(s, self.denominator)
+            for label, s in zip(self.frame.stratum_labels, sums, strict=True)
+        }
+
+    def count_by_tier(self) -> dict[str, int]:
+        """Number of frame objects per tier."""
+        counts = np.bincount(self.tier_codes.astype(np.int64), minlength=len(TIERS))
+        return {t.value: int(counts[t.code]) for t in TIERS}
+
+    @property
+    def digest(self) -> str:
+        """Hex SHA-256 of lines ``id TAB stratum TAB tier TAB numerator LF`` in canonical order (the spec)."""
+        found = self._cache.get("digest")
+        if found is None:
+            tier_labels = np.asarray([t.value for t in TIERS], dtype=object)
+
+            def columns(start: int, stop: int) -> list[list[str]]:
+                ids, strata = self.frame._line_columns(start, stop)
+                tiers = tier_labels[self.tier_codes[start:stop]].tolist()
+                return [ids, strata, tiers, list(map(str, self.numerators[start:stop].tolist()))]
+
+            found = _lines_digest(len(self), columns)
+            self._cache["digest"] = found
+        return str(found)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One JSON-ready row per object: id, stratum, tier, π numerator, exact π as a decimal string."""
+        return [
+            {"id": i, "stratum": s, "tier": t, "pi_numerator": a, "pi": decimal_string(a, self.denominator)}
+            for i, s, t, a in zip(
+                self.frame.ids.tolist(),
+                self.frame.strata.tolist(),
+                self.tiers.tolist(),
+                self.numerators.tolist(),
+                strict=True,
+            )
+        ]
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame: id, stratum, tier, credit, risk, pi_numerator, pi (needs the pandas extra)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "id": self.frame.ids,
+                "stratum": self.frame.strata,
+                "tier": self.tiers,
+                "credit": self.frame.credit,
+                "risk": self.frame.risk,
+                "pi_numerator": self.numerators,
+                "pi": self.pi,
+            }
+        )
+
+
+def _int_bincount(codes: npt.ArrayLike, weights: IntArray, length: int) -> list[int]:
+    """Exact integer bincount (numpy's bincount with weights goes through float64)."""
+    c = np.asarray(codes, dtype=np.int64)
+    if c.size == 0:
+        return [0] * length
+    order = np.argsort(c, kind="stable")
+    sc = c[order]
+    cum = np.concatenate([[0], np.cumsum(weights[order])])
+    bounds = np.searchsorted(sc, np.arange(length + 1))
+    return [int(cum[bounds[h + 1]] - cum[bounds[h]]) for h in range(length)]

@@ -1,0 +1,555 @@
+"""Sampling policies: which objects an item draws and with which exact inclusion probabilities.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from randinspect.draw._frame import DrawFrame, Tier
+from randinspect.draw._inclusion import DENOMINATOR, CapReport, InclusionTable, largest_remainder
+from randinspect.draw._matrix import SamrMatrix, matrix_from_dict
+from randinspect.errors import (
+    CapExceededError,
+    ConfigurationError,
+    EmptyFrameError,
+    InputError,
+    ScaleError,
+)
+from randinspect.model import ComplaintChannel, ComplaintRecord
+
+if TYPE_CHECKING:
+    from randinspect.directory import ObjectDirectory
+    from randinspect.items import CheckItem
+    from randinspect.typing import CreditRiskMatrix, SamplingPolicy
+
+__all__ = [
+    "ComplaintRule",
+    "StratifiedPolicy",
+    "TieredPolicy",
+    "active_rounds",
+    "inclusion_probabilities",
+    "policy_from_dict",
+]
+
+IntArray = npt.NDArray[np.int64]
+
+DEFAULT_RISK_THRESHOLD: Final = "high"
+"""Risk class at or above which an object is a risk object (风险对象) by default."""
+
+
+def _ids_tuple(value: Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        raise ConfigurationError("id lists must be lists of ids, not one string")
+    return tuple(sorted({str(v) for v in value}))
+
+
+def _check_share(value: object, what: str, item_id: str) -> Fraction:
+    if not isinstance(value, Fraction | int) or isinstance(value, bool):
+        raise ConfigurationError(f"item {item_id!r}: {what} {value!r} must be an exact Fraction")
+    value = Fraction(value)
+    if not 0 <= value <= 1:
+        raise ConfigurationError(f"item {item_id!r}: {what} {value} is outside [0, 1]")
+    return value
+
+
+def _check_round(item: CheckItem, round_no: int) -> None:
+    if isinstance(round_no, bool) or not isinstance(round_no, int) or not 1 <= round_no <= item.frequency:
+        raise ConfigurationError(
+            f"item {item.id!r}: round {round_no!r} must be an integer in 1..{item.frequency} (its frequency)"
+        )
+
+
+def active_rounds(share: Fraction, rounds: int) -> tuple[int, ...]:
+    """The rounds (1-based) in which a cell with round share ``share`` takes part, spread evenly.
+
+    The cell takes ``k = max(1, floor(rounds * share))`` of the ``rounds`` rounds: round ``r`` iff
+    ``floor(r*k/rounds) > floor((r-1)*k/rounds)``, so every object is in at least one round a year.
+
+    Examples
+    --------
+    >>> active_rounds(Fraction(1, 2), 4)
+    (2, 4)
+    >>> active_rounds(Fraction(1, 2), 1)
+    (1,)
+    """
+    k = max(1, math.floor(rounds * share))
+    return tuple(r for r in range(1, rounds + 1) if (r * k) // rounds > ((r - 1) * k) // rounds)
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(total, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@attrs.frozen(kw_only=True)
+class ComplaintRule:
+    """Which complaint histories make an object a problem object (问题对象, §四(五)2).
+
+    An object is flagged when it has at least ``min_count`` complaints received in the ``months`` months
+    up to and including the reference date (the window starts the day after the same calendar day
+    ``months`` months earlier), counting only the given channels and, if asked, only substantiated ones.
+
+    Parameters
+    ----------
+    min_count:
+        Complaints needed, at least 1 (default 3).
+    months:
+        Length of the window in months, at least 1 (default 12).
+    channels:
+        Hotlines counted (12315 and 12345 by default).
+    substantiated_only:
+        Count only complaints found substantiated.
+    """
+
+    min_count: int = 3
+    months: int = 12
+    channels: tuple[ComplaintChannel, ...] = (ComplaintChannel.HOTLINE_12315, ComplaintChannel.HOTLINE_12345)
+    substantiated_only: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.min_count, bool) or not isinstance(self.min_count, int) or self.min_count < 1:
+            raise ConfigurationError(f"complaint rule min_count {self.min_count!r} must be an integer ≥ 1")
+        if isinstance(self.months, bool) or not isinstance(self.months, int) or self.months < 1:
+            raise ConfigurationError(f"complaint rule months {self.months!r} must be an integer ≥ 1")
+
+    def window(self, reference: dt.date) -> tuple[dt.date, dt.date]:
+        """First and last day (inclusive) of the counting window."""
+        return _months_before(reference, self.months) + dt.timedelta(days=1), reference
+
+    def flagged(self, complaints: Iterable[ComplaintRecord], reference: dt.date) -> tuple[str, ...]:
+        """Ids of the objects the rule flags, sorted."""
+        first, last = self.window(reference)
+        counts: dict[str, int] = {}
+        for c in complaints:
+            if c.channel not in self.channels or not first <= c.received <= last:
+                continue
+            if self.substantiated_only and c.substantiated is not True:
+                continue
+            counts[c.object_id] = counts.get(c.object_id, 0) + 1
+        return tuple(sorted(k for k, v in counts.items() if v >= self.min_count))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "min_count": self.min_count,
+            "months": self.months,
+            "channels": [c.value for c in self.channels],
+            "substantiated_only": self.substantiated_only,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ComplaintRule:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            min_count=int(data.get("min_count", 3)),
+            months=int(data.get("months", 12)),
+            channels=tuple(ComplaintChannel(str(c)) for c in data.get("channels", ("12315", "12345"))),
+            substantiated_only=bool(data.get("substantiated_only", False)),
+        )
+
+
+def _complaints_tuple(value: Iterable[ComplaintRecord] | None) -> tuple[ComplaintRecord, ...]:
+    return () if value is None else tuple(value)
+
+
+def _cell_codes(frame: DrawFrame) -> tuple[IntArray, int]:
+    n_risk = len(frame.risk_levels)
+    return frame.credit_codes * n_risk + frame.risk_codes, n_risk
+
+
+def _positions_by_group(group_of: IntArray, n_groups: int) -> list[IntArray]:
+    order = np.argsort(group_of, kind="stable")
+    bounds = np.searchsorted(group_of[order], np.arange(n_groups + 1))
+    return [order[bounds[g] : bounds[g + 1]].astype(np.int64) for g in range(n_groups)]
+
+
+def _rescale_capped(
+    raw: list[Fraction], counts: list[int], budget: Fraction
+) -> tuple[list[Fraction], Fraction]:
+    """Scale raw per-group values so Σ count·π = budget, capping π at 1 and rescaling the rest.
+
+    The iteration of R ``sampling::inclusionprobabilities``: set every value that reaches 1 to 1 and
+    rescale the others to the remaining budget, until none exceeds 1. Returns the values and the factor
+    applied to the uncapped groups.
+    """
+    capped = [False] * len(raw)
+    while True:
+        rest_budget = budget - sum(c for c, k in zip(counts, capped, strict=True) if k)
+        rest_raw = sum((r * c for r, c, k in zip(raw, counts, capped, strict=True) if not k), Fraction(0))
+        scale = rest_budget / rest_raw if rest_raw > 0 else Fraction(0)
+        newly = [
+            i
+            for i, (r, k) in enumerate(zip(raw, capped, strict=True))
+            if not k and counts[i] and r * scale >= 1
+        ]
+        if not newly:
+            return [Fraction(1) if k else r * scale for r, k in zip(raw, capped, strict=True)], scale
+        for i in newly:
+            capped[i] = True
+
+
+@attrs.frozen(kw_only=True)
+class TieredPolicy:
+    """The tiered draw of §四(五) (分级分类抽查): key → problem → risk → general, each object in one tier.
+
+    - **Key objects** (重点对象): in the item's ``key_scope`` or listed in ``key_ids``; π = 1.
+    - **Problem objects** (问题对象): flagged by ``complaint_rule`` over ``complaints`` (12315/12345) at
+      ``reference_date``, or listed in ``filed_case_ids`` (立案) or ``referral_ids`` (移送), or in
+      ``complaint_ids`` (already flagged, as stored in records); π = 1.
+    - **Risk objects** (风险对象): risk class (as the item's department rates it) at or above
+      ``risk_threshold``.
+    - **General objects** (一般对象): everyone else.
+
+    Risk and general objects get ``item.ratio × matrix.multiplier(credit, risk)`` in the rounds their
+    cell takes part in (``matrix.frequency``, spread evenly by :func:`active_rounds`), 0 in the others.
+    If key, problem and these together exceed the cap (``item.cap × N``), the risk and general values are
+    scaled down uniformly to fit; any value reaching 1 is set to 1 and the rest rescaled (R
+    ``sampling::inclusionprobabilities``). Mandatory objects are never trimmed: if they alone exceed the
+    cap, the :class:`CapReport` says so and the others get π = 0 (or :class:`CapExceededError` is raised
+    with ``on_cap_exceeded="raise"``). Key items (``cap=None``) have no ceiling.
+
+    Parameters
+    ----------
+    matrix:
+        Credit-risk matrix (default :class:`SamrMatrix`).
+    key_ids, filed_case_ids, referral_ids, complaint_ids:
+        Explicit id lists. Key ids must be in the frame; the others are ignored outside it.
+    complaints:
+        Complaint records (投诉举报) for ``complaint_rule``.
+    complaint_rule:
+        Default: 3 or more complaints in 12 months.
+    reference_date:
+        Date the complaint window ends; default 1 January of the item's year.
+    risk_threshold:
+        Lowest risk class of risk objects (default ``"high"``).
+    on_cap_exceeded:
+        ``"report"`` (default) or ``"raise"``.
+    """
+
+    matrix: CreditRiskMatrix = attrs.field(factory=SamrMatrix)
+    key_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids_tuple)
+    filed_case_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids_tuple)
+    referral_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids_tuple)
+    complaint_ids: tuple[str, ...] = attrs.field(default=(), converter=_ids_tuple)
+    complaints: tuple[ComplaintRecord, ...] = attrs.field(
+        default=(), converter=_complaints_tuple, repr=False, eq=False
+    )
+    complaint_rule: ComplaintRule = attrs.field(factory=ComplaintRule)
+    reference_date: dt.date | None = None
+    risk_threshold: str = DEFAULT_RISK_THRESHOLD
+    on_cap_exceeded: Literal["report", "raise"] = "report"
+
+    def __attrs_post_init__(self) -> None:
+        if self.on_cap_exceeded not in ("report", "raise"):
+            raise ConfigurationError(
+                f"on_cap_exceeded must be 'report' or 'raise', not {self.on_cap_exceeded!r}"
+            )
+
+    def _reference(self, item: CheckItem) -> dt.date:
+        return self.reference_date if self.reference_date is not None else dt.date(item.year, 1, 1)
+
+    def tiers(self, frame: DrawFrame, item: CheckItem) -> tuple[npt.NDArray[np.int8], dict[str, list[str]]]:
+        """Tier code per frame object and the resolved id lists (key, problem sources) within the frame.
+
+        Raises
+        ------
+        ConfigurationError
+            If a key id is not in the frame (outside the scope, dormant or unknown).
+        ScaleError
+            If ``risk_threshold`` is not a risk class of the frame.
+        """
+        n = len(frame)
+        key_pos, missing = frame.positions(self.key_ids)
+        if missing:
+            shown = ", ".join(repr(m) for m in missing[:5])
+            raise ConfigurationError(
+                f"item {item.id!r}: {len(missing)} key id(s) not in the frame ({shown}); key objects must be "
+                "in the item's scope and alive — fix the list or the scope"
+            )
+        key = frame.key.copy()
+        key[key_pos] = True
+        flagged = (
+            self.complaint_rule.flagged(self.complaints, self._reference(item)) if self.complaints else ()
+        )
+        sources = {
+            "filed_case_ids": self.filed_case_ids,
+            "referral_ids": self.referral_ids,
+            "complaint_ids": tuple(sorted(set(self.complaint_ids) | set(flagged))),
+        }
+        problem = np.zeros(n, dtype=bool)
+        resolved: dict[str, list[str]] = {"key_ids": frame.ids[key_pos].tolist()}
+        for name, ids in sources.items():
+            pos, _ = frame.positions(ids)
+            problem[pos] = True
+            resolved[name] = frame.ids[pos].tolist()
+        if self.risk_threshold not in frame.risk_levels:
+            raise ScaleError(
+                f"risk threshold {self.risk_threshold!r} is not a risk class of the frame "
+                f"({', '.join(frame.risk_levels)})"
+            )
+        risky = frame.risk_codes >= frame.risk_levels.index(self.risk_threshold)
+        codes = np.full(n, Tier.GENERAL.code, dtype=np.int8)
+        codes[risky] = Tier.RISK.code
+        codes[problem] = Tier.PROBLEM.code
+        codes[key] = Tier.KEY.code
+        return codes, resolved
+
+    def inclusion(self, frame: DrawFrame, item: CheckItem, *, round: int = 1) -> InclusionTable:
+        """The π table of ``item`` over ``frame`` for ``round`` (see the class docstring).
+
+        Raises
+        ------
+        ConfigurationError
+            On a ratio or cap outside [0, 1], a round outside the item's frequency, or a key id outside
+            the frame.
+        ScaleError
+            If the matrix does not cover a credit grade or risk class present in the frame.
+        CapExceededError
+            With ``on_cap_exceeded="raise"``, if mandatory objects alone exceed the cap.
+        """
+        _check_round(item, round)
+        ratio = _check_share(item.ratio, "ratio", item.id)
+        cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
+        n = len(frame)
+        if n == 0:
+            raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
+        tier_codes, resolved = self.tiers(frame, item)
+        mandatory = tier_codes <= Tier.PROBLEM.code
+        n_mandatory = int(mandatory.sum())
+        cell, n_risk = _cell_codes(frame)
+        n_cells = len(frame.credit_levels) * n_risk
+        group = np.where(mandatory, n_cells, cell)
+        members = _positions_by_group(group, n_cells + 1)
+        raw: list[Fraction] = []
+        counts: list[int] = []
+        for c in range(n_cells):
+            size = int(members[c].size)
+            credit, risk = frame.credit_levels[c // n_risk], frame.risk_levels[c % n_risk]
+            if size == 0:
+                raw.append(Fraction(0))
+            else:
+                mult = Fraction(self.matrix.multiplier(credit, risk))
+                share = Fraction(self.matrix.frequency(credit, risk))
+                active = round in active_rounds(share, item.frequency)
+                raw.append(ratio * mult if active else Fraction(0))
+            counts.append(size)
+        requested_rest = sum((r * k for r, k in zip(raw, counts, strict=True)), Fraction(0))
+        requested = requested_rest + n_mandatory
+        ceiling = None if cap is None else cap * n
+        exceeded = ceiling is not None and n_mandatory > ceiling
+        if exceeded and self.on_cap_exceeded == "raise":
+            raise CapExceededError(
+                f"item {item.id!r}: {n_mandatory} key/problem objects exceed the ceiling "
+                f"{float(ceiling or 0):.2f} (cap {item.cap} of {n}); raise the cap or review the lists"
+            )
+        budget = (
+            requested_rest
+            if ceiling is None
+            else max(Fraction(0), min(requested_rest, ceiling - n_mandatory))
+        )
+        budget = min(budget, Fraction(sum(k for r, k in zip(raw, counts, strict=True) if r > 0)))
+        values, scale = _rescale_capped(raw, counts, budget)
+        target = math.floor(budget * DENOMINATOR)
+        numerators = largest_remainder([*values, Fraction(1)], members, target + n_mandatory * DENOMINATOR, n)
+        report = CapReport(
+            cap=cap,
+            frame_size=n,
+            ceiling=ceiling,
+            mandatory=n_mandatory,
+            requested=requested,
+            granted=Fraction(int(numerators.sum()), DENOMINATOR),
+            scale=scale if requested_rest > 0 else Fraction(1),
+            exceeded=bool(exceeded),
+        )
+        params = self.to_dict()
+        params.update(resolved)
+        params["reference_date"] = self._reference(item).isoformat()
+        return InclusionTable(
+            frame=frame,
+            tier_codes=tier_codes,
+            numerators=numerators,
+            round=round,
+            rounds=item.frequency,
+            policy=params,
+            cap_report=report,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready parameters (complaint records themselves are not included, only the ids they flag)."""
+        to_dict = getattr(self.matrix, "to_dict", None)
+        return {
+            "kind": "tiered",
+            "matrix": to_dict() if to_dict is not None else {"kind": type(self.matrix).__name__},
+            "key_ids": list(self.key_ids),
+            "filed_case_ids": list(self.filed_case_ids),
+            "referral_ids": list(self.referral_ids),
+            "complaint_ids": list(self.complaint_ids),
+            "complaint_rule": self.complaint_rule.to_dict(),
+            "reference_date": None if self.reference_date is None else self.reference_date.isoformat(),
+            "risk_threshold": self.risk_threshold,
+            "on_cap_exceeded": self.on_cap_exceeded,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class StratifiedPolicy:
+    """Plain stratified simple random sampling (分层随机抽查), without tiers.
+
+    The sample size is ``n = ceil(ratio × N)`` (a ratio is a minimum share, 不低于), at most
+    ``floor(cap × N)`` when the item has a cap; it is allocated to strata proportionally to their sizes
+    by largest remainders (Hamilton), ``n_h``, and every object of stratum ``h`` gets π = ``n_h / N_h``
+    (rounded to ``D`` with the stratum's sum exact), so systematic selection draws exactly ``n_h`` objects
+    in every stratum. Every object is a general object.
+    """
+
+    def inclusion(self, frame: DrawFrame, item: CheckItem, *, round: int = 1) -> InclusionTable:
+        """The π table (see the class docstring).
+
+        Raises
+        ------
+        ConfigurationError
+            On a ratio or cap outside [0, 1] or a round outside the item's frequency.
+        """
+        _check_round(item, round)
+        ratio = _check_share(item.ratio, "ratio", item.id)
+        cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
+        n = len(frame)
+        if n == 0:
+            raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
+        size = math.ceil(ratio * n)
+        ceiling = None if cap is None else cap * n
+        if ceiling is not None:
+            size = min(size, math.floor(ceiling))
+        n_strata = len(frame.stratum_labels)
+        members = _positions_by_group(frame.stratum_codes, n_strata)
+        sizes = [int(m.size) for m in members]
+        quotas = [Fraction(size * s, n) for s in sizes]
+        alloc = [math.floor(q) for q in quotas]
+        left = size - sum(alloc)
+        for h in sorted(range(n_strata), key=lambda h: (-(quotas[h] - alloc[h]), h))[:left]:
+            alloc[h] += 1
+        numerators = np.zeros(n, dtype=np.int64)
+        for h in range(n_strata):
+            if sizes[h]:
+                part = largest_remainder(
+                    [Fraction(alloc[h], sizes[h])], [members[h]], alloc[h] * DENOMINATOR, n
+                )
+                numerators[members[h]] = part[members[h]]
+        report = CapReport(
+            cap=cap,
+            frame_size=n,
+            ceiling=ceiling,
+            mandatory=0,
+            requested=ratio * n,
+            granted=Fraction(size),
+            scale=Fraction(1),
+            exceeded=False,
+        )
+        return InclusionTable(
+            frame=frame,
+            tier_codes=np.full(n, Tier.GENERAL.code, dtype=np.int8),
+            numerators=numerators,
+            round=round,
+            rounds=item.frequency,
+            policy={**self.to_dict(), "allocation": dict(zip(frame.stratum_labels, alloc, strict=True))},
+            cap_report=report,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready parameters."""
+        return {"kind": "stratified"}
+
+
+def policy_from_dict(data: Mapping[str, Any]) -> TieredPolicy | StratifiedPolicy:
+    """Rebuild a built-in policy from the parameters stored in an :class:`InclusionTable` or a record.
+
+    Raises
+    ------
+    ConfigurationError
+        If ``kind`` is not a built-in policy (pass your own policy to ``verify`` instead).
+    """
+    kind = data.get("kind")
+    if kind == "stratified":
+        return StratifiedPolicy()
+    if kind == "tiered":
+        ref = data.get("reference_date")
+        return TieredPolicy(
+            matrix=matrix_from_dict(data["matrix"]),
+            key_ids=data.get("key_ids", ()),
+            filed_case_ids=data.get("filed_case_ids", ()),
+            referral_ids=data.get("referral_ids", ()),
+            complaint_ids=data.get("complaint_ids", ()),
+            complaint_rule=ComplaintRule.from_dict(data.get("complaint_rule", {})),
+            reference_date=None if ref is None else dt.date.fromisoformat(str(ref)),
+            risk_threshold=str(data.get("risk_threshold", DEFAULT_RISK_THRESHOLD)),
+            on_cap_exceeded=data.get("on_cap_exceeded", "report"),
+        )
+    raise ConfigurationError(
+        f"policy kind {kind!r} is not built in ('tiered', 'stratified'); pass the policy object itself"
+    )
+
+
+def inclusion_probabilities(
+    directory: ObjectDirectory | DrawFrame,
+    item: CheckItem,
+    policy: SamplingPolicy | None = None,
+    *,
+    round: int = 1,
+    stratum: str = "unit",
+) -> InclusionTable:
+    """Exact inclusion probabilities of ``item`` over a directory, without drawing.
+
+    Researchers use it for expected counts (``table.expected_by_tier()``) without Monte Carlo.
+
+    Parameters
+    ----------
+    directory:
+        The object directory (the frame is built from ``item.scope``) or a ready :class:`DrawFrame`.
+    item:
+        The check item (ratio, cap, frequency, key scope).
+    policy:
+        A :class:`randinspect.typing.SamplingPolicy`; default ``TieredPolicy()``.
+    round:
+        The round (1-based, at most ``item.frequency``).
+    stratum:
+        Directory column of the strata (ignored for a ready frame).
+
+    Returns
+    -------
+    InclusionTable
+        Tier, stratum and exact π per frame object.
+
+    Raises
+    ------
+    EmptyFrameError
+        If the scope selects no object.
+    ConfigurationError, ScaleError, CapExceededError
+        As the policy raises them.
+    """
+    frame = (
+        directory
+        if isinstance(directory, DrawFrame)
+        else DrawFrame.from_directory(directory, item, stratum=stratum)
+    )
+    chosen: SamplingPolicy = TieredPolicy() if policy is None else policy
+    table = chosen.inclusion(frame, item, round=round)
+    if not isinstance(table, InclusionTable) or (
+        table.frame is not frame and table.frame.digest != frame.digest
+    ):
+        raise InputError("the policy must return an InclusionTable over the frame it was given")
+    return table

@@ -1,0 +1,430 @@
+"""Sources of randomness: public-seed SHA-256 tickets (verifiable) and numpy Philox (simulations only).
+
+Every random choice in randinspect goes through a :class:`randinspect.typing.RandomSource`. A *context*
+string names the use (``"SAMR-2027-003|2027|round=1"``, ``"match|<plan>|<component>"``), so one seed serves
+many independent draws. The byte layout of the public-seed source is fixed by the verification spec
+(``docs/draw-spec.md``) and versioned by :data:`TICKET_VERSION`.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+from typing import Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from randinspect.errors import InputError, SeedError
+
+__all__ = [
+    "MAX_SEED_LENGTH",
+    "TICKET_VERSION",
+    "NumpySource",
+    "PublicSeedSource",
+    "normalise_context",
+    "normalise_seed",
+    "seed_digest",
+    "ticket_bytes",
+]
+
+TICKET_VERSION: Final = 1
+"""Version of the ticket byte layout (``docs/draw-spec.md``); bumped if the layout ever changes."""
+
+MAX_SEED_LENGTH: Final = 1024
+"""Longest accepted public seed, in characters after normalisation."""
+
+_SEP: Final = b"\x1f"
+"""Unit separator between the context and the id (a control character no context may contain)."""
+
+_TWO_53: Final = float(2**53)
+_CHUNK: Final = 1 << 16
+"""Ids hashed per chunk, so memory stays flat for large frames."""
+
+
+def _control_chars(text: str) -> list[str]:
+    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) == "Cc"]
+
+
+def normalise_seed(text: object) -> str:
+    """Normalise a public seed: Unicode NFC, surrounding white space stripped, non-empty.
+
+    This is the only place a seed string is interpreted. Dice digits, a lottery result or any text are
+    accepted; inner spaces are kept as given (``"3 1 4"`` and ``"314"`` are different seeds).
+
+    Parameters
+    ----------
+    text:
+        The seed as announced.
+
+    Returns
+    -------
+    str
+        The normalised seed.
+
+    Raises
+    ------
+    SeedError
+        If ``text`` is not a string, is empty after stripping, is longer than :data:`MAX_SEED_LENGTH`, or
+        contains control characters (tabs, line breaks and the like inside the seed).
+
+    Examples
+    --------
+    >>> normalise_seed("  2027-03-01 双色球 03 07 12 \\n")
+    '2027-03-01 双色球 03 07 12'
+    """
+    if not isinstance(text, str):
+        raise SeedError(f"a seed must be a string, not {type(text).__name__}; write the numbers as text")
+    seed = unicodedata.normalize("NFC", text).strip()
+    if not seed:
+        raise SeedError("the seed is empty; announce a non-empty public seed (dice digits, lottery result)")
+    if len(seed) > MAX_SEED_LENGTH:
+        raise SeedError(f"the seed has {len(seed)} characters; at most {MAX_SEED_LENGTH} are accepted")
+    bad = _control_chars(seed)
+    if bad:
+        raise SeedError(
+            f"the seed contains control character(s) {', '.join(bad[:5])}; use printable characters only"
+        )
+    return seed
+
+
+def seed_digest(seed: str) -> bytes:
+    """SHA-256 of the UTF-8 bytes of the normalised seed (32 bytes)."""
+    return hashlib.sha256(normalise_seed(seed).encode("utf-8")).digest()
+
+
+def normalise_context(context: object) -> str:
+    """Normalise a context string (NFC) and check it: non-empty, no control characters.
+
+    Raises
+    ------
+    InputError
+        If the context is not a non-empty string of printable characters.
+    """
+    if not isinstance(context, str):
+        raise InputError(f"a context must be a string, not {type(context).__name__}")
+    ctx = unicodedata.normalize("NFC", context)
+    if not ctx:
+        raise InputError("a context must not be empty; name the use, e.g. 'ITEM|2027|round=1'")
+    bad = _control_chars(ctx)
+    if bad:
+        raise InputError(f"context {ctx!r} contains control character(s) {', '.join(bad[:5])}")
+    return ctx
+
+
+def _id_bytes(ids: npt.ArrayLike, offset: int = 0) -> list[bytes]:
+    """UTF-8 bytes of the NFC form of each id (one join, one normalisation, one split for speed)."""
+    values = np.asarray(ids)
+    if values.ndim != 1:
+        raise InputError(f"ids must be a one-dimensional array, got shape {values.shape}")
+    items: list[str] = values.tolist()
+    if not items:
+        return []
+    if values.dtype.kind != "U":
+        bad = next((x for x in items if not isinstance(x, str)), None)
+        if bad is not None:
+            raise InputError(f"ids must be strings; found {type(bad).__name__} {bad!r}")
+    joined = "\n".join(items)
+    if joined.count("\n") != len(items) - 1:
+        position = next(i for i, x in enumerate(items) if "\n" in x)
+        raise InputError(f"id at position {offset + position} contains a line break; ids are printable text")
+    if not joined.isascii():
+        # LF never composes with a neighbour, so normalising the joined text normalises each id.
+        joined = unicodedata.normalize("NFC", joined)
+    encoded = joined.encode("utf-8").split(b"\n")
+    if not all(encoded):
+        position = next(i for i, x in enumerate(encoded) if not x)
+        raise InputError(f"id at position {offset + position} is empty; every object needs a non-empty id")
+    return encoded
+
+
+def ticket_bytes(seed: str, context: str, object_id: str) -> bytes:
+    """The exact message hashed for one ticket (for the spec, vectors and other implementations).
+
+    ``SHA256(UTF8(normalise_seed(seed))) ‖ UTF8(NFC(context)) ‖ 0x1F ‖ UTF8(NFC(object_id))``
+    """
+    return (
+        seed_digest(seed)
+        + normalise_context(context).encode("utf-8")
+        + _SEP
+        + unicodedata.normalize("NFC", object_id).encode("utf-8")
+    )
+
+
+@attrs.frozen(repr=False)
+class PublicSeedSource:
+    """Verifiable randomness from a public seed (公开随机种子): SHA-256 tickets anyone can recompute.
+
+    The ticket of an object is the first 8 bytes, big-endian, of
+    ``SHA256(SHA256(seed) ‖ context ‖ 0x1F ‖ id)`` (all text UTF-8, seed and id Unicode NFC). It depends
+    only on the seed, the context and the id, never on the order of the frame, so a draw can be re-run by
+    anyone with any tool that computes SHA-256 (the consistent-sampling idea of Rivest's
+    ``consistent_sampler``).
+
+    Parameters
+    ----------
+    seed:
+        The public seed as announced; normalised by :func:`normalise_seed`.
+
+    Raises
+    ------
+    SeedError
+        If the seed is malformed.
+
+    References
+    ----------
+    R. L. Rivest, "Consistent sampling with replacement", arXiv:1808.10016 (2018).
+
+    Examples
+    --------
+    >>> src = PublicSeedSource("31415926")
+    >>> ctx = "ITEM|2027|round=1"
+    >>> int(src.tickets(ctx, ["A1"])[0]) == int(src.tickets(ctx, ["B", "A1"])[1])
+    True
+    """
+
+    seed: str = attrs.field(converter=normalise_seed)
+    _digest: bytes = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_digest", hashlib.sha256(self.seed.encode("utf-8")).digest())
+
+    def __repr__(self) -> str:
+        return f"PublicSeedSource(seed={self.seed!r})"
+
+    @property
+    def verifiable(self) -> bool:
+        """Always True: every value can be recomputed from the public seed."""
+        return True
+
+    @property
+    def seed_digest(self) -> str:
+        """Hex SHA-256 of the normalised seed."""
+        return self._digest.hex()
+
+    def _prefix(self, context: str) -> Any:
+        return hashlib.sha256(self._digest + normalise_context(context).encode("utf-8") + _SEP)
+
+    def tickets(self, context: str, ids: npt.ArrayLike) -> npt.NDArray[np.uint64]:
+        """One 64-bit ticket per id (first 8 bytes of the SHA-256, big-endian).
+
+        Parameters
+        ----------
+        context:
+            Names the use; different contexts give independent tickets.
+        ids:
+            Object ids (strings); NFC-normalised before hashing.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``uint64`` tickets, aligned with ``ids``. ``ticket / 2**64`` is the ticket as a number in [0, 1).
+        """
+        prefix = self._prefix(context)
+        values = np.asarray(ids)
+        if values.ndim != 1:
+            raise InputError(f"ids must be a one-dimensional array, got shape {values.shape}")
+        out = np.empty(values.shape[0], dtype=np.uint64)
+        for start in range(0, values.shape[0], _CHUNK):
+            stop = start + _CHUNK
+            out[start:stop] = _hash_many(prefix, _id_bytes(values[start:stop], start))
+        return out
+
+    def uniforms(self, context: str, n: int) -> npt.NDArray[np.float64]:
+        """``n`` numbers in [0, 1) with 53 random bits each: the tickets of ids ``"0"``, ``"1"``, ...
+
+        Value ``k`` is ``(ticket(context, str(k)) >> 11) / 2**53``, so the stream is reproducible from the
+        public seed by the spec.
+        """
+        _check_count(n)
+        prefix = self._prefix(context)
+        raw = _hash_many(prefix, [str(k).encode("ascii") for k in range(n)])
+        return (raw >> np.uint64(11)).astype(np.float64) / _TWO_53
+
+    def integer_below(self, context: str, bound: int) -> int:
+        """An exactly uniform integer in ``[0, bound)``.
+
+        Counter ``k = 0, 1, ...``: ``x_k`` is the whole 256-bit SHA-256 of
+        ``SHA256(seed) ‖ context ‖ 0x1F ‖ str(k)`` read big-endian; the first ``x_k`` below the largest
+        multiple of ``bound`` not above ``2**256`` gives ``x_k mod bound``. For ``bound`` a power of two
+        (the draw uses ``2**32``) the first value is always accepted: the result is its last bytes.
+        """
+        _check_bound(bound)
+        prefix = self._prefix(context)
+        limit = (1 << 256) - ((1 << 256) % bound)
+        k = 0
+        while True:
+            h = prefix.copy()
+            h.update(str(k).encode("ascii"))
+            x = int.from_bytes(h.digest(), "big")
+            if x < limit:
+                return x % bound
+            k += 1  # pragma: no cover - probability below bound / 2**256
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-ready description for records: kind, ticket version, seed and its digest."""
+        return {
+            "kind": "public-seed-sha256",
+            "version": TICKET_VERSION,
+            "seed": self.seed,
+            "seed_digest": self.seed_digest,
+        }
+
+
+def _check_count(n: int) -> None:
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+        raise InputError(f"the number of values must be a non-negative integer, not {n!r}")
+
+
+def _check_bound(bound: int) -> None:
+    if isinstance(bound, bool) or not isinstance(bound, int | np.integer) or bound < 1:
+        raise InputError(f"the bound must be a positive integer, not {bound!r}")
+
+
+def _hash_many(prefix: Any, encoded: Iterable[bytes]) -> npt.NDArray[np.uint64]:
+    """First 8 bytes (big-endian) of the SHA-256 of prefix ‖ each message."""
+    copy = prefix.copy
+
+    def one(b: bytes) -> bytes:
+        h = copy()
+        h.update(b)
+        return bytes(h.digest())
+
+    buf = b"".join(map(one, encoded))
+    return np.frombuffer(buf, dtype=">u8").reshape(-1, 4)[:, 0].astype(np.uint64)
+
+
+# --- numpy simulation source -------------------------------------------------------------------------------
+
+_MASK64: Final = (1 << 64) - 1
+
+
+def _splitmix64(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """The SplitMix64 finaliser (Steele, Lea, Flood 2014), vectorised; wraps modulo 2**64."""
+    with np.errstate(over="ignore"):
+        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def _id_hash64(ids: npt.ArrayLike) -> npt.NDArray[np.uint64]:
+    """A fast vectorised 64-bit hash of id strings (FNV-1a over code points, then SplitMix64)."""
+    values = np.asarray(ids)
+    if values.ndim != 1:
+        raise InputError(f"ids must be a one-dimensional array, got shape {values.shape}")
+    if values.size == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if values.dtype.kind != "U":
+        if not all(isinstance(x, str) for x in values.tolist()):
+            raise InputError("ids must be strings")
+        values = values.astype(str)
+    width = values.dtype.itemsize // 4
+    codes = np.ascontiguousarray(values).view(np.uint32).reshape(values.size, width)
+    h = np.full(values.size, 0xCBF29CE484222325, dtype=np.uint64)
+    prime = np.uint64(0x100000001B3)
+    with np.errstate(over="ignore"):
+        for j in range(width):
+            h = (h ^ codes[:, j].astype(np.uint64)) * prime
+    return _splitmix64(h)
+
+
+def _seed_entropy(seed: object) -> int:
+    if isinstance(seed, np.random.SeedSequence):
+        entropy = seed.entropy
+        if isinstance(entropy, int):
+            return entropy
+        raise SeedError("a SeedSequence seed needs integer entropy; pass SeedSequence(some_int)")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise SeedError(
+            f"NumpySource needs a non-negative integer seed or numpy.random.SeedSequence, not "
+            f"{type(seed).__name__}; for published draws use PublicSeedSource(text)"
+        )
+    if int(seed) < 0:
+        raise SeedError(f"NumpySource needs a non-negative integer seed, not {seed}")
+    return int(seed)
+
+
+def _context_words(context: str) -> tuple[int, ...]:
+    digest = hashlib.sha256(normalise_context(context).encode("utf-8")).digest()
+    return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
+
+
+@attrs.frozen
+class NumpySource:
+    """Fast randomness (模拟用随机数) from numpy's Philox bit generator, for simulations only, never for
+    published draws.
+
+    Each context gets its own stream: ``Philox(SeedSequence(entropy, spawn_key=<128 bits of
+    SHA256(context)>))``. Tickets hash each id (FNV-1a over code points) and mix it with a per-context key
+    through SplitMix64, so they too are order-independent. Numpy guarantees its streams only for the same
+    numpy version and build; that is why this source reports ``verifiable = False``.
+
+    Parameters
+    ----------
+    seed:
+        A non-negative integer or a :class:`numpy.random.SeedSequence` with integer entropy. Spawn
+        independent replications with ``SeedSequence(entropy).spawn(n)``.
+
+    Raises
+    ------
+    SeedError
+        If ``seed`` is neither.
+    """
+
+    entropy: int = attrs.field(converter=_seed_entropy)
+
+    @property
+    def verifiable(self) -> bool:
+        """Always False: numpy streams are not a public standard."""
+        return False
+
+    def generator(self, context: str) -> np.random.Generator:
+        """The numpy Generator of ``context`` (a fresh one on every call)."""
+        sequence = np.random.SeedSequence(self.entropy, spawn_key=_context_words(context))
+        return np.random.Generator(np.random.Philox(sequence))
+
+    def tickets(self, context: str, ids: npt.ArrayLike) -> npt.NDArray[np.uint64]:
+        """One pseudo-random 64-bit ticket per id, independent of the order of ``ids``."""
+        k1, k2 = (
+            np.uint64(int(x))
+            for x in self.generator(context).integers(0, 2**64, size=2, dtype=np.uint64, endpoint=False)
+        )
+        with np.errstate(over="ignore"):
+            return _splitmix64(_splitmix64(_id_hash64(ids) ^ k1) + k2)
+
+    def permutation(self, context: str, n: int) -> npt.NDArray[np.int64]:
+        """A uniformly random permutation of ``range(n)`` for ``context`` (the fast path of simulated draws).
+
+        :func:`randinspect.draw.select` orders a frame by stratum and this permutation instead of by
+        tickets when the source is not verifiable: the same distribution (a uniformly random order within
+        each stratum) without hashing the ids.
+        """
+        _check_count(n)
+        return self.generator(context + "|order").permutation(int(n)).astype(np.int64)
+
+    def uniforms(self, context: str, n: int) -> npt.NDArray[np.float64]:
+        """``n`` numbers in [0, 1) (53 bits) from the context's Philox stream."""
+        _check_count(n)
+        return self.generator(context).random(int(n))
+
+    def integer_below(self, context: str, bound: int) -> int:
+        """A uniform integer in ``[0, bound)``, ``bound`` at most ``2**64``."""
+        _check_bound(bound)
+        if bound > 2**64:
+            raise InputError(f"NumpySource.integer_below supports bounds up to 2**64, not {bound}")
+        if bound == 2**64:
+            return int(self.generator(context).integers(0, 2**64, dtype=np.uint64, endpoint=False))
+        return int(self.generator(context).integers(0, bound, dtype=np.uint64))
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-ready description: kind, bit generator, numpy version and the entropy (as a string)."""
+        return {
+            "kind": "numpy-philox",
+            "entropy": str(self.entropy),
+            "numpy": np.__version__,
+        }

@@ -1,0 +1,783 @@
+"""Commitments, draw records and their verification (全程留痕, 一公开).
+
+A draw has two public moments. Before the seed exists, the :class:`Commitment` fixes the frame, the π
+table, the policy, the item and the algorithm version by their digests. After the seed is announced, the
+:class:`DrawRecord` holds the commitment, the seed and the selection; :func:`verify` re-runs the draw from
+the directory and names the first difference.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from randinspect.draw._canonical import canonical_digest, canonical_json
+from randinspect.draw._frame import TIERS, DrawFrame
+from randinspect.draw._inclusion import DENOMINATOR, InclusionTable, decimal_string
+from randinspect.draw._policy import policy_from_dict
+from randinspect.draw._random import TICKET_VERSION, NumpySource, PublicSeedSource, normalise_seed
+from randinspect.draw._select import selection_order, systematic_select
+from randinspect.errors import (
+    CommitmentMismatchError,
+    EmptyFrameError,
+    FrameChangedError,
+    InputError,
+    LoadError,
+    ProbabilitiesChangedError,
+    Problem,
+    RandInspectError,
+    SeedChangedError,
+    SelectionChangedError,
+    UnsupportedVersionError,
+)
+
+if TYPE_CHECKING:
+    from randinspect.directory import ObjectDirectory
+    from randinspect.items import CheckItem
+    from randinspect.typing import RandomSource, SamplingPolicy
+
+__all__ = [
+    "ALGORITHM_VERSION",
+    "RECORD_FORMAT",
+    "Commitment",
+    "DrawRecord",
+    "SelectedObject",
+    "commit",
+    "draw",
+    "draw_context",
+    "select",
+    "source_from_description",
+    "verify",
+]
+
+ALGORITHM_VERSION: Final = 1
+"""Version of the draw algorithm (frame, π rounding, tickets, selection) of ``docs/draw-spec.md``."""
+
+RECORD_FORMAT: Final = "randinspect-draw-record"
+COMMITMENT_FORMAT: Final = "randinspect-draw-commitment"
+
+
+def draw_context(item_id: str, year: int, round: int = 1) -> str:
+    """The context of a draw round: ``"<item id>|<year>|round=<round>"``.
+
+    Examples
+    --------
+    >>> draw_context("SAMR-2027-003", 2027, 2)
+    'SAMR-2027-003|2027|round=2'
+    """
+    return f"{item_id}|{year}|round={round}"
+
+
+def _start_context(context: str) -> str:
+    return context + "|start"
+
+
+def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[npt.NDArray[np.bool_], int]:
+    """Run systematic selection over a π table: the selected mask (frame order) and the start used.
+
+    Tickets come from ``source.tickets(context, ids)``, the start from
+    ``source.integer_below(context + "|start", D)``. This is the whole random step of a draw. A source that
+    is not verifiable and has a ``permutation(context, n)`` method (:class:`NumpySource`) orders each
+    stratum by that random permutation instead of by tickets: the fast path of simulations, with the same
+    distribution.
+    """
+    nums = table.numerators
+    denominator = table.denominator
+    # Objects with π = 0 or 1 need no ticket: one with a = D covers exactly one lattice point and shifts
+    # the later cumulative sums by D, one with a = 0 covers none, so leaving them out of the ordering
+    # changes nothing for the others (spec §4). This saves hashing in rounds where whole cells sit out.
+    inner = np.flatnonzero((nums > 0) & (nums < denominator))
+    strata = table.frame.stratum_codes[inner]
+    permutation = getattr(source, "permutation", None)
+    if not source.verifiable and callable(permutation):
+        perm = np.asarray(permutation(context, inner.size), dtype=np.int64)
+        codes = strata[perm]
+        if len(table.frame.stratum_labels) < 2**15:
+            codes = codes.astype(np.int16)
+        order = inner[perm[np.argsort(codes, kind="stable")]]
+    else:
+        tickets = source.tickets(context, table.frame.ids[inner])
+        order = inner[selection_order(strata, tickets)]
+    start = int(source.integer_below(_start_context(context), denominator))
+    chosen = systematic_select(nums[order], start, denominator)
+    mask = nums == denominator
+    mask[order[chosen]] = True
+    return mask, start
+
+
+def _digest_hex(value: object, what: str) -> str:
+    text = str(value)
+    if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
+        raise InputError(f"{what} must be 64 lower-case hex digits, not {text!r}")
+    return text
+
+
+@attrs.frozen(kw_only=True)
+class Commitment:
+    """What a draw is committed to before its seed exists (抽查前公示的承诺).
+
+    Publish :attr:`digest` (or the whole JSON) before the seed is rolled: it binds the frame, the π table,
+    the policy parameters, the item, the context and the algorithm version, so nobody can change them
+    after seeing the seed.
+
+    Attributes
+    ----------
+    version:
+        Draw algorithm version (:data:`ALGORITHM_VERSION`).
+    context:
+        ``"<item>|<year>|round=<r>"``.
+    year, round, rounds:
+        Plan year, this round and the item's rounds per year.
+    item:
+        The item as ``CheckItem.to_dict()``.
+    policy:
+        The policy parameters as the π table stores them.
+    stratum:
+        Directory column of the strata.
+    directory_digest:
+        ``ObjectDirectory.digest`` of the directory (``None`` for a frame built from arrays).
+    frame_digest, table_digest:
+        Digests of the frame and of the π table (spec §3).
+    frame_size:
+        ``N``.
+    denominator:
+        ``D``.
+    expected:
+        Σπ as an exact decimal string.
+    cap_report:
+        :meth:`CapReport.to_dict`.
+    """
+
+    version: int = ALGORITHM_VERSION
+    context: str
+    year: int
+    round: int
+    rounds: int
+    item: Mapping[str, Any]
+    policy: Mapping[str, Any]
+    stratum: str
+    directory_digest: str | None
+    frame_digest: str
+    table_digest: str
+    frame_size: int
+    denominator: int = DENOMINATOR
+    expected: str
+    cap_report: Mapping[str, Any]
+
+    def _body(self) -> dict[str, Any]:
+        return {
+            "format": COMMITMENT_FORMAT,
+            "version": self.version,
+            "context": self.context,
+            "year": self.year,
+            "round": self.round,
+            "rounds": self.rounds,
+            "item": dict(self.item),
+            "policy": dict(self.policy),
+            "stratum": self.stratum,
+            "directory_digest": self.directory_digest,
+            "frame_digest": self.frame_digest,
+            "table_digest": self.table_digest,
+            "frame_size": self.frame_size,
+            "denominator": self.denominator,
+            "expected": self.expected,
+            "cap_report": dict(self.cap_report),
+        }
+
+    @property
+    def digest(self) -> str:
+        """Hex SHA-256 of the canonical JSON of the commitment without its ``digest`` field."""
+        return canonical_digest(self._body())
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Canonical JSON-ready form, including ``digest``."""
+        body = self._body()
+        body["digest"] = self.digest
+        return json.loads(canonical_json(body))  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json_dict(cls, data: Mapping[str, Any]) -> Commitment:
+        """Read a commitment; the stored ``digest`` must match its contents.
+
+        Raises
+        ------
+        UnsupportedVersionError
+            If the version is newer than (or unknown to) this library.
+        CommitmentMismatchError
+            If the stored digest does not match the contents.
+        InputError
+            If a field is missing or malformed.
+        """
+        if not isinstance(data, Mapping) or data.get("format") != COMMITMENT_FORMAT:
+            raise InputError(f"not a draw commitment (expected format {COMMITMENT_FORMAT!r})")
+        _check_version(data.get("version"), "commitment")
+        try:
+            out = cls(
+                version=int(data["version"]),
+                context=str(data["context"]),
+                year=int(data["year"]),
+                round=int(data["round"]),
+                rounds=int(data["rounds"]),
+                item=dict(data["item"]),
+                policy=dict(data["policy"]),
+                stratum=str(data["stratum"]),
+                directory_digest=None if data["directory_digest"] is None else str(data["directory_digest"]),
+                frame_digest=_digest_hex(data["frame_digest"], "frame_digest"),
+                table_digest=_digest_hex(data["table_digest"], "table_digest"),
+                frame_size=int(data["frame_size"]),
+                denominator=int(data["denominator"]),
+                expected=str(data["expected"]),
+                cap_report=dict(data["cap_report"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"malformed commitment: missing or bad field {exc}") from None
+        stored = data.get("digest")
+        if stored is not None and stored != out.digest:
+            raise CommitmentMismatchError(
+                f"the commitment's digest {str(stored)[:16]}… does not match its contents "
+                f"({out.digest[:16]}…): a committed field was changed"
+            )
+        return out
+
+    @classmethod
+    def from_table(cls, table: InclusionTable, item: CheckItem, *, year: int | None = None) -> Commitment:
+        """The commitment of a π table for ``item``."""
+        y = item.year if year is None else year
+        return cls(
+            context=draw_context(item.id, y, table.round),
+            year=y,
+            round=table.round,
+            rounds=table.rounds,
+            item=item.to_dict(),
+            policy=dict(table.policy),
+            stratum=table.frame.stratum_column,
+            directory_digest=table.frame.directory_digest,
+            frame_digest=table.frame.digest,
+            table_digest=table.digest,
+            frame_size=len(table),
+            denominator=table.denominator,
+            expected=decimal_string(int(table.numerators.sum()), table.denominator),
+            cap_report=table.cap_report.to_dict(),
+        )
+
+
+def _check_version(version: object, what: str) -> None:
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise UnsupportedVersionError(f"the {what} has no integer algorithm version ({version!r})")
+    if version > ALGORITHM_VERSION:
+        raise UnsupportedVersionError(
+            f"the {what} was made by draw algorithm version {version}; this randinspect implements version "
+            f"{ALGORITHM_VERSION}: upgrade randinspect to verify it"
+        )
+    if version < 1:
+        raise UnsupportedVersionError(f"unknown draw algorithm version {version} in the {what}")
+
+
+@attrs.frozen
+class SelectedObject:
+    """One drawn object (被抽中的检查对象): id, tier, stratum and exact π (numerator over D, and as an exact
+    decimal string)."""
+
+    id: str
+    tier: str
+    stratum: str
+    pi_numerator: int
+    pi: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "tier": self.tier,
+            "stratum": self.stratum,
+            "pi_numerator": self.pi_numerator,
+            "pi": self.pi,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class DrawRecord:
+    """The public record of one draw round (抽查结果记录): everything needed to re-run and check it.
+
+    Attributes
+    ----------
+    commitment:
+        The :class:`Commitment` (frame, π table, policy, item, version).
+    source:
+        ``RandomSource.describe()`` of the source (for public draws: the seed and its digest).
+    start:
+        The systematic start ``u`` in ``[0, D)``.
+    selected:
+        The drawn objects in canonical id order.
+    counts:
+        ``{"total": n, "by_tier": {...}, "by_stratum": {...}}``: drawn objects per tier and stratum.
+    version:
+        Draw algorithm version.
+    """
+
+    commitment: Commitment
+    source: Mapping[str, Any]
+    start: int
+    selected: tuple[SelectedObject, ...]
+    counts: Mapping[str, Any]
+    version: int = ALGORITHM_VERSION
+
+    # -- convenient views -------------------------------------------------------------------------------
+
+    @property
+    def context(self) -> str:
+        """The draw context."""
+        return self.commitment.context
+
+    @property
+    def item_id(self) -> str:
+        """Id of the check item."""
+        return str(self.commitment.item.get("id", ""))
+
+    @property
+    def year(self) -> int:
+        """Plan year."""
+        return self.commitment.year
+
+    @property
+    def round(self) -> int:
+        """Round (1-based)."""
+        return self.commitment.round
+
+    @property
+    def seed(self) -> str | None:
+        """The public seed, or ``None`` when the source was not a public seed."""
+        seed = self.source.get("seed")
+        return None if seed is None else str(seed)
+
+    @property
+    def selected_ids(self) -> tuple[str, ...]:
+        """Ids of the drawn objects, canonical order."""
+        return tuple(s.id for s in self.selected)
+
+    @property
+    def verifiable(self) -> bool:
+        """True when the source was a public seed (anyone can re-run the draw)."""
+        return self.source.get("kind") == "public-seed-sha256"
+
+    # -- JSON ---------------------------------------------------------------------------------------------
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """Canonical JSON-ready form (the published record)."""
+        body = {
+            "format": RECORD_FORMAT,
+            "version": self.version,
+            "commitment": self.commitment.to_json_dict(),
+            "source": dict(self.source),
+            "start": self.start,
+            "selected": [s.to_dict() for s in self.selected],
+            "counts": dict(self.counts),
+        }
+        return json.loads(canonical_json(body))  # type: ignore[no-any-return]
+
+    @property
+    def record_digest(self) -> str:
+        """Hex SHA-256 of the canonical JSON of :meth:`to_json_dict` (what a journal chains)."""
+        return canonical_digest(self.to_json_dict())
+
+    @classmethod
+    def from_json_dict(cls, data: Mapping[str, Any]) -> DrawRecord:
+        """Read a record from its JSON form.
+
+        Raises
+        ------
+        UnsupportedVersionError
+            If the record comes from a newer algorithm version.
+        CommitmentMismatchError
+            If the embedded commitment's digest does not match its contents.
+        InputError
+            If the JSON is not a draw record or a field is malformed.
+        """
+        if not isinstance(data, Mapping) or data.get("format") != RECORD_FORMAT:
+            raise InputError(f"not a draw record (expected format {RECORD_FORMAT!r})")
+        _check_version(data.get("version"), "record")
+        try:
+            selected = tuple(
+                SelectedObject(
+                    id=str(s["id"]),
+                    tier=str(s["tier"]),
+                    stratum=str(s["stratum"]),
+                    pi_numerator=_int(s["pi_numerator"]),
+                    pi=str(s["pi"]),
+                )
+                for s in data["selected"]
+            )
+            return cls(
+                commitment=Commitment.from_json_dict(data["commitment"]),
+                source=dict(data["source"]),
+                start=_int(data["start"]),
+                selected=selected,
+                counts=dict(data["counts"]),
+                version=int(data["version"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(f"malformed draw record: missing or bad field {exc}") from None
+
+    def to_json(self, path: str | os.PathLike[str] | None = None, *, indent: int | None = 2) -> str:
+        """The record as JSON text (keys sorted, UTF-8); written to ``path`` when given.
+
+        The digest is over the canonical form, so indentation does not change it.
+        """
+        text = json.dumps(self.to_json_dict(), sort_keys=True, ensure_ascii=False, indent=indent) + "\n"
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_json(cls, path_or_text: str | os.PathLike[str]) -> DrawRecord:
+        """Read a record from a JSON file, or from JSON text (a string starting with ``{``).
+
+        Raises
+        ------
+        LoadError
+            If the file cannot be read or is not JSON.
+        """
+        if isinstance(path_or_text, str) and path_or_text.lstrip().startswith("{"):
+            text, source = path_or_text, "<text>"
+        else:
+            source = str(path_or_text)
+            try:
+                text = Path(path_or_text).read_text(encoding="utf-8-sig")
+            except OSError as exc:
+                raise LoadError(
+                    [Problem(message=f"cannot read file: {exc.strerror}", source=source, code="io")]
+                ) from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise LoadError(
+                [Problem(message=f"invalid JSON: {exc.msg}", source=source, row=exc.lineno, code="json")]
+            ) from None
+        return cls.from_json_dict(data)
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected an integer, got {value!r}")
+    return value
+
+
+def source_from_description(description: Mapping[str, Any]) -> RandomSource:
+    """Rebuild a built-in random source from ``describe()`` output.
+
+    Raises
+    ------
+    UnsupportedVersionError
+        For an unknown source kind or a newer ticket version.
+    SeedChangedError
+        If the stored seed digest does not match the seed.
+    """
+    kind = description.get("kind")
+    if kind == "public-seed-sha256":
+        version = description.get("version")
+        if version != TICKET_VERSION:
+            raise UnsupportedVersionError(
+                f"ticket layout version {version!r} is not supported (this is {TICKET_VERSION})"
+            )
+        source = PublicSeedSource(str(description.get("seed", "")))
+        if description.get("seed_digest") != source.seed_digest:
+            raise SeedChangedError(
+                f"the record's seed digest {str(description.get('seed_digest'))[:16]}… "
+                "does not match its seed "
+                f"{source.seed!r} ({source.seed_digest[:16]}…)"
+            )
+        return source
+    if kind == "numpy-philox":
+        return NumpySource(int(str(description.get("entropy"))))
+    raise UnsupportedVersionError(f"unknown random source kind {kind!r}")
+
+
+def _coerce_source(seed: str | RandomSource) -> RandomSource:
+    if isinstance(seed, str):
+        return PublicSeedSource(seed)
+    return seed
+
+
+def _counts(table: InclusionTable, mask: npt.NDArray[np.bool_]) -> dict[str, Any]:
+    by_tier = np.bincount(table.tier_codes[mask].astype(np.int64), minlength=len(TIERS))
+    by_stratum = np.bincount(table.frame.stratum_codes[mask], minlength=len(table.frame.stratum_labels))
+    return {
+        "total": int(mask.sum()),
+        "by_tier": {t.value: int(by_tier[t.code]) for t in TIERS},
+        "by_stratum": {
+            s: int(k) for s, k in zip(table.frame.stratum_labels, by_stratum.tolist(), strict=True)
+        },
+    }
+
+
+def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSource) -> DrawRecord:
+    mask, start = select(table, source, commitment.context)
+    idx = np.flatnonzero(mask)
+    tiers = table.tiers[idx].tolist()
+    strata = table.frame.strata[idx].tolist()
+    nums = table.numerators[idx].tolist()
+    selected = tuple(
+        SelectedObject(id=i, tier=t, stratum=s, pi_numerator=a, pi=decimal_string(a, table.denominator))
+        for i, t, s, a in zip(table.frame.ids[idx].tolist(), tiers, strata, nums, strict=True)
+    )
+    return DrawRecord(
+        commitment=commitment,
+        source=source.describe(),
+        start=start,
+        selected=selected,
+        counts=_counts(table, mask),
+    )
+
+
+def _table(
+    directory: ObjectDirectory | DrawFrame,
+    item: CheckItem,
+    policy: SamplingPolicy | None,
+    round: int,
+    stratum: str,
+) -> InclusionTable:
+    from randinspect.draw._policy import inclusion_probabilities
+
+    return inclusion_probabilities(directory, item, policy, round=round, stratum=stratum)
+
+
+def commit(
+    directory: ObjectDirectory | DrawFrame,
+    item: CheckItem,
+    *,
+    policy: SamplingPolicy | None = None,
+    year: int | None = None,
+    round: int = 1,
+    stratum: str = "unit",
+) -> Commitment:
+    """Compute the commitment of a draw before its seed exists.
+
+    Parameters
+    ----------
+    directory:
+        The object directory (or a ready frame).
+    item:
+        The check item.
+    policy:
+        Sampling policy, default ``TieredPolicy()``.
+    year:
+        Plan year for the context (default ``item.year``).
+    round:
+        Round (1-based).
+    stratum:
+        Directory column of the strata (default the supervising unit).
+
+    Returns
+    -------
+    Commitment
+        Publish its ``digest`` (or JSON) before the seed ceremony.
+    """
+    table = _table(directory, item, policy, round, stratum)
+    return Commitment.from_table(table, item, year=year)
+
+
+def draw(
+    directory: ObjectDirectory | DrawFrame,
+    item: CheckItem,
+    seed: str | RandomSource,
+    *,
+    policy: SamplingPolicy | None = None,
+    year: int | None = None,
+    round: int = 1,
+    stratum: str = "unit",
+    commitment: Commitment | str | None = None,
+) -> DrawRecord:
+    """Draw the objects of one round of ``item`` (抽取检查对象) and return the public record.
+
+    Parameters
+    ----------
+    directory:
+        The object directory (or a ready frame).
+    item:
+        The check item.
+    seed:
+        The public seed string (turned into :class:`PublicSeedSource`) or any
+        :class:`randinspect.typing.RandomSource`. Published draws need a verifiable source.
+    policy:
+        Sampling policy, default ``TieredPolicy()``.
+    year, round, stratum:
+        As for :func:`commit`.
+    commitment:
+        The commitment (or its digest) published before the seed; the draw refuses to run if the inputs
+        no longer match it.
+
+    Returns
+    -------
+    DrawRecord
+        Commitment, seed, start, the drawn objects with tier and π, counts per tier and stratum.
+
+    Raises
+    ------
+    CommitmentMismatchError
+        If ``commitment`` is given and the inputs no longer match it.
+    SeedError
+        If the seed is malformed.
+    """
+    source = _coerce_source(seed)
+    table = _table(directory, item, policy, round, stratum)
+    made = Commitment.from_table(table, item, year=year)
+    if commitment is not None:
+        expected = commitment.digest if isinstance(commitment, Commitment) else str(commitment)
+        if made.digest != expected:
+            raise CommitmentMismatchError(
+                f"item {item.id!r}: the inputs give commitment {made.digest[:16]}…, not the published "
+                f"{expected[:16]}…; the directory, item or policy changed after the commitment"
+            )
+    return _record_from(table, made, source)
+
+
+def _first_difference(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str:
+    mine_by_id = {d["id"]: d for d in mine}
+    theirs_by_id = {d["id"]: d for d in theirs}
+    for d in theirs:
+        if d["id"] not in mine_by_id:
+            return f"the record lists {d['id']!r}, which the re-run does not draw"
+        if mine_by_id[d["id"]] != d:
+            return f"the record lists {d['id']!r} as {d}, the re-run gives {mine_by_id[d['id']]}"
+    for d in mine:
+        if d["id"] not in theirs_by_id:
+            return f"the re-run draws {d['id']!r}, which the record does not list"
+    return "the order of the selected objects differs"
+
+
+def verify(
+    record: DrawRecord,
+    directory: ObjectDirectory | DrawFrame,
+    *,
+    policy: SamplingPolicy | None = None,
+    expected_seed: str | None = None,
+    commitment: Commitment | str | None = None,
+) -> DrawRecord:
+    """Re-run a published draw and check that it reproduces (复核).
+
+    Checks, in order: algorithm version; the published ``commitment`` (if given); the frame rebuilt from
+    ``directory``; the π table and policy parameters; the seed (against ``expected_seed`` if given); the
+    start, the selection and the counts.
+
+    Parameters
+    ----------
+    record:
+        The published record.
+    directory:
+        The object directory the draw was made from (or a ready frame).
+    policy:
+        The policy object, needed only for policies that are not built in; built-ins are rebuilt from
+        the record's parameters.
+    expected_seed:
+        The seed announced in the seed ceremony.
+    commitment:
+        The commitment (or its digest) published before the seed.
+
+    Returns
+    -------
+    DrawRecord
+        The re-run record, equal to ``record``.
+
+    Raises
+    ------
+    UnsupportedVersionError, CommitmentMismatchError, FrameChangedError, ProbabilitiesChangedError,
+    SeedChangedError, SelectionChangedError
+        Naming the first difference found.
+    """
+    from randinspect.items import CheckItem
+
+    _check_version(record.version, "record")
+    c = record.commitment
+    _check_version(c.version, "commitment")
+    if commitment is not None:
+        expected = commitment.digest if isinstance(commitment, Commitment) else str(commitment)
+        if c.digest != expected:
+            raise CommitmentMismatchError(
+                f"the record's commitment {c.digest[:16]}… is not the published commitment {expected[:16]}…"
+            )
+    if c.context != draw_context(str(c.item.get("id")), c.year, c.round):
+        raise CommitmentMismatchError(
+            f"the record's context {c.context!r} does not match its item, year and round"
+        )
+    try:
+        item = CheckItem.from_dict(c.item)
+    except RandInspectError as exc:
+        raise CommitmentMismatchError(f"the record's item cannot be read: {exc}") from None
+    if isinstance(directory, DrawFrame):
+        frame = directory
+    else:
+        try:
+            frame = DrawFrame.from_directory(directory, item, stratum=c.stratum)
+        except EmptyFrameError as exc:
+            raise FrameChangedError(f"the frame is now empty: {exc}") from None
+    if frame.digest != c.frame_digest or len(frame) != c.frame_size:
+        note = ""
+        if c.directory_digest is not None and frame.directory_digest not in (None, c.directory_digest):
+            note = (
+                f"; the directory digest is {frame.directory_digest[:16]}…, the record's "
+                f"{c.directory_digest[:16]}…"
+            )
+        raise FrameChangedError(
+            f"the frame of item {item.id!r} changed: {len(frame)} objects now, {c.frame_size} in the record "
+            f"(frame digest {frame.digest[:16]}… vs {c.frame_digest[:16]}…){note}"
+        )
+    try:
+        chosen = policy if policy is not None else policy_from_dict(c.policy)
+        table = chosen.inclusion(frame, item, round=c.round)
+    except RandInspectError as exc:
+        raise ProbabilitiesChangedError(f"the π table cannot be recomputed: {exc}") from None
+    if dict(table.policy) != dict(c.policy):
+        raise ProbabilitiesChangedError(
+            "the policy parameters recomputed for the frame differ from the record's"
+        )
+    if table.digest != c.table_digest:
+        raise ProbabilitiesChangedError(
+            f"the π table recomputed for item {item.id!r} differs from the committed one "
+            f"({table.digest[:16]}… vs {c.table_digest[:16]}…)"
+        )
+    remade = Commitment.from_table(table, item, year=c.year)
+    if remade.directory_digest != c.directory_digest:
+        raise CommitmentMismatchError(
+            f"the directory (digest {str(remade.directory_digest)[:16]}…) is not the committed snapshot "
+            f"({str(c.directory_digest)[:16]}…), although the item's frame and π table are unchanged; "
+            "verify against the directory snapshot the draw was committed to"
+        )
+    if remade.digest != c.digest:
+        raise CommitmentMismatchError(
+            "the commitment recomputed from the directory differs from the record's outside the frame and "
+            "the π table (cap report, expected total or rounds)"
+        )
+    try:
+        source = source_from_description(record.source)
+    except (SeedChangedError, UnsupportedVersionError):
+        raise
+    except RandInspectError as exc:
+        raise SeedChangedError(f"the record's random source cannot be rebuilt: {exc}") from None
+    if expected_seed is not None and (record.seed is None or normalise_seed(expected_seed) != record.seed):
+        raise SeedChangedError(
+            f"the record was drawn with seed {record.seed!r}, "
+            f"not the announced {normalise_seed(expected_seed)!r}"
+        )
+    again = _record_from(table, c, source)
+    if again.start != record.start:
+        raise SelectionChangedError(f"the start is {again.start} on re-run, {record.start} in the record")
+    mine = [s.to_dict() for s in again.selected]
+    theirs = [s.to_dict() for s in record.selected]
+    if mine != theirs:
+        raise SelectionChangedError(_first_difference(mine, theirs))
+    if dict(again.counts) != dict(record.counts):
+        raise SelectionChangedError(
+            f"the counts differ: re-run {dict(again.counts)}, record {dict(record.counts)}"
+        )
+    if again.to_json_dict() != record.to_json_dict():
+        raise CommitmentMismatchError("the record differs from the re-run in a field outside the selection")
+    return again

@@ -1,0 +1,215 @@
+"""Tests of randinspect.cli.draw: the ``draw`` and ``verify`` sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from randinspect.cli import draw as draw_cli
+from randinspect.directory import Scope
+from randinspect.draw import DrawRecord
+from randinspect.errors import LoadError, RandInspectError
+from randinspect.items import CheckItem
+
+
+def run(argv: list[str]) -> int:
+    """Parse argv with only the draw module registered and run it like the dispatcher does."""
+    parser = argparse.ArgumentParser(prog="randinspect")
+    sub = parser.add_subparsers(dest="command")
+    draw_cli.register(sub)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except RandInspectError:
+        return 2
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory, city: Any) -> dict[str, Path]:
+    """Demo-city files, an item, key and case lists."""
+    root = tmp_path_factory.mktemp("cli")
+    paths = dict(city.to_files(root))
+    objects = city.objects
+    key_tag = next(t for t in objects.tag_vocabulary if t.startswith("SAMR:key:"))
+    item = CheckItem(
+        id="SAMR-2027-001",
+        name="食品经营检查",
+        department="SAMR",
+        year=2027,
+        scope=Scope(),
+        ratio="5%",
+        legal_basis=[{"title": "《中华人民共和国食品安全法》", "article": "第一百一十条"}],
+        key_scope=Scope(tags_any=[key_tag]),
+    )
+    paths["item"] = root / "item.json"
+    paths["item"].write_text(json.dumps(item.to_dict(), ensure_ascii=False), encoding="utf-8")
+    alive = objects.ids[objects.alive].tolist()
+    paths["keys"] = root / "keys.txt"
+    paths["keys"].write_text(f"# key objects\n{alive[0]}\n\n{alive[1]}\n", encoding="utf-8")
+    paths["cases"] = root / "cases.txt"
+    paths["cases"].write_text(f"{alive[2]}\n", encoding="utf-8")
+    return paths
+
+
+class TestDrawCommand:
+    def test_draw_then_verify(
+        self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """draw writes a record listing ids with tier and π; verify exits 0 on it."""
+        out = tmp_path / "record.json"
+        argv = [
+            "draw",
+            "--objects",
+            str(files["objects"]),
+            "--item",
+            str(files["item"]),
+            "--seed",
+            "3 1 4 1 5",
+            "--out",
+            str(out),
+            "--key-objects",
+            str(files["keys"]),
+            "--complaints",
+            str(files["complaints"]),
+            "--filed-cases",
+            str(files["cases"]),
+            "--referrals",
+            str(files["cases"]),
+        ]
+        assert run(argv) == 0
+        assert "drew" in capsys.readouterr().out
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert {"id", "tier", "pi", "pi_numerator"} <= set(data["selected"][0])
+        record = DrawRecord.from_json(out)
+        assert record.counts["by_tier"]["key"] >= 2
+        assert record.counts["by_tier"]["problem"] >= 1
+        assert (
+            run(
+                [
+                    "verify",
+                    str(out),
+                    "--objects",
+                    str(files["objects"]),
+                    "--seed",
+                    "3 1 4 1 5",
+                    "--commitment",
+                    record.commitment.digest,
+                ]
+            )
+            == 0
+        )
+        assert "verified" in capsys.readouterr().out
+
+    def test_verify_fails_with_reason(
+        self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A tampered record or another seed makes verify exit 1 and say why."""
+        out = tmp_path / "record.json"
+        assert (
+            run(
+                [
+                    "draw",
+                    "--objects",
+                    str(files["objects"]),
+                    "--item",
+                    str(files["item"]),
+                    "--seed",
+                    "9",
+                    "--out",
+                    str(out),
+                ]
+            )
+            == 0
+        )
+        assert run(["verify", str(out), "--objects", str(files["objects"]), "--seed", "8"]) == 1
+        assert "SeedChangedError" in capsys.readouterr().err
+        data = json.loads(out.read_text(encoding="utf-8"))
+        data["start"] += 1
+        out.write_text(json.dumps(data), encoding="utf-8")
+        assert run(["verify", str(out), "--objects", str(files["objects"])]) == 1
+        assert "start" in capsys.readouterr().err
+
+    def test_commit_only_and_commitment_file(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """--commit-only writes the commitment; verify accepts it as a file."""
+        c_path, out = tmp_path / "c.json", tmp_path / "r.json"
+        base = ["--objects", str(files["objects"]), "--item", str(files["item"])]
+        assert run(["draw", *base, "--commit-only", "--out", str(c_path)]) == 0
+        assert run(["draw", *base, "--seed", "1", "--out", str(out)]) == 0
+        assert run(["verify", str(out), "--objects", str(files["objects"]), "--commitment", str(c_path)]) == 0
+
+    def test_options(
+        self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--cap, --round, --year, --stratum, --policy stratified and stdout output work."""
+        base = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        assert run([*base, "--cap", "none", "--year", "2028", "--stratum", "region"]) == 0
+        record = DrawRecord.from_json(capsys.readouterr().out)
+        assert record.context == "SAMR-2027-001|2028|round=1"
+        assert record.commitment.cap_report["cap"] is None
+        assert run([*base, "--policy", "stratified", "--out", str(tmp_path / "s.json")]) == 0
+        assert run([*base, "--round", "2"]) == 2
+
+    def test_input_errors(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """A missing seed, a bad cap or a bad reference date exit 2."""
+        base = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"])]
+        assert run(base) == 2
+        assert run([*base, "--seed", "1", "--cap", "2"]) == 2
+        assert run([*base, "--seed", "1", "--reference-date", "yesterday"]) == 2
+        assert run([*base, "--seed", " "]) == 2
+
+    def test_matrix_option(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """--matrix loads a table matrix from CSV."""
+        matrix = tmp_path / "m.csv"
+        matrix.write_text(
+            "credit,risk,multiplier\n"
+            + "\n".join(f"{c},{r},1" for c in "ABCD" for r in ("low", "medium", "high")),
+            encoding="utf-8",
+        )
+        assert (
+            run(
+                [
+                    "draw",
+                    "--objects",
+                    str(files["objects"]),
+                    "--item",
+                    str(files["item"]),
+                    "--seed",
+                    "1",
+                    "--matrix",
+                    str(matrix),
+                    "--out",
+                    str(tmp_path / "r.json"),
+                ]
+            )
+            == 0
+        )
+
+
+class TestLoaders:
+    def test_complaints(self, tmp_path: Path) -> None:
+        """Complaint CSVs load with Chinese headers; bad channels and dates name the row."""
+        path = tmp_path / "c.csv"
+        path.write_text(
+            "统一社会信用代码,渠道,受理日期,是否属实\nA,12315,2026-03-01,是\n\nB,12345,2026-03-02,\n",
+            encoding="utf-8",
+        )
+        recs = draw_cli.load_complaints(path)
+        assert [(r.object_id, r.substantiated) for r in recs] == [("A", True), ("B", None)]
+        path.write_text("object_id,channel,received\nA,110,2026-03-01\n", encoding="utf-8")
+        with pytest.raises(LoadError, match="row 1"):
+            draw_cli.load_complaints(path)
+        path.write_text("object_id,channel,received\nA,12315,March\n", encoding="utf-8")
+        with pytest.raises(LoadError, match="received"):
+            draw_cli.load_complaints(path)
+        path.write_text("object_id,channel\n", encoding="utf-8")
+        with pytest.raises(LoadError, match="received"):
+            draw_cli.load_complaints(path)
+
+    def test_id_list_missing(self, tmp_path: Path) -> None:
+        """A missing id list is a LoadError."""
+        with pytest.raises(LoadError):
+            draw_cli.load_id_list(tmp_path / "none.txt")

@@ -1,0 +1,240 @@
+"""Tests of randinspect.draw random sources: seeds, public-seed tickets and the numpy simulation source."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from randinspect.draw import (
+    NumpySource,
+    PublicSeedSource,
+    normalise_context,
+    normalise_seed,
+    seed_digest,
+    ticket_bytes,
+)
+from randinspect.errors import InputError, SeedError
+from randinspect.testing._draw import public_seeds
+from randinspect.typing import RandomSource
+
+ids_strategy = st.lists(
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12),
+    min_size=1,
+    max_size=30,
+    unique=True,
+)
+
+
+def reference_ticket(seed: str, context: str, object_id: str) -> int:
+    """The ticket computed straight from the spec with hashlib."""
+    digest = hashlib.sha256(unicodedata.normalize("NFC", seed).strip().encode("utf-8")).digest()
+    message = (
+        digest
+        + unicodedata.normalize("NFC", context).encode("utf-8")
+        + b"\x1f"
+        + unicodedata.normalize("NFC", object_id).encode()
+    )
+    return int.from_bytes(hashlib.sha256(message).digest()[:8], "big")
+
+
+class TestNormaliseSeed:
+    def test_strips_and_normalises(self) -> None:
+        """Surrounding white space goes, inner spaces stay and the text is NFC-normalised."""
+        assert normalise_seed("  3 1 4\n") == "3 1 4"
+        assert normalise_seed("e\u0301") == "\u00e9"
+
+    @pytest.mark.parametrize("bad", ["", "   ", "\n\t"])
+    def test_rejects_empty(self, bad: str) -> None:
+        """An empty seed is refused with a reason."""
+        with pytest.raises(SeedError, match="empty"):
+            normalise_seed(bad)
+
+    def test_rejects_control_characters(self) -> None:
+        """A seed with a control character inside is refused, naming the character."""
+        with pytest.raises(SeedError, match="U\\+0009"):
+            normalise_seed("12\t34")
+
+    def test_rejects_non_strings(self) -> None:
+        """A seed that is not text (an int) is refused; numbers must be written as text."""
+        with pytest.raises(SeedError, match="string"):
+            normalise_seed(1234)
+
+    def test_rejects_overlong(self) -> None:
+        """A seed longer than 1024 characters is refused."""
+        with pytest.raises(SeedError, match="1024"):
+            normalise_seed("7" * 1025)
+
+    @given(public_seeds())
+    def test_idempotent(self, seed: str) -> None:
+        """Normalising twice gives the same seed."""
+        once = normalise_seed(seed)
+        assert normalise_seed(once) == once
+
+    def test_digest_is_sha256_of_utf8(self) -> None:
+        """The seed digest is SHA-256 of the UTF-8 bytes of the normalised seed."""
+        assert seed_digest(" 双色球 ") == hashlib.sha256("双色球".encode()).digest()
+
+
+class TestPublicSeedSource:
+    def test_conforms_to_protocol(self) -> None:
+        """PublicSeedSource is a verifiable RandomSource."""
+        source = PublicSeedSource("1")
+        assert isinstance(source, RandomSource)
+        assert source.verifiable is True
+
+    @settings(max_examples=40)
+    @given(
+        public_seeds(),
+        st.text(st.characters(codec="utf-8", categories=("L", "N", "P")), min_size=1),
+        ids_strategy,
+    )
+    def test_tickets_follow_the_spec(self, seed: str, context: str, ids: list[str]) -> None:
+        """Every ticket equals the first 8 bytes (big-endian) of SHA-256 over the spec's byte layout."""
+        tickets = PublicSeedSource(seed).tickets(context, np.asarray(ids, dtype=object))
+        assert [int(t) for t in tickets] == [reference_ticket(seed, context, i) for i in ids]
+
+    @settings(max_examples=40)
+    @given(ids_strategy, st.randoms(use_true_random=False))
+    def test_tickets_do_not_depend_on_order(self, ids: list[str], rnd: object) -> None:
+        """A ticket depends only on its id, never on the other ids or their order."""
+        source = PublicSeedSource("2027")
+        shuffled = list(ids)
+        rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+        first = dict(zip(ids, source.tickets("c", ids).tolist(), strict=True))
+        second = dict(zip(shuffled, source.tickets("c", shuffled).tolist(), strict=True))
+        assert first == second
+
+    def test_ticket_bytes_layout(self) -> None:
+        """ticket_bytes is seed digest ‖ context ‖ 0x1F ‖ id."""
+        message = ticket_bytes("42", "ITEM|2027|round=1", "A")
+        assert message == hashlib.sha256(b"42").digest() + b"ITEM|2027|round=1\x1fA"
+
+    def test_nfc_ids_and_contexts(self) -> None:
+        """Decomposed and composed spellings of an id or context give the same ticket."""
+        source = PublicSeedSource("s")
+        assert source.tickets("caf\u00e9", ["\u00e9"])[0] == source.tickets("cafe\u0301", ["e\u0301"])[0]
+
+    def test_contexts_are_independent(self) -> None:
+        """Different contexts give different tickets for the same id."""
+        source = PublicSeedSource("s")
+        assert source.tickets("a", ["x"])[0] != source.tickets("b", ["x"])[0]
+
+    @pytest.mark.parametrize("context", ["", "a\x1fb", "line\nbreak"])
+    def test_rejects_bad_contexts(self, context: str) -> None:
+        """Empty contexts and contexts with control characters (the separator) are refused."""
+        with pytest.raises(InputError):
+            PublicSeedSource("s").tickets(context, ["x"])
+
+    def test_rejects_empty_ids(self) -> None:
+        """An empty id is refused, naming its position."""
+        with pytest.raises(InputError, match="position 1"):
+            PublicSeedSource("s").tickets("c", ["a", ""])
+
+    def test_empty_id_list(self) -> None:
+        """No ids give no tickets."""
+        assert PublicSeedSource("s").tickets("c", []).shape == (0,)
+
+    def test_uniforms_are_tickets_of_counters(self) -> None:
+        """Uniform k is (ticket of id str(k)) >> 11 over 2**53."""
+        source = PublicSeedSource("s")
+        u = source.uniforms("c", 5)
+        expected = [(reference_ticket("s", "c", str(k)) >> 11) / 2**53 for k in range(5)]
+        assert u.tolist() == expected
+        assert bool(np.all((u >= 0) & (u < 1)))
+
+    @pytest.mark.parametrize("bound", [1, 2, 7, 1000, 2**32, 2**64 + 13])
+    def test_integer_below_in_range(self, bound: int) -> None:
+        """integer_below returns a value in [0, bound)."""
+        value = PublicSeedSource("s").integer_below("c|start", bound)
+        assert 0 <= value < bound
+
+    def test_integer_below_power_of_two_is_last_bytes(self) -> None:
+        """For bound 2**32 the value is the last 4 bytes of SHA-256(seed digest ‖ context ‖ 0x1F ‖ '0')."""
+        digest = hashlib.sha256(hashlib.sha256(b"s").digest() + b"c|start\x1f0").digest()
+        assert PublicSeedSource("s").integer_below("c|start", 2**32) == int.from_bytes(digest[-4:], "big")
+
+    @pytest.mark.parametrize("bound", [0, -3, True])
+    def test_integer_below_rejects_bad_bounds(self, bound: int) -> None:
+        """A bound below 1 (or a bool) is refused."""
+        with pytest.raises(InputError):
+            PublicSeedSource("s").integer_below("c", bound)
+
+    def test_describe(self) -> None:
+        """describe() gives the kind, ticket version, seed and seed digest."""
+        d = PublicSeedSource(" 7 ").describe()
+        assert d == {
+            "kind": "public-seed-sha256",
+            "version": 1,
+            "seed": "7",
+            "seed_digest": hashlib.sha256(b"7").hexdigest(),
+        }
+
+    def test_repr_shows_seed(self) -> None:
+        """The repr shows the (public) seed."""
+        assert repr(PublicSeedSource("7")) == "PublicSeedSource(seed='7')"
+
+    def test_normalise_context(self) -> None:
+        """normalise_context NFC-normalises and refuses non-strings."""
+        assert normalise_context("e\u0301") == "\u00e9"
+        with pytest.raises(InputError):
+            normalise_context(3)
+
+
+class TestNumpySource:
+    def test_conforms_and_is_not_verifiable(self) -> None:
+        """NumpySource is a RandomSource that says it is not verifiable."""
+        source = NumpySource(1)
+        assert isinstance(source, RandomSource)
+        assert source.verifiable is False
+
+    def test_deterministic(self) -> None:
+        """The same entropy and context give the same values."""
+        a, b = NumpySource(5), NumpySource(np.random.SeedSequence(5))
+        assert a.uniforms("c", 4).tolist() == b.uniforms("c", 4).tolist()
+        assert a.integer_below("c", 10**6) == b.integer_below("c", 10**6)
+        assert a.tickets("c", ["x", "y"]).tolist() == b.tickets("c", ["x", "y"]).tolist()
+
+    @settings(max_examples=30, deadline=None)
+    @given(ids_strategy)
+    def test_tickets_do_not_depend_on_order(self, ids: list[str]) -> None:
+        """NumpySource tickets depend only on the id too."""
+        source = NumpySource(3)
+        rev = ids[::-1]
+        assert dict(zip(ids, source.tickets("c", ids).tolist(), strict=True)) == dict(
+            zip(rev, source.tickets("c", rev).tolist(), strict=True)
+        )
+
+    def test_contexts_differ(self) -> None:
+        """Different contexts give different streams."""
+        source = NumpySource(3)
+        assert source.uniforms("a", 3).tolist() != source.uniforms("b", 3).tolist()
+
+    @pytest.mark.parametrize("seed", [-1, "12", 1.5, True])
+    def test_rejects_bad_seeds(self, seed: object) -> None:
+        """Negative, text, float and bool seeds are refused."""
+        with pytest.raises(SeedError):
+            NumpySource(seed)
+
+    def test_integer_below_bounds(self) -> None:
+        """integer_below works up to 2**64 and refuses larger bounds."""
+        source = NumpySource(1)
+        assert 0 <= source.integer_below("c", 2**64) < 2**64
+        with pytest.raises(InputError):
+            source.integer_below("c", 2**64 + 1)
+
+    def test_describe(self) -> None:
+        """describe() records the entropy as a string and the numpy version."""
+        d = NumpySource(9).describe()
+        assert d["kind"] == "numpy-philox"
+        assert d["entropy"] == "9"
+        assert d["numpy"] == np.__version__
+
+    def test_uniform_range(self) -> None:
+        """Uniforms lie in [0, 1)."""
+        u = NumpySource(2).uniforms("c", 1000)
+        assert bool(np.all((u >= 0) & (u < 1)))

@@ -1,0 +1,194 @@
+"""Regenerate ``draw_vectors.json`` (run by hand when the algorithm version changes; not a test).
+
+    python tests/draw/vectors/generate_draw_vectors.py
+
+The ticket vectors are also checked by the tests against a direct hashlib computation of the spec, and
+the selection vectors against plain integer arithmetic, so the file is not only a regression snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from randinspect.directory import Scope
+from randinspect.draw import (
+    ALGORITHM_VERSION,
+    DENOMINATOR,
+    TICKET_VERSION,
+    DrawFrame,
+    PublicSeedSource,
+    StratifiedPolicy,
+    TieredPolicy,
+    decimal_string,
+    draw,
+    inclusion_probabilities,
+    normalise_seed,
+    selection_order,
+    ticket_bytes,
+)
+from randinspect.items import CheckItem
+
+OUT = Path(__file__).with_name("draw_vectors.json")
+
+TICKET_CASES = [
+    ("31415926", "SAMR-2027-001|2027|round=1", "91520102MA6DLXYB2X"),
+    ("31415926", "SAMR-2027-001|2027|round=2", "91520102MA6DLXYB2X"),
+    ("  2027-01-05 双色球 03 07 12 19 25 31 + 08  ", "SAMR-2027-001|2027|round=1", "92520103MA6H123456"),
+    ("cafe\u0301", "ECO-2027-004|2027|round=1", "贵阳市某某餐馆"),
+    ("6", "x", "A"),
+]
+
+
+def frame_rows() -> list[dict[str, object]]:
+    return [
+        {"id": "A01", "stratum": "U1", "credit": "A", "risk": "low", "key": False},
+        {"id": "A02", "stratum": "U1", "credit": "B", "risk": "medium", "key": False},
+        {"id": "A03", "stratum": "U1", "credit": "C", "risk": "high", "key": False},
+        {"id": "A04", "stratum": "U1", "credit": "B", "risk": "low", "key": True},
+        {"id": "A05", "stratum": "U1", "credit": "D", "risk": "medium", "key": False},
+        {"id": "B01", "stratum": "U2", "credit": "B", "risk": "medium", "key": False},
+        {"id": "B02", "stratum": "U2", "credit": "A", "risk": "medium", "key": False},
+        {"id": "B03", "stratum": "U2", "credit": "B", "risk": "high", "key": False},
+        {"id": "B04", "stratum": "U2", "credit": "C", "risk": "low", "key": False},
+        {"id": "B05", "stratum": "U2", "credit": "B", "risk": "medium", "key": False},
+        {"id": "B06", "stratum": "U2", "credit": "B", "risk": "low", "key": False},
+        {"id": "B07", "stratum": "U2", "credit": "A", "risk": "low", "key": False},
+    ]
+
+
+def frame_from(rows: list[dict[str, object]]) -> DrawFrame:
+    return DrawFrame.from_arrays(
+        ids=[str(r["id"]) for r in rows],
+        strata=[str(r["stratum"]) for r in rows],
+        credit=[str(r["credit"]) for r in rows],
+        risk=[str(r["risk"]) for r in rows],
+        key=[bool(r["key"]) for r in rows],
+    )
+
+
+def selection_case(name: str, item: CheckItem, policy: object, seed: str, rnd: int = 1) -> dict[str, object]:
+    rows = frame_rows()
+    frame = frame_from(rows)
+    table = inclusion_probabilities(frame, item, policy, round=rnd)  # type: ignore[arg-type]
+    record = draw(frame, item, seed, policy=policy, round=rnd)  # type: ignore[arg-type]
+    source = PublicSeedSource(seed)
+    tickets = source.tickets(record.context, frame.ids)
+    order = selection_order(frame.stratum_codes, tickets)
+    cum = np.cumsum(table.numerators[order]).tolist()
+    return {
+        "name": name,
+        "item": item.to_dict(),
+        "policy": dict(table.policy),
+        "frame": rows,
+        "round": rnd,
+        "seed": seed,
+        "context": record.context,
+        "table": [
+            {"id": i, "tier": t, "pi_numerator": a, "pi": decimal_string(a)}
+            for i, t, a in zip(
+                frame.ids.tolist(), table.tiers.tolist(), table.numerators.tolist(), strict=True
+            )
+        ],
+        "frame_digest": frame.digest,
+        "table_digest": table.digest,
+        "tickets": {i: f"{int(t):016x}" for i, t in zip(frame.ids.tolist(), tickets.tolist(), strict=True)},
+        "order": frame.ids[order].tolist(),
+        "cumulative": cum,
+        "start": record.start,
+        "selected": list(record.selected_ids),
+        "counts": dict(record.counts),
+        "commitment_digest": record.commitment.digest,
+        "record_digest": record.record_digest,
+    }
+
+
+def main() -> None:
+    tickets = []
+    for seed, context, object_id in TICKET_CASES:
+        message = ticket_bytes(seed, context, object_id)
+        digest = hashlib.sha256(message).hexdigest()
+        tickets.append(
+            {
+                "seed": seed,
+                "seed_normalised": normalise_seed(seed),
+                "seed_digest": hashlib.sha256(normalise_seed(seed).encode("utf-8")).hexdigest(),
+                "context": context,
+                "id": object_id,
+                "message_hex": message.hex(),
+                "sha256": digest,
+                "ticket_hex": digest[:16],
+                "ticket": str(int(digest[:16], 16)),
+            }
+        )
+    starts = []
+    for seed, context, bound in [
+        ("31415926", "SAMR-2027-001|2027|round=1|start", DENOMINATOR),
+        ("31415926", "x|start", 1000),
+        ("6", "x|start", 7),
+    ]:
+        starts.append(
+            {
+                "seed": seed,
+                "context": context,
+                "bound": bound,
+                "value": PublicSeedSource(seed).integer_below(context, bound),
+            }
+        )
+    uniforms = {
+        "seed": "31415926",
+        "context": "sim",
+        "values": [repr(float(x)) for x in PublicSeedSource("31415926").uniforms("sim", 4)],
+    }
+    base = {
+        "name": "食品经营检查",
+        "department": "SAMR",
+        "year": 2027,
+        "scope": Scope(),
+        "legal_basis": ["《中华人民共和国食品安全法》"],
+    }
+    cases = [
+        selection_case(
+            "tiered, cap 1/4",
+            CheckItem(id="SAMR-2027-001", ratio=Fraction(1, 4), **base),
+            TieredPolicy(filed_case_ids=["B05"]),
+            "31415926",
+        ),
+        selection_case(
+            "tiered, key item without cap, round 2 of 2",
+            CheckItem(
+                id="SAMR-2027-009", ratio=Fraction(1, 3), cap=None, category="key", frequency=2, **base
+            ),
+            TieredPolicy(),
+            "2027-01-05 03 07 12",
+            rnd=2,
+        ),
+        selection_case(
+            "stratified 1/3",
+            CheckItem(id="SAMR-2027-002", ratio=Fraction(1, 3), **base),
+            StratifiedPolicy(),
+            "6 6 6 1",
+        ),
+    ]
+    data = {
+        "format": "randinspect-draw-vectors",
+        "algorithm_version": ALGORITHM_VERSION,
+        "ticket_version": TICKET_VERSION,
+        "denominator": DENOMINATOR,
+        "tickets": tickets,
+        "integer_below": starts,
+        "uniforms": uniforms,
+        "decimal": [
+            {"numerator": a, "pi": decimal_string(a)} for a in (0, 1, 2**31, 3 * 2**30, 429496730, 2**32)
+        ],
+        "selections": cases,
+    }
+    OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
