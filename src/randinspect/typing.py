@@ -1,0 +1,295 @@
+"""The Protocols of randinspect: the interfaces a host system or researcher may implement.
+
+Each Protocol's docstring starts with **Protocol:** and says what an implementation must guarantee. No base
+class is needed: any object with the right methods and properties conforms (duck typing). The
+``randinspect.testing`` ``check_*`` functions test an implementation against these guarantees.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Iterable, Sequence
+
+    import numpy as np
+    import numpy.typing as npt
+
+    from randinspect.draw import DrawFrame, InclusionTable
+    from randinspect.items import CheckItem
+    from randinspect.matching import MatchingProblem, MatchResult
+    from randinspect.planning import Answer, DepartmentPlan, JointPlan, ProposalRound
+
+__all__ = [
+    "CreditRiskMatrix",
+    "InspectorMatcher",
+    "JointPlanMerger",
+    "RandomSource",
+    "SamplingPolicy",
+    "WorkCalendar",
+]
+
+
+# --- CreditRiskMatrix, SamplingPolicy (draw) ---------------------------------------------------------------
+
+
+@runtime_checkable
+class CreditRiskMatrix(Protocol):
+    """**Protocol:** ratio multiplier and round share per credit grade × risk class (信用风险分类矩阵).
+
+    An implementation must guarantee:
+
+    - it covers every pair of ``credit_levels`` × ``risk_levels`` (no missing cell);
+    - ``multiplier(credit, risk)`` is an exact, non-negative :class:`fractions.Fraction` (it may exceed 1:
+      the policy caps π at 1);
+    - ``frequency(credit, risk)`` is an exact Fraction in (0, 1]: the share of an item's rounds per year in
+      which objects of the cell take part;
+    - a grade or class it does not cover raises :class:`randinspect.errors.ScaleError` naming it;
+    - the same arguments always give the same values, and ``to_dict()`` is JSON-ready (for records).
+
+    Built-ins: :class:`randinspect.draw.SamrMatrix` (default) and :class:`randinspect.draw.TableMatrix`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    @property
+    def credit_levels(self) -> tuple[str, ...]:
+        """Credit grades covered."""
+        ...
+
+    @property
+    def risk_levels(self) -> tuple[str, ...]:
+        """Risk classes covered."""
+        ...
+
+    def multiplier(self, credit: str, risk: str) -> Fraction:
+        """Ratio multiplier of the cell."""
+        ...
+
+    def frequency(self, credit: str, risk: str) -> Fraction:
+        """Share of the item's rounds in which the cell takes part, in (0, 1]."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready parameters."""
+        ...
+
+
+@runtime_checkable
+class SamplingPolicy(Protocol):
+    """**Protocol:** which objects an item draws, with which exact inclusion probabilities (抽查规则).
+
+    ``inclusion(frame, item, round=r)`` returns an :class:`randinspect.draw.InclusionTable` over exactly
+    the given frame. An implementation must guarantee (``randinspect.testing.check_sampling_policy``
+    tests them):
+
+    - every numerator lies in ``[0, D]`` (``D = randinspect.draw.DENOMINATOR``) and key and problem
+      objects have π = 1;
+    - with a cap, Σπ ≤ cap × N unless mandatory objects alone exceed it, which ``cap_report.exceeded``
+      then says (mandatory objects are never trimmed);
+    - no randomness: the same frame, item and round always give the same table, whatever order the
+      objects were loaded in;
+    - ``table.policy`` (and ``to_dict()``) is JSON-ready and holds every parameter needed to recompute the
+      table, so a published record can be verified.
+
+    Built-ins: :class:`randinspect.draw.TieredPolicy` (default) and
+    :class:`randinspect.draw.StratifiedPolicy`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def inclusion(self, frame: DrawFrame, item: CheckItem, *, round: int = 1) -> InclusionTable:
+        """The π table of ``item`` over ``frame`` for ``round``."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready parameters, with a ``"kind"`` key."""
+        ...
+
+
+# --- RandomSource (draw) ------------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class RandomSource(Protocol):
+    """**Protocol:** where the randomness of draws, matchings and plans comes from.
+
+    Every random choice names a *context* (``"ITEM|2027|round=1"``, ``"match|<plan>|<component>"``), so
+    one source serves many independent uses and each use is reproducible on its own.
+
+    An implementation must guarantee:
+
+    - **Determinism**: the same source, context and arguments always give the same values.
+    - **Order independence**: ``tickets(context, ids)[i]`` depends only on the context and ``ids[i]``,
+      never on the other ids or their order.
+    - **Independence across contexts**: values for different contexts behave as independent.
+    - **Exactness**: ``integer_below(context, bound)`` is exactly uniform on ``[0, bound)``;
+      ``uniforms`` are in ``[0, 1)`` with 53 random bits.
+    - ``verifiable`` is True only if anyone can recompute every value from public information by a
+      published specification (``docs/draw-spec.md``); only such sources may be used for published draws.
+
+    Built-ins: :class:`randinspect.draw.PublicSeedSource` (verifiable SHA-256 tickets) and
+    :class:`randinspect.draw.NumpySource` (numpy Philox, simulations only).
+
+    .. versionadded:: 0.1.0
+    """
+
+    @property
+    def verifiable(self) -> bool:
+        """True when every value can be recomputed by anyone from public information."""
+        ...
+
+    def tickets(self, context: str, ids: npt.ArrayLike) -> npt.NDArray[np.uint64]:
+        """One ``uint64`` ticket per id, aligned with ``ids`` and independent of their order."""
+        ...
+
+    def uniforms(self, context: str, n: int) -> npt.NDArray[np.float64]:
+        """A reproducible stream of ``n`` floats in ``[0, 1)`` for ``context``."""
+        ...
+
+    def integer_below(self, context: str, bound: int) -> int:
+        """An exactly uniform integer in ``[0, bound)``."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-ready description of the source, stored in records (must include ``"kind"``)."""
+        ...
+
+
+# --- WorkCalendar, JointPlanMerger (planning) -----------------------------------------------------
+
+
+@runtime_checkable
+class WorkCalendar(Protocol):
+    """**Protocol:** which days are working days (工作日), for deadlines such as "within 10 working days".
+
+    An implementation must guarantee:
+
+    - **Deadline reading**: ``add_working_days(start, n)`` is the ``n``-th working day after ``start``, not
+      counting ``start`` (开始的当日不计入, 《民法典》第二百零一条); ``n == 0`` returns ``start``.
+    - **Consistency**: ``working_days_between(a, b)`` counts working days ``d`` with ``a < d <= b`` (negative
+      when ``b < a``), so ``working_days_between(a, add_working_days(a, n)) == n`` and the result of
+      ``add_working_days`` is a working day for ``n > 0``.
+    - **Honesty about data**: for a year ``covers(year)`` is False for, answers either raise
+      :class:`randinspect.errors.CalendarDataMissingError` or follow a fallback the caller asked for; a
+      calendar never silently guesses holidays it does not know.
+    - Determinism and no mutable state.
+
+    Built-ins: :class:`randinspect.calendar.ChineseOfficialCalendar` (default),
+    :class:`randinspect.calendar.WeekendsOnly`, :class:`randinspect.calendar.OverrideCalendar`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """Whether ``day`` is a working day."""
+        ...
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``start`` (not counting ``start``)."""
+        ...
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days ``d`` with ``start < d <= end``."""
+        ...
+
+    def covers(self, year: int) -> bool:
+        """True when the calendar's answers for ``year`` rest on official data (or need none)."""
+        ...
+
+
+@runtime_checkable
+class JointPlanMerger(Protocol):
+    """**Protocol:** which departments inspect which objects together, and when (部门联合抽查计划, §四(六)2).
+
+    ``propose`` pushes proposals for objects drawn by two or more departments, due 10 working days after the
+    push date on the calendar; ``merge`` turns the departments' answers into a joint plan. An implementation
+    must guarantee:
+
+    - **Exactly once**: every visit of every department plan appears exactly once in the result, either in a
+      joint block that includes the department or as the department's own visit.
+    - **Consent**: a joint block never contains a department that declined the object (or was not asked);
+      every block has at least two departments.
+    - **Savings**: visits with joint inspection never exceed the visits without.
+    - **Capacity**: no department's period load exceeds its capacity when its input plan respected it.
+    - **Validation**: answers from departments not asked, to unknown proposals, or after the due date raise
+      :class:`randinspect.errors.PlanError` and nothing is applied.
+    - **Reproducibility**: the same inputs and RandomSource give the same plan.
+
+    :func:`randinspect.testing.check_joint_plan_merger` tests these. Built-ins:
+    :class:`randinspect.planning.OverlapMerger` (default) and :class:`randinspect.planning.LouvainMerger`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def propose(
+        self,
+        plans: Sequence[DepartmentPlan],
+        *,
+        pushed_on: dt.date,
+        calendar: WorkCalendar,
+        source: RandomSource | None = None,
+    ) -> ProposalRound:
+        """Push the joint proposals."""
+        ...
+
+    def merge(
+        self,
+        round: ProposalRound,
+        answers: Iterable[Answer],
+        *,
+        source: RandomSource,
+        decided_on: dt.date | None = None,
+    ) -> JointPlan:
+        """Form the joint plan from the answers."""
+        ...
+
+
+# --- InspectorMatcher (matching) ----------------------------------------------------------------------------
+
+
+@runtime_checkable
+class InspectorMatcher(Protocol):
+    """**Protocol:** which inspectors form each inspection group (检查人员随机匹配, §四(三), §四(七)1).
+
+    ``match`` receives a :class:`randinspect.matching.MatchingProblem` (tasks, their seat groups, the
+    eligible (seat group, inspector) pairs and the load caps) and returns a
+    :class:`randinspect.matching.MatchResult`. An implementation must guarantee:
+
+    - **Seats**: every staffed task gets exactly its seat groups, each with exactly its number of inspectors,
+      all drawn from the group's eligible inspectors (so at least two certified officers, each department
+      its own share, experts of the needed specialty); no inspector sits twice in one task.
+    - **Caps**: no inspector's number of tasks exceeds its cap.
+    - **Determinism**: all randomness comes from ``source`` under names built from ``context``; the same
+      problem, source and context give the same result.
+    - **Honest infeasibility**: if some task cannot be staffed, raise
+      :class:`randinspect.errors.InfeasibleMatchingError` unless ``allow_partial`` is True; then return a
+      result whose ``infeasible`` reports every task left out and whose ``complete`` is False.
+    - **Purity**: the problem and the source are not changed.
+    - ``describe()`` returns a JSON-ready dict with ``"kind"``, stored in match records.
+
+    :func:`randinspect.testing.check_inspector_matcher` checks these guarantees. Built-ins:
+    :class:`randinspect.matching.ExactMarginalMatcher` (default; additionally exact marginals and loads at
+    the floor or ceiling of their expectation) and :class:`randinspect.matching.UniformMatcher`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def match(
+        self,
+        problem: MatchingProblem,
+        source: RandomSource,
+        *,
+        context: str = "match",
+        allow_partial: bool = False,
+    ) -> MatchResult:
+        """Match the problem's tasks; see the guarantees above."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-ready description (must include ``"kind"``) for match records."""
+        ...

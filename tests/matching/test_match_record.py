@@ -1,0 +1,245 @@
+"""Tests for match records, verification, replacement and the journal."""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+import pytest
+from hypothesis import given, settings
+
+from randinspect.draw import PublicSeedSource
+from randinspect.draw.journal import EntryKind, Journal, MemoryStore
+from randinspect.errors import (
+    InfeasibleTasksError,
+    MatchChangedError,
+    MatchInputError,
+    MatchInputsChangedError,
+    ReasonRequiredError,
+    SeedChangedError,
+)
+from randinspect.matching import (
+    MatchRecord,
+    MatchResult,
+    ReplacementRecord,
+    UniformMatcher,
+    match_inspectors,
+    replace,
+    verify_match,
+)
+from randinspect.testing._matching import (
+    MatchingInstance,
+    _check_result,
+    matching_instances,
+    random_matching_instance,
+    tiny_inspectors,
+    tiny_tasks,
+)
+
+SEED = "2027-12-01 dice 31415"
+
+
+def matched(instance: MatchingInstance, seed: str = SEED) -> MatchResult:
+    return match_inspectors(
+        instance.tasks,
+        instance.inspectors,
+        source=PublicSeedSource(seed),
+        conflicts=instance.conflicts,
+        history=instance.history,
+        caps=instance.caps,
+        allow_partial=True,
+    )
+
+
+INSTANCE = random_matching_instance(4, n_tasks=25, cap=8)
+
+
+class TestRecord:
+    def test_json_round_trip(self) -> None:
+        """A record survives JSON text unchanged."""
+        record = matched(INSTANCE).record()
+        again = MatchRecord.from_json_dict(json.loads(json.dumps(record.to_json_dict())))
+        assert again == record
+        assert again.digest == record.digest
+
+    def test_verify_reproduces(self) -> None:
+        """verify_match re-runs the record from the public seed and returns the same groups."""
+        result = matched(INSTANCE)
+        again = verify_match(
+            result.record(),
+            INSTANCE.tasks,
+            INSTANCE.inspectors,
+            source=PublicSeedSource(SEED),
+            conflicts=INSTANCE.conflicts,
+            history=INSTANCE.history,
+            caps=INSTANCE.caps,
+        )
+        assert again.groups == result.groups
+
+    def test_verify_names_changed_input(self) -> None:
+        """Changed history is named as the input that differs."""
+        record = matched(INSTANCE).record()
+        with pytest.raises(MatchInputsChangedError, match="history"):
+            verify_match(
+                record,
+                INSTANCE.tasks,
+                INSTANCE.inspectors,
+                source=PublicSeedSource(SEED),
+                conflicts=INSTANCE.conflicts,
+                history=(),
+                caps=INSTANCE.caps,
+            )
+
+    def test_verify_wrong_seed(self) -> None:
+        """Another seed is refused before re-running."""
+        record = matched(INSTANCE).record()
+        with pytest.raises(SeedChangedError):
+            verify_match(
+                record,
+                INSTANCE.tasks,
+                INSTANCE.inspectors,
+                source=PublicSeedSource("other"),
+                conflicts=INSTANCE.conflicts,
+                history=INSTANCE.history,
+                caps=INSTANCE.caps,
+            )
+
+    def test_verify_names_first_difference(self) -> None:
+        """A tampered group is reported with its task and seat."""
+        record = matched(INSTANCE).record()
+        g = record.groups[0]
+        seat = g.seats[0]
+        other = next(p.id for p in INSTANCE.inspectors if p.id not in seat.inspector_ids)
+        forged_seat = attrs.evolve(seat, inspector_ids=(other, *seat.inspector_ids[1:]))
+        forged = attrs.evolve(
+            record, groups=(attrs.evolve(g, seats=(forged_seat, *g.seats[1:])), *record.groups[1:])
+        )
+        with pytest.raises(MatchChangedError, match=g.task_id):
+            verify_match(
+                forged,
+                INSTANCE.tasks,
+                INSTANCE.inspectors,
+                source=PublicSeedSource(SEED),
+                conflicts=INSTANCE.conflicts,
+                history=INSTANCE.history,
+                caps=INSTANCE.caps,
+            )
+
+    def test_partial_record_verifies(self) -> None:
+        """A partial matching's record lists the infeasible tasks and verifies as partial."""
+        instance = random_matching_instance(5, n_tasks=40, officers_per_bucket=3, cap=3)
+        result = matched(instance)
+        record = result.record()
+        assert not record.complete
+        assert [t.task_id for t in record.infeasible] == [t.task_id for t in result.infeasible]
+        again = verify_match(
+            record,
+            instance.tasks,
+            instance.inspectors,
+            source=PublicSeedSource(SEED),
+            conflicts=instance.conflicts,
+            history=instance.history,
+            caps=instance.caps,
+        )
+        assert again.groups == result.groups
+
+    def test_uniform_record_verifies(self) -> None:
+        """Records of the uniform matcher verify too (the matcher is read from the record)."""
+        result = match_inspectors(
+            tiny_tasks(), tiny_inspectors(), source=PublicSeedSource("u"), matcher=UniformMatcher()
+        )
+        assert (
+            verify_match(
+                result.record(), tiny_tasks(), tiny_inspectors(), source=PublicSeedSource("u")
+            ).groups
+            == result.groups
+        )
+
+    def test_journal(self) -> None:
+        """Match and replacement records go into the journal (no floats, reason kept)."""
+        journal = Journal(MemoryStore())
+        result = match_inspectors(tiny_tasks(), tiny_inspectors(), source=PublicSeedSource("j"))
+        record = result.record()
+        journal.append(EntryKind.MATCH, record, key=record.journal_key)
+        member = result.group("T3").seats[-1].inspector_ids[0]  # the food expert: another one is free
+        _, rep = replace(
+            result, "T3", member, reason="ill", approver="Director Wang", source=PublicSeedSource("j")
+        )
+        journal.append(EntryKind.REPLACEMENT, rep, key=rep.journal_key, reason=rep.reason)
+        kinds = [e.kind for e in journal.entries()]
+        assert kinds == ["match", "replacement"]
+        assert journal.verify().length == 2
+
+
+class TestReplace:
+    @settings(max_examples=30, deadline=None)
+    @given(instance=matching_instances())
+    def test_replacement_keeps_guarantees(self, instance: MatchingInstance) -> None:
+        """A substitute keeps every guarantee, and every other group is unchanged."""
+        result = matched(instance)
+        if not result.groups:
+            return
+        group = result.groups[len(result.groups) // 2]
+        member = group.inspector_ids[-1]
+        try:
+            new, rep = replace(
+                result,
+                group.task_id,
+                member,
+                reason="sick leave",
+                approver="Deputy Li",
+                source=PublicSeedSource(SEED),
+            )
+        except InfeasibleTasksError as exc:
+            constraint = exc.infeasible[0].constraint  # type: ignore[attr-defined]
+            assert constraint == "replacement", "only 'no substitute left' may stop a replacement"
+            return
+        assert isinstance(rep, ReplacementRecord)
+        assert rep.removed == member
+        assert rep.substitute not in group.inspector_ids
+        assert member not in new.group(group.task_id).inspector_ids
+        assert [g for g in new.groups if g.task_id != group.task_id] == [
+            g for g in result.groups if g.task_id != group.task_id
+        ]
+        _check_result(instance, new, "replace")
+
+    def test_reason_and_approver_required(self) -> None:
+        """A replacement without a reason or approver is refused."""
+        result = match_inspectors(tiny_tasks(), tiny_inspectors(), source=PublicSeedSource("r"))
+        g = result.groups[0]
+        with pytest.raises(ReasonRequiredError):
+            replace(
+                result, g.task_id, g.inspector_ids[0], reason=" ", approver="x", source=PublicSeedSource("r")
+            )
+
+    def test_not_a_member(self) -> None:
+        """Replacing someone who is not in the group is a typed error listing the members."""
+        result = match_inspectors(tiny_tasks(), tiny_inspectors(), source=PublicSeedSource("r"))
+        with pytest.raises(MatchInputError, match="not in the group"):
+            replace(result, "T1", "EXP-3", reason="x", approver="y", source=PublicSeedSource("r"))
+
+    def test_no_substitute(self) -> None:
+        """With no eligible substitute left the answer is an infeasibility report, not a crash."""
+        result = match_inspectors(tiny_tasks(), tiny_inspectors(), source=PublicSeedSource("r"))
+        g = result.group("T1")  # both SAMR officers of 520102 are already in the group
+        with pytest.raises(InfeasibleTasksError) as info:
+            replace(result, "T1", g.inspector_ids[0], reason="x", approver="y", source=PublicSeedSource("r"))
+        assert info.value.infeasible[0].constraint == "replacement"  # type: ignore[attr-defined]
+
+    def test_replacements_verify(self) -> None:
+        """A record with replacements re-runs them and checks each substitute."""
+        result = matched(INSTANCE)
+        g = result.groups[0]
+        new, _ = replace(
+            result, g.task_id, g.inspector_ids[0], reason="ill", approver="Li", source=PublicSeedSource(SEED)
+        )
+        again = verify_match(
+            new.record(),
+            INSTANCE.tasks,
+            INSTANCE.inspectors,
+            source=PublicSeedSource(SEED),
+            conflicts=INSTANCE.conflicts,
+            history=INSTANCE.history,
+            caps=INSTANCE.caps,
+        )
+        assert again.groups == new.groups
