@@ -16,7 +16,7 @@ from typing import Any
 
 from randinspect.errors import LoadError, Problem
 
-__all__ = ["load_answers", "parse_capacity", "register", "run"]
+__all__ = ["load_answers", "parse_capacity", "print_cycle", "register", "run", "write_cycle"]
 
 
 def parse_capacity(text: str) -> tuple[str, tuple[int, ...]]:
@@ -213,6 +213,16 @@ def run(args: argparse.Namespace) -> int:
         pushed_on=pushed_on,
         inspectors=inspectors,
     )
+    print_cycle(result)
+    if args.out:
+        write_cycle(result, Path(args.out))
+        print(f"written to {args.out}")
+    return 0
+
+
+def print_cycle(result: Any) -> None:
+    """Print what a city officer wants to see of a cycle: draws per department and tier, joint blocks,
+    visits saved, groups matched, deadlines."""
     summary = result.summary()
     print(f"plan year {summary['year']}: {len(result.records)} draws, {len(result.plans)} departments")
     for department, tiers in summary["drawn"].items():
@@ -233,24 +243,24 @@ def run(args: argparse.Namespace) -> int:
         )
     for milestone, due in summary["deadlines"].items():
         print(f"  deadline {milestone}: {due}")
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        data = result.to_json_dict()
-        (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-        (out / "joint-plan.json").write_text(
-            json.dumps(
-                {"proposals": data["proposals"], "joint_plan": data["joint_plan"]}, ensure_ascii=False
-            ),
-            encoding="utf-8",
+
+
+def write_cycle(result: Any, out: Path) -> None:
+    """Write a cycle's plans: ``summary.json``, ``joint-plan.json``, ``department-plans.json``,
+    ``plan-tasks.csv`` and, when inspectors were matched, ``groups.json``."""
+    out.mkdir(parents=True, exist_ok=True)
+    summary = result.summary()
+    data = result.to_json_dict()
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "joint-plan.json").write_text(
+        json.dumps({"proposals": data["proposals"], "joint_plan": data["joint_plan"]}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    (out / "department-plans.json").write_text(
+        json.dumps(data["department_plans"], ensure_ascii=False), encoding="utf-8"
+    )
+    _write_tasks_csv(out / "plan-tasks.csv", result.joint.plans)
+    if result.matching is not None:
+        (out / "groups.json").write_text(
+            json.dumps(result.matching.to_json_dict(), ensure_ascii=False), encoding="utf-8"
         )
-        (out / "department-plans.json").write_text(
-            json.dumps(data["department_plans"], ensure_ascii=False), encoding="utf-8"
-        )
-        _write_tasks_csv(out / "plan-tasks.csv", result.joint.plans)
-        if result.matching is not None:
-            (out / "groups.json").write_text(
-                json.dumps(result.matching.to_json_dict(), ensure_ascii=False), encoding="utf-8"
-            )
-        print(f"written to {out}")
-    return 0

@@ -27,6 +27,7 @@ from randinspect.datasets._complaints import (
     complaint_records,
     generate_complaint_columns,
 )
+from randinspect.datasets._items import DEMO_ITEMS, demo_items
 from randinspect.datasets._objects import (
     DEPARTMENT_RISK_CODES,
     MAX_OBJECTS,
@@ -44,6 +45,7 @@ from randinspect.datasets._people import (
 __all__ = [
     "COMPLAINT_COLUMNS",
     "COMPLAINT_HEADERS_ZH",
+    "DEMO_ITEMS",
     "DEPARTMENT_RISK_CODES",
     "MAX_OBJECTS",
     "MIN_INSPECTORS_PER_UNIT",
@@ -52,6 +54,7 @@ __all__ = [
     "complaint_records",
     "demo_city",
     "demo_departments",
+    "demo_items",
     "demo_units",
     "format_summary",
     "generate_complaint_columns",

@@ -231,7 +231,9 @@ def run_cycle(
     calendar:
         WorkCalendar for the answer due date; default :class:`randinspect.calendar.ChineseOfficialCalendar`.
     policy:
-        Sampling policy for the draws (default: the draw's own default).
+        Sampling policy for the draws (default: the draw's own default), or a mapping from department code
+        to the policy of that department's items (departments missing from it use the default), since
+        problem-object rules differ by department (12315 complaints concern market regulation).
     capacities:
         Department → visits per period.
     merger:
@@ -272,8 +274,9 @@ def run_cycle(
     records = []
     draws_by_department: dict[str, list[ItemDraw]] = defaultdict(list)
     for item in item_tuple:
+        item_policy = policy.get(item.department) if isinstance(policy, Mapping) else policy
         for r in range(1, item.frequency + 1):
-            record = draw(objects, item, source, policy=policy, year=year, round=r)
+            record = draw(objects, item, source, policy=item_policy, year=year, round=r)
             records.append(record)
             draws_by_department[item.department].append(ItemDraw.from_record(record))
     timings["draw"] = time.perf_counter() - start
