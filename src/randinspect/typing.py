@@ -28,6 +28,7 @@ __all__ = [
     "CreditRiskMatrix",
     "InspectorMatcher",
     "JointPlanMerger",
+    "JournalStore",
     "RandomSource",
     "SamplingPolicy",
     "WorkCalendar",
@@ -293,3 +294,8 @@ class InspectorMatcher(Protocol):
     def describe(self) -> dict[str, Any]:
         """A JSON-ready description (must include ``"kind"``) for match records."""
         ...
+
+
+# --- JournalStore (draw journal) ---------------------------------------------------------------------------
+# Defined beside the journal it serves; re-exported here so every Protocol has one home for users.
+from randinspect.draw.journal import JournalStore  # noqa: E402

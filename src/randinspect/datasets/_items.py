@@ -53,7 +53,7 @@ DEMO_ITEMS: Final[tuple[tuple[Any, ...], ...]] = (
         "《中华人民共和国安全生产法》|第六十五条", "安全生产责任制、隐患排查治理", "on_site", None,
     ),
     (
-        "ECO-01", "ECO", "排污单位执法检查", "general",
+        "ECO-01", "ECO", "排污单位执法检查", "key",
         {"tags_any": ["ECO:emission-permit"]}, {"tags_any": ["ECO:key:priority-polluter"]}, "5%", 1,
         "《中华人民共和国环境保护法》|第二十四条", "排污许可执行、污染防治设施运行", "on_site", "环境监测",
     ),
@@ -93,7 +93,7 @@ DEMO_ITEMS: Final[tuple[tuple[Any, ...], ...]] = (
         "《旅行社条例》|", "经营许可、合同与保证金", "online", None,
     ),
     (
-        "FIRE-01", "FIRE", "人员密集场所消防监督检查", "general",
+        "FIRE-01", "FIRE", "人员密集场所消防监督检查", "key",
         {"tags_any": ["FIRE:crowded-place"]}, {"tags_any": ["FIRE:key:fire-safety-unit"]}, "5%", 2,
         "《中华人民共和国消防法》|第五十三条", "消防设施、疏散通道、消防安全责任", "on_site", None,
     ),

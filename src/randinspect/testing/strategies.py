@@ -1,6 +1,8 @@
 """Hypothesis strategies for randinspect's types, for users' own property-based tests.
 
-Every strategy builds valid values unless its name says otherwise (``invalid_usccs``).
+Every strategy builds valid values unless its name says otherwise (``invalid_usccs``). Importing Hypothesis in
+an environment where randinspect is installed also registers them with ``st.from_type`` (the ``hypothesis``
+entry point), so ``st.from_type(ObjectDirectory)`` works.
 """
 
 from __future__ import annotations
@@ -8,8 +10,57 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from randinspect.model import OrderedScale
+from randinspect.testing._codes import division_codes, industry_codes, invalid_usccs, usccs
+from randinspect.testing._datasets import demo_cities, demo_object_columns
+from randinspect.testing._directory import (
+    id_card_numbers,
+    inspector_directories,
+    inspector_records,
+    inspectors,
+    object_directories,
+    object_records,
+    phone_numbers,
+)
+from randinspect.testing._draw import (
+    check_items,
+    credit_risk_matrices,
+    draw_frames,
+    public_seed_sources,
+    public_seeds,
+)
+from randinspect.testing._journal import journal_keys, journal_payloads
+from randinspect.testing._matching import inspection_tasks, matching_instances
+from randinspect.testing._planning import answers_for, department_plan_sets, item_draws
 
-__all__ = ["ordered_scales", "register_type_strategies"]
+__all__ = [
+    "answers_for",
+    "check_items",
+    "credit_risk_matrices",
+    "demo_cities",
+    "demo_object_columns",
+    "department_plan_sets",
+    "division_codes",
+    "draw_frames",
+    "id_card_numbers",
+    "industry_codes",
+    "inspection_tasks",
+    "inspector_directories",
+    "inspector_records",
+    "inspectors",
+    "invalid_usccs",
+    "item_draws",
+    "journal_keys",
+    "journal_payloads",
+    "matching_instances",
+    "object_directories",
+    "object_records",
+    "ordered_scales",
+    "phone_numbers",
+    "public_seed_sources",
+    "public_seeds",
+    "register_type_strategies",
+    "usccs",
+]
 
 
 @st.composite
@@ -27,5 +78,23 @@ def ordered_scales(draw: st.DrawFn, *, min_levels: int = 1, max_levels: int = 6)
 
 
 def register_type_strategies() -> None:
-    """Make ``st.from_type`` build valid values of randinspect's types."""
+    """Make ``st.from_type`` build valid values of randinspect's types.
+
+    Registered: ``OrderedScale``, ``ObjectDirectory``, ``InspectorDirectory``, ``Inspector``, ``CheckItem``,
+    ``DrawFrame``, ``PublicSeedSource``, ``InspectionTask`` and ``DemoCity``.
+    """
+    from randinspect.datasets import DemoCity
+    from randinspect.directory import Inspector, InspectorDirectory, ObjectDirectory
+    from randinspect.draw import DrawFrame, PublicSeedSource
+    from randinspect.items import CheckItem
+    from randinspect.matching import InspectionTask
+
     st.register_type_strategy(OrderedScale, ordered_scales())
+    st.register_type_strategy(ObjectDirectory, object_directories())
+    st.register_type_strategy(InspectorDirectory, inspector_directories())
+    st.register_type_strategy(Inspector, inspectors())
+    st.register_type_strategy(CheckItem, check_items())
+    st.register_type_strategy(DrawFrame, draw_frames())
+    st.register_type_strategy(PublicSeedSource, public_seed_sources())
+    st.register_type_strategy(InspectionTask, inspection_tasks())
+    st.register_type_strategy(DemoCity, demo_cities(max_objects=200))
