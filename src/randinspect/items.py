@@ -221,18 +221,7 @@ def _scope_from(value: object) -> Scope:
     if value is None:
         return Scope()
     if isinstance(value, Mapping):
-        from_dict = getattr(Scope, "from_dict", None)
-        if from_dict is not None:
-            scope: Scope = from_dict(value)
-            return scope
-        fields = {f.name for f in attrs.fields(Scope)}
-        unknown = sorted(set(value) - fields)
-        if unknown:
-            raise ConfigurationError(
-                f"unknown scope field(s) {unknown}; known fields: {', '.join(sorted(fields))}"
-            )
-        kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in value.items()}
-        return Scope(**kwargs)
+        return Scope.from_dict(value)
     raise ConfigurationError(f"scope must be a mapping of scope fields, not {type(value).__name__}")
 
 
@@ -241,23 +230,7 @@ def _optional_scope_from(value: object) -> Scope | None:
 
 
 def _scope_to_dict(scope: Scope) -> dict[str, Any]:
-    to_dict = getattr(scope, "to_dict", None)
-    if to_dict is not None:
-        out: dict[str, Any] = to_dict()
-        return out
-
-    def plain(v: object) -> object:
-        if isinstance(v, enum.Enum):
-            return v.value
-        if isinstance(v, (tuple, list, frozenset, set)):
-            return [plain(x) for x in v]
-        return v
-
-    return {
-        f.name: plain(getattr(scope, f.name))
-        for f in attrs.fields(type(scope))
-        if getattr(scope, f.name) != f.default
-    }
+    return scope.to_dict()
 
 
 @attrs.frozen(kw_only=True)

@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="randinspect",
-        description="Double random, one public (双随机、一公开): verifiable draws, random matching, joint plans.",
+        description=(
+            "Double random, one public (双随机、一公开): verifiable draws, random matching, joint plans."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"randinspect {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

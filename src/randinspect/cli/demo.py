@@ -25,8 +25,8 @@ def register(subparsers: Any) -> None:
         "demo",
         help="run the annual cycle on the embedded demo city",
         description=(
-            "Build the embedded Guiyang-like demo city, draw its item list with a public seed, plan the year, "
-            "merge the joint plan, match inspectors, verify everything and write the plans."
+            "Build the embedded Guiyang-like demo city, draw its item list with a public seed, plan the "
+            "year, merge the joint plan, match inspectors, verify everything and write the plans."
         ),
     )
     p.add_argument("--objects", type=int, default=20_000, metavar="N", help="objects in the city (20000)")
@@ -44,8 +44,11 @@ def register(subparsers: Any) -> None:
 
 
 def _policies(city: Any) -> dict[str, Any]:
-    """Sampling policy per department: market regulation takes objects with four or more 12315 complaints in
-    the last twelve months as problem objects (问题对象); the other departments use the default tiered policy."""
+    """Sampling policy per department.
+
+    Market regulation takes objects with four or more 12315 complaints in the last twelve months as problem
+    objects (问题对象); the other departments use the default tiered policy.
+    """
     from randinspect.draw import ComplaintRule, TieredPolicy
     from randinspect.model import ComplaintChannel
 
@@ -81,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
         journal_path.unlink()
     journal = Journal(JsonLinesStore(journal_path))
 
-    _heading(f"Item list 抽查事项清单 {city.year}: {len(items)} items of {len(items.departments)} departments")
+    n_departments = len(items.departments)
+    _heading(f"Item list 抽查事项清单 {city.year}: {len(items)} items of {n_departments} departments")
     for item in items:
         cap = "no ceiling" if item.cap is None else f"cap {float(item.cap):.0%}"
         print(
