@@ -39,3 +39,4 @@ suppress_warnings = ["myst.header"]
 
 html_theme = "alabaster"
 html_title = "randinspect"
+doctest_test_doctest_blocks = ""  # docstring examples run under pytest --doctest-modules, with module globals

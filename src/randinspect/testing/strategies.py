@@ -81,20 +81,9 @@ def register_type_strategies() -> None:
     """Make ``st.from_type`` build valid values of randinspect's types.
 
     Registered: ``OrderedScale``, ``ObjectDirectory``, ``InspectorDirectory``, ``Inspector``, ``CheckItem``,
-    ``DrawFrame``, ``PublicSeedSource``, ``InspectionTask`` and ``DemoCity``.
+    ``DrawFrame``, ``PublicSeedSource``, ``InspectionTask`` and ``DemoCity``. Hypothesis does this on import
+    through randinspect's entry point; call it yourself only if entry points are disabled.
     """
-    from randinspect.datasets import DemoCity
-    from randinspect.directory import Inspector, InspectorDirectory, ObjectDirectory
-    from randinspect.draw import DrawFrame, PublicSeedSource
-    from randinspect.items import CheckItem
-    from randinspect.matching import InspectionTask
+    from randinspect.testing._hypothesis_plugin import _hypothesis_setup_hook
 
-    st.register_type_strategy(OrderedScale, ordered_scales())
-    st.register_type_strategy(ObjectDirectory, object_directories())
-    st.register_type_strategy(InspectorDirectory, inspector_directories())
-    st.register_type_strategy(Inspector, inspectors())
-    st.register_type_strategy(CheckItem, check_items())
-    st.register_type_strategy(DrawFrame, draw_frames())
-    st.register_type_strategy(PublicSeedSource, public_seed_sources())
-    st.register_type_strategy(InspectionTask, inspection_tasks())
-    st.register_type_strategy(DemoCity, demo_cities(max_objects=200))
+    _hypothesis_setup_hook()
