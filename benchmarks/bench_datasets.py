@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from randinspect.codes import USCC_ALPHABET, uscc_check_digit
+from randinspect.codes import GUIYANG_COUNTIES, USCC_ALPHABET, uscc_check_digit
 from randinspect.datasets import demo_city, generate_object_columns
 
 _COLUMNS = 13  # columns generate_object_columns returns
@@ -56,18 +56,7 @@ def peak_mib(fn: Callable[[], Any]) -> float:
 def python_loop_usccs(n: int, seed: int) -> list[str]:
     """Baseline: build ``n`` USCCs in a plain Python loop (random.Random, one check digit at a time)."""
     rng = random.Random(seed)
-    counties = (
-        "520102",
-        "520103",
-        "520111",
-        "520112",
-        "520113",
-        "520115",
-        "520121",
-        "520122",
-        "520123",
-        "520181",
-    )
+    counties = GUIYANG_COUNTIES
     out = []
     seen: set[str] = set()
     while len(out) < n:

@@ -6,7 +6,7 @@ import randinspect
 
 project = "randinspect"
 author = "randinspect developers"
-copyright = "2026, randinspect developers"  # noqa: A001 - Sphinx's own setting name
+copyright = "2026, randinspect developers"
 release = randinspect.__version__
 version = release
 

@@ -257,7 +257,7 @@ class InfeasibleTasksError(InfeasibleMatchingError):
 
 
 class MatchInputsChangedError(VerificationError):
-    """The tasks, inspectors, rule, conflicts, history or caps given differ from those the match record names."""
+    """The tasks, inspectors, rule, conflicts, history or caps given differ from those the record names."""
 
 
 class MatchChangedError(VerificationError):
