@@ -152,3 +152,26 @@ class TestInspectionTasks:
         )
         with pytest.raises(PlanError, match="NOT-A-REAL-ID"):
             inspection_tasks(joint, city.objects, items.items)
+
+
+class TestRunCyclePolicies:
+    def test_policy_per_department_and_skip_empty(self) -> None:
+        """A mapping gives each department its own policy; skip_empty lists items with empty frames."""
+        from randinspect.datasets import demo_city, demo_items
+        from randinspect.draw import ComplaintRule, PublicSeedSource, StratifiedPolicy, TieredPolicy
+        from randinspect.planning import run_cycle
+
+        city = demo_city(n_objects=1_500, seed=3)
+        items = demo_items(city.year)
+        policies = {
+            "SAMR": TieredPolicy(complaints=city.complaints, complaint_rule=ComplaintRule(min_count=1)),
+            "TAX": StratifiedPolicy(),
+        }
+        result = run_cycle(
+            city.objects, items, source=PublicSeedSource("p"), policy=policies, skip_empty=True
+        )
+        kinds = {r.item_id: r.commitment.policy["kind"] for r in result.records}
+        assert kinds[f"{city.year}-TAX-01"] != kinds[f"{city.year}-SAMR-01"]
+        assert result.summary()["drawn"]["SAMR"]["problem"] > 0
+        assert f"{city.year}-EMERGENCY-02" in result.skipped
+        assert result.summary()["skipped_items"] == list(result.skipped)

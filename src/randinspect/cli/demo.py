@@ -67,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
     from randinspect.cli.plan import print_cycle, write_cycle
     from randinspect.datasets import demo_city, demo_items, format_summary
     from randinspect.draw import Journal, JsonLinesStore, PublicSeedSource, commit, verify
+    from randinspect.errors import EmptyFrameError
     from randinspect.matching import verify_match
-    from randinspect.planning import run_cycle
+    from randinspect.planning import ItemList, run_cycle
 
     city = demo_city(n_objects=args.objects, seed=args.seed, year=args.year)
     print(format_summary(city.summary()))
@@ -94,10 +95,18 @@ def run(args: argparse.Namespace) -> int:
         )
 
     # Commit every draw before the seed exists: the commitments are what a city publishes first.
+    empty = []
     for item in items:
         for r in range(1, item.frequency + 1):
-            commitment = commit(city.objects, item, policy=policies.get(item.department), round=r)
+            try:
+                commitment = commit(city.objects, item, policy=policies.get(item.department), round=r)
+            except EmptyFrameError:
+                empty.append(item.id)
+                break
             journal.append_commitment(commitment)
+    if empty:
+        print(f"no alive object in scope, not drawn: {', '.join(empty)}")
+        items = ItemList(year=items.year, items=[i for i in items if i.id not in empty], name=items.name)
     print(f"\n{len(journal)} draw commitments journalled before the seed; journal head {journal.head[:16]}…")
     print(f"public seed: {args.public_seed}")
 

@@ -150,6 +150,8 @@ class CycleResult:
         The matching result, or ``None`` when no inspectors were given.
     timings:
         Seconds per stage (``draw``, ``plan``, ``propose``, ``merge``, ``tasks``, ``match``).
+    skipped:
+        Ids of items whose scope selected no alive object (only with ``skip_empty=True``).
     """
 
     year: int
@@ -161,6 +163,7 @@ class CycleResult:
     tasks: tuple[Any, ...]
     matching: Any | None
     timings: Mapping[str, float]
+    skipped: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         """What a city officer wants to see, JSON-ready: draws per department and tier, joint blocks, visits
@@ -188,6 +191,7 @@ class CycleResult:
             "matching": matched,
             "deadlines": {m.value: d.isoformat() for m, d in self.cycle.schedule()},
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "skipped_items": list(self.skipped),
         }
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -215,6 +219,7 @@ def run_cycle(
     inspectors: Any = None,
     matcher: Any = None,
     periods: int = DEFAULT_PERIODS,
+    skip_empty: bool = False,
 ) -> CycleResult:
     """Run plan → draw → joint plan → matching for a city in one call.
 
@@ -248,6 +253,10 @@ def run_cycle(
         InspectorMatcher for the matching (default: the matching's default).
     periods:
         Periods per year (4 quarters).
+    skip_empty:
+        When true, an item whose scope selects no alive object is left out and listed in
+        ``CycleResult.skipped`` instead of stopping the cycle with
+        :class:`randinspect.errors.EmptyFrameError`.
 
     Raises
     ------
@@ -256,6 +265,7 @@ def run_cycle(
         through unchanged).
     """
     from randinspect.draw import draw
+    from randinspect.errors import EmptyFrameError
 
     item_tuple = tuple(items.items if isinstance(items, ItemList) else items)
     years = {i.year for i in item_tuple}
@@ -273,12 +283,21 @@ def run_cycle(
     start = time.perf_counter()
     records = []
     draws_by_department: dict[str, list[ItemDraw]] = defaultdict(list)
+    skipped: list[str] = []
     for item in item_tuple:
         item_policy = policy.get(item.department) if isinstance(policy, Mapping) else policy
         for r in range(1, item.frequency + 1):
-            record = draw(objects, item, source, policy=item_policy, year=year, round=r)
+            try:
+                record = draw(objects, item, source, policy=item_policy, year=year, round=r)
+            except EmptyFrameError:
+                if not skip_empty:
+                    raise
+                skipped.append(item.id)
+                break
             records.append(record)
             draws_by_department[item.department].append(ItemDraw.from_record(record))
+    if skipped:
+        item_tuple = tuple(i for i in item_tuple if i.id not in set(skipped))
     timings["draw"] = time.perf_counter() - start
 
     start = time.perf_counter()
@@ -331,4 +350,5 @@ def run_cycle(
         tasks=tasks,
         matching=matching,
         timings=timings,
+        skipped=tuple(skipped),
     )
