@@ -4,8 +4,9 @@
 shares of kinds, districts, industries, credit grades, risk classes, dormant subjects and tags; the city's
 departments and supervising units; an inspector and expert directory; and a stream of 12315/12345
 complaints over the twelve months before the plan year. :func:`generate_object_columns` gives the objects as
-plain numpy columns. Every share, its source or the fact that it is an assumption is listed in
-``docs/datasets.md``.
+plain numpy columns. ``demo_city(n_departments=40)`` adds further Guiyang-style departments, and
+:func:`benchmark_items` writes an item list of any length for such a city (the issue-5 benchmark). Every
+share, its source or the fact that it is an assumption is listed in ``docs/datasets.md``.
 
 All data is synthetic: names, codes, identity-card and phone numbers are made up (well-formed, with
 correct check characters) and belong to no one.
@@ -15,6 +16,7 @@ correct check characters) and belong to no one.
 
 from __future__ import annotations
 
+from randinspect.datasets._bench import BENCHMARK_LAWS, benchmark_items
 from randinspect.datasets._city import (
     COMPLAINT_COLUMNS,
     COMPLAINT_HEADERS_ZH,
@@ -35,6 +37,9 @@ from randinspect.datasets._objects import (
     industry_classes,
 )
 from randinspect.datasets._people import (
+    DEFAULT_DEPARTMENTS,
+    EXPERT_TASKS_PER_YEAR,
+    MAX_DEPARTMENTS,
     MIN_INSPECTORS_PER_UNIT,
     demo_departments,
     demo_units,
@@ -43,13 +48,18 @@ from randinspect.datasets._people import (
 )
 
 __all__ = [
+    "BENCHMARK_LAWS",
     "COMPLAINT_COLUMNS",
     "COMPLAINT_HEADERS_ZH",
+    "DEFAULT_DEPARTMENTS",
     "DEMO_ITEMS",
     "DEPARTMENT_RISK_CODES",
+    "EXPERT_TASKS_PER_YEAR",
+    "MAX_DEPARTMENTS",
     "MAX_OBJECTS",
     "MIN_INSPECTORS_PER_UNIT",
     "DemoCity",
+    "benchmark_items",
     "complaint_count_table",
     "complaint_records",
     "demo_city",

@@ -16,7 +16,13 @@ import numpy as np
 from randinspect.datasets import _tables as t
 from randinspect.datasets._complaints import complaint_records, generate_complaint_columns
 from randinspect.datasets._objects import DEPARTMENT_RISK_CODES, generate_object_columns
-from randinspect.datasets._people import demo_departments, demo_units, generate_inspector_records
+from randinspect.datasets._people import (
+    DEFAULT_DEPARTMENTS,
+    check_n_departments,
+    demo_departments,
+    demo_units,
+    generate_inspector_records,
+)
 from randinspect.datasets._random import check_seed
 from randinspect.directory import (
     INSPECTOR_COLUMNS,
@@ -64,8 +70,8 @@ def _repr_city(city: DemoCity) -> str:
 class DemoCity:
     """A synthetic Guiyang-like city (示范城市): both directories, departments, units and complaints.
 
-    Build one with :func:`demo_city`; every part is a pure function of ``seed``, ``n_objects`` and
-    ``year``.
+    Build one with :func:`demo_city`; every part is a pure function of ``seed``, ``n_objects``, ``year``
+    and ``n_departments``.
 
     Attributes
     ----------
@@ -329,7 +335,9 @@ def _inspector(record: Mapping[str, Any]) -> Inspector:
     )
 
 
-def demo_city(n_objects: int = 20_000, seed: int = 2026, year: int = 2027) -> DemoCity:
+def demo_city(
+    n_objects: int = 20_000, seed: int = 2026, year: int = 2027, n_departments: int = DEFAULT_DEPARTMENTS
+) -> DemoCity:
     """Generate the embedded Guiyang-like demo city (示范城市), deterministically from ``seed``.
 
     Objects come from :func:`generate_object_columns`, inspectors and experts from
@@ -348,6 +356,12 @@ def demo_city(n_objects: int = 20_000, seed: int = 2026, year: int = 2027) -> De
     year:
         The plan year (2000 to 2100): certificates and availability are laid out around it and complaints
         cover the twelve months before it.
+    n_departments:
+        Number of departments: the default 14 (the departments of :func:`demo_items`), or up to
+        :data:`MAX_DEPARTMENTS` (42) with further Guiyang-style departments (public security, human
+        resources and social security, healthcare security, urban management ...; the benchmarks use 40).
+        The objects do not depend on it; the city's 82 officers and staff per 10,000 objects are divided
+        over the departments modelled.
 
     Returns
     -------
@@ -366,8 +380,11 @@ def demo_city(n_objects: int = 20_000, seed: int = 2026, year: int = 2027) -> De
     2000
     >>> city.summary()["objects"]["total"]
     2000
+    >>> len(demo_city(2_000, seed=1, n_departments=40).departments)
+    40
     """
     seed = check_seed(seed)
+    n_departments = check_n_departments(n_departments)
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ConfigurationError(f"plan year must be an integer from 2000 to 2100, got {year!r}")
     columns = generate_object_columns(n_objects, seed)
@@ -387,7 +404,7 @@ def demo_city(n_objects: int = 20_000, seed: int = 2026, year: int = 2027) -> De
         source="<demo city>",
     )
     people = generate_inspector_records(
-        columns, np.random.SeedSequence(seed, spawn_key=_INSPECTOR_SPAWN_KEY), year
+        columns, np.random.SeedSequence(seed, spawn_key=_INSPECTOR_SPAWN_KEY), year, n_departments
     )
     inspectors = InspectorDirectory(inspectors=[_inspector(r) for r in people])
     complaints = complaint_records(
@@ -400,7 +417,7 @@ def demo_city(n_objects: int = 20_000, seed: int = 2026, year: int = 2027) -> De
         year=year,
         objects=objects,
         inspectors=inspectors,
-        departments=demo_departments(),
-        units=demo_units(),
+        departments=demo_departments(n_departments),
+        units=demo_units(n_departments),
         complaints=complaints,
     )

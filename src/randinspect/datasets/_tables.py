@@ -704,3 +704,253 @@ COMPLAINT_CATEGORIES: Final[dict[str, tuple[str, ...]]] = {
     "26": ("环境污染", "安全隐患"),
 }
 DEFAULT_COMPLAINT_CATEGORIES: Final[tuple[str, ...]] = ("消费纠纷", "服务质量", "其他")
+
+# ---------------------------------------------------------------------------------------------------------
+# Further departments (demo_city(n_departments=...) beyond the first 14)
+# ---------------------------------------------------------------------------------------------------------
+
+#: Further Guiyang-style departments with a supervisory remit over market subjects, in the order
+#: ``demo_city(n_departments=15, 16, ...)`` adds them: (department, relative staff weight (same unit as
+#: :data:`DEPARTMENTS`), district unit name, officer specialties, kinds of the department's frame (``None``:
+#: every kind), GB/T 4754-2017 industry prefixes of its frame). No tags are added to the objects for them (the
+#: default city's objects do not change with ``n_departments``): their frames are given by kind and
+#: industry. Assumption: which department supervises which industries follows each department's governing
+#: law (named in ``randinspect.datasets._bench``); the weights are assumptions.
+_ENT: Final = (SubjectKind.ENTERPRISE.value,)
+_MKT: Final = (SubjectKind.ENTERPRISE.value, SubjectKind.INDIVIDUAL_BUSINESS.value)
+_ORG: Final = (
+    SubjectKind.ENTERPRISE.value,
+    SubjectKind.PUBLIC_INSTITUTION.value,
+    SubjectKind.PRIVATE_NON_ENTERPRISE.value,
+)
+EXTRA_DEPARTMENTS: Final[
+    tuple[tuple[Department, int, str, tuple[str, ...], tuple[str, ...] | None, tuple[str, ...]], ...]
+] = (
+    (
+        Department(code="PSB", name="公安局", name_en="Public Security"),
+        4,
+        "{district}公安分局",
+        ("治安管理", "特种行业管理"),
+        _MKT,
+        ("61", "6633", "5191", "90"),
+    ),
+    (
+        Department(code="HRSS", name="人力资源和社会保障局", name_en="Human Resources and Social Security"),
+        3,
+        "{district}人力资源和社会保障局",
+        ("劳动保障监察", "人力资源市场"),
+        _ENT,
+        ("13", "14", "15", "18", "33", "47", "48", "49", "50", "726"),
+    ),
+    (
+        Department(code="MEDINS", name="医疗保障局", name_en="Healthcare Security"),
+        2,
+        "{district}医疗保障局",
+        ("医保基金监管",),
+        None,
+        ("84", "525"),
+    ),
+    (
+        Department(code="URBAN", name="城市管理局", name_en="Urban Management"),
+        3,
+        "{district}综合行政执法局",
+        ("市容环境", "户外广告", "建筑垃圾"),
+        _MKT,
+        ("62", "725", "48"),
+    ),
+    (
+        Department(code="WATER", name="水务管理局", name_en="Water Affairs"),
+        2,
+        "{district}水务管理局",
+        ("取水许可", "排水许可"),
+        _ENT,
+        ("46", "15", "13", "26", "44"),
+    ),
+    (
+        Department(code="NMPA", name="药品监督管理局", name_en="Medical Products Administration"),
+        2,
+        "{district}药品监督管理分局",
+        ("药品", "医疗器械", "化妆品"),
+        _MKT,
+        ("27", "358", "5151", "525"),
+    ),
+    (
+        Department(code="FORESTRY", name="林业局", name_en="Forestry"),
+        1,
+        "{district}林业局",
+        ("林木采伐", "木材经营"),
+        _MKT,
+        ("02", "20", "21"),
+    ),
+    (
+        Department(code="TOBACCO", name="烟草专卖局", name_en="Tobacco Monopoly"),
+        1,
+        "贵阳市烟草专卖局{district}分局",
+        ("烟草专卖",),
+        _MKT,
+        ("5227", "512", "52"),
+    ),
+    (
+        Department(code="GRAIN", name="粮食和物资储备局", name_en="Food and Strategic Reserves"),
+        1,
+        "{district}粮食和物资储备局",
+        ("粮食流通",),
+        _MKT,
+        ("131", "512", "595"),
+    ),
+    (
+        Department(code="STATS", name="统计局", name_en="Statistics"),
+        1,
+        "{district}统计局",
+        ("统计执法",),
+        _ORG,
+        ("13", "14", "15", "26", "30", "33", "47", "48", "51", "52", "61", "62", "65", "70"),
+    ),
+    (
+        Department(code="WEATHER", name="气象局", name_en="Meteorology"),
+        1,
+        "{district}气象局",
+        ("防雷安全",),
+        _ORG,
+        ("26", "59", "44", "70"),
+    ),
+    (
+        Department(code="SPORT", name="体育局", name_en="Sport"),
+        1,
+        "{district}体育局",
+        ("高危险性体育项目",),
+        None,
+        ("89",),
+    ),
+    (
+        Department(code="POST", name="邮政管理局", name_en="Postal Administration"),
+        1,
+        "贵阳市邮政管理局{district}监管组",
+        ("快递市场",),
+        _MKT,
+        ("60",),
+    ),
+    (
+        Department(code="TELECOM", name="通信管理局", name_en="Communications Administration"),
+        1,
+        "贵州省通信管理局{district}联络组",
+        ("电信业务", "网络安全"),
+        _ENT,
+        ("63", "64"),
+    ),
+    (
+        Department(code="BIGDATA", name="大数据发展管理局", name_en="Big Data Development"),
+        1,
+        "{district}大数据发展管理局",
+        ("数据安全", "政务数据"),
+        _ENT,
+        ("64", "65"),
+    ),
+    (
+        Department(code="RADIO", name="广播电视局", name_en="Radio and Television"),
+        1,
+        "{district}广播电视局",
+        ("广播电视",),
+        _ORG,
+        ("87", "63"),
+    ),
+    (
+        Department(code="PRESS", name="新闻出版局", name_en="Press and Publication"),
+        1,
+        "{district}新闻出版局",
+        ("出版物市场",),
+        _MKT,
+        ("86", "5243"),
+    ),
+    (
+        Department(code="CNIPA", name="知识产权局", name_en="Intellectual Property"),
+        1,
+        "{district}知识产权局",
+        ("专利", "商标"),
+        _ENT,
+        ("13", "14", "15", "27", "39", "65", "75"),
+    ),
+    (
+        Department(code="JUSTICE", name="司法局", name_en="Justice"),
+        1,
+        "{district}司法局",
+        ("律师管理", "公证管理"),
+        None,
+        ("723",),
+    ),
+    (
+        Department(code="FIN", name="地方金融监督管理局", name_en="Local Financial Supervision"),
+        1,
+        "{district}地方金融监督管理局",
+        ("地方金融组织",),
+        _ENT,
+        ("663", "69", "7296"),
+    ),
+    (
+        Department(code="DRC", name="发展和改革委员会", name_en="Development and Reform"),
+        1,
+        "{district}发展和改革局",
+        ("招标投标", "节能审查"),
+        None,
+        ("47", "48", "49", "44"),
+    ),
+    (
+        Department(code="MIIT", name="工业和信息化局", name_en="Industry and Information Technology"),
+        1,
+        "{district}工业和信息化局",
+        ("工业节能监察",),
+        _ENT,
+        ("13", "15", "26", "30", "31", "32", "33"),
+    ),
+    (
+        Department(code="SCITECH", name="科学技术局", name_en="Science and Technology"),
+        1,
+        "{district}科学技术局",
+        ("科技项目",),
+        _ORG,
+        ("73", "75"),
+    ),
+    (
+        Department(code="QUAKE", name="地震局", name_en="Earthquake Administration"),
+        1,
+        "{district}防震减灾局",
+        ("抗震设防",),
+        None,
+        ("47", "48"),
+    ),
+    (
+        Department(code="CIVILDEF", name="人民防空办公室", name_en="Civil Air Defence"),
+        1,
+        "{district}人民防空办公室",
+        ("人防工程",),
+        None,
+        ("70", "47"),
+    ),
+    (
+        Department(code="HPF", name="住房公积金管理中心", name_en="Housing Provident Fund"),
+        1,
+        "贵阳住房公积金管理中心{district}管理部",
+        ("公积金缴存",),
+        _ENT,
+        ("47", "51", "52", "65", "70", "72"),
+    ),
+    (
+        Department(code="ARCHIVES", name="档案局", name_en="Archives"),
+        1,
+        "{district}档案局",
+        ("档案管理",),
+        (SubjectKind.PUBLIC_INSTITUTION.value,),
+        (),
+    ),
+    (
+        Department(code="CUSTOMS", name="海关", name_en="Customs"),
+        1,
+        "贵阳海关驻{district}监管组",
+        ("进出口监管",),
+        _ENT,
+        ("51", "15", "39"),
+    ),
+)
+
+#: Largest ``n_departments`` of the demo city.
+MAX_DEPARTMENTS: Final = len(DEPARTMENTS) + len(EXTRA_DEPARTMENTS)

@@ -33,7 +33,7 @@ def demo_cities(
 ) -> st.SearchStrategy[DemoCity]:
     """Whole demo cities (directories, departments, units, complaints) with a drawn size and seed.
 
-    Even a one-object city has every department's units staffed (three people each), so a city takes
+    Even a one-object city has every department's units staffed (at least four certified officers each), so a city takes
     tens of milliseconds to build: keep ``max_examples`` modest.
     """
     return st.builds(
