@@ -35,7 +35,7 @@ class TestDemo:
     def test_runs_the_cycle(self, demo_run: tuple[int, str, Path]) -> None:
         """The demo prints draws per tier and department, joint blocks, visits saved, groups and deadlines."""
         code, text, _ = demo_run
-        assert code in (0, 1)
+        assert code == 0
         for phrase in ("draw commitments journalled", "joint blocks", "saved", "groups matched", "deadline"):
             assert phrase in text
         assert "all reproduce" in text
