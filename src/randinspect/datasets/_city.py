@@ -260,7 +260,8 @@ def format_summary(summary: Mapping[str, Any]) -> str:
 
     inspectors = summary["inspectors"]
     roles = inspectors["by_role"]
-    counts = ", ".join(f"{roles.get(role, 0):,} {role}s" for role in ("officer", "staff", "expert"))
+    plural = {"officer": "officers", "staff": "staff", "expert": "experts"}
+    counts = ", ".join(f"{roles.get(role, 0):,} {plural[role]}" for role in plural)
     lines += ["", f"Inspectors 检查人员: {inspectors['total']:,} ({counts})"]
     lines.append(f"  {_pad('department', 28)}{'officer':>8}{'staff':>7}{'expert':>8}{'total':>7}")
     for code, row in inspectors["by_department"].items():
