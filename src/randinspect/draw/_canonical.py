@@ -47,6 +47,23 @@ def _check(value: Any, path: str) -> None:
     )
 
 
+def _plain(value: Any) -> bool:
+    """True when ``value`` holds only exact JSON types (no subclasses, no float); no path is built.
+
+    The common case is checked this way, without formatting a path per value; anything else (a float, an
+    unknown type, or a subclass such as a ``str`` enum) goes to :func:`_check`, which accepts it or names
+    where the problem is.
+    """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        return all(type(k) is str for k in value) and all(map(_plain, value.values()))
+    if kind is list or kind is tuple:
+        return all(map(_plain, value))
+    return False
+
+
 def canonical_json(value: Any) -> bytes:
     """Encode ``value`` as canonical JSON bytes (UTF-8).
 
@@ -74,7 +91,8 @@ def canonical_json(value: Any) -> bytes:
     >>> canonical_json({"b": 1, "a": ["x", "抽查"]})
     b'{"a":["x","\\xe6\\x8a\\xbd\\xe6\\x9f\\xa5"],"b":1}'
     """
-    _check(value, "$")
+    if not _plain(value):
+        _check(value, "$")
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from randinspect.draw._random import _ascii_id_bytes
 from randinspect.errors import EmptyFrameError, InputError
 from randinspect.model import DEFAULT_CREDIT_SCALE, DEFAULT_RISK_SCALE
 
@@ -186,17 +187,28 @@ class DrawFrame:
         """Risk class per object."""
         return np.asarray(self.risk_levels, dtype=str)[self.risk_codes] if len(self) else np.zeros(0, str)
 
-    def _line_columns(self, start: int, stop: int) -> list[list[str]]:
-        """Ids and stratum labels of rows ``start:stop`` as lists (the digests hash the frame in chunks)."""
-        labels = np.asarray(self.stratum_labels, dtype=object)
-        return [self.ids[start:stop].tolist(), labels[self.stratum_codes[start:stop]].tolist()]
+    def _line_pieces(self, start: int, stop: int, suffixes: Sequence[bytes], codes: IntArray) -> list[bytes]:
+        """UTF-8 pieces of rows ``start:stop``: each id followed by ``suffixes[codes[row]]``.
+
+        The digests build their lines this way: the per-row text after the id comes from a small table of
+        distinct suffixes (one per stratum, or per stratum and tier), so no string is formatted per row.
+        """
+        table = np.asarray(suffixes, dtype=object)
+        pieces = np.empty(2 * (stop - start), dtype=object)
+        pieces[0::2] = _utf8(self.ids[start:stop])
+        pieces[1::2] = table[codes[start:stop]]
+        out: list[bytes] = pieces.tolist()
+        return out
 
     @property
     def digest(self) -> str:
         """Hex SHA-256 of the frame: lines ``id TAB stratum LF`` in canonical order (see the spec)."""
         found = self._cache.get("digest")
         if found is None:
-            found = _lines_digest(len(self), self._line_columns)
+            suffixes = [f"\t{label}\n".encode() for label in self.stratum_labels]
+            found = _lines_digest(
+                len(self), lambda start, stop: self._line_pieces(start, stop, suffixes, self.stratum_codes)
+            )
             self._cache["digest"] = found
         return str(found)
 
@@ -362,14 +374,22 @@ class DrawFrame:
         )
 
 
-def _lines_digest(n: int, columns: Callable[[int, int], list[list[str]]]) -> str:
-    """SHA-256 of UTF-8 lines, fields joined by TAB, each line ending with LF; built and hashed in chunks.
+def _utf8(ids: npt.NDArray[np.str_]) -> list[bytes]:
+    """UTF-8 bytes of each id as stored (ASCII ids straight from numpy's buffer, others one by one)."""
+    fast = _ascii_id_bytes(ids) if ids.size else None
+    if fast is not None:
+        return fast
+    return [x.encode("utf-8") for x in ids.tolist()]
 
-    ``columns(start, stop)`` returns the fields of rows ``start:stop``, one list per field.
+
+def _lines_digest(n: int, pieces: Callable[[int, int], list[bytes]]) -> str:
+    """SHA-256 of the UTF-8 text of ``n`` lines, built and hashed in chunks of rows.
+
+    ``pieces(start, stop)`` returns the UTF-8 text of rows ``start:stop`` as a list of byte strings whose
+    concatenation is those lines, each ending with LF.
     """
     h = hashlib.sha256()
     step = 1 << 16
     for start in range(0, n, step):
-        parts = columns(start, min(n, start + step))
-        h.update(("\n".join(map("\t".join, zip(*parts, strict=True))) + "\n").encode("utf-8"))
+        h.update(b"".join(pieces(start, min(n, start + step))))
     return h.hexdigest()

@@ -25,7 +25,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from randinspect.draw._frame import TIERS, DrawFrame, _lines_digest, _readonly
+from randinspect.draw._frame import TIERS, DrawFrame, _lines_digest, _readonly, _utf8
 from randinspect.errors import InputError
 
 __all__ = [
@@ -329,14 +329,25 @@ class InclusionTable:
         """Hex SHA-256 of lines ``id TAB stratum TAB tier TAB numerator LF`` in canonical order (the spec)."""
         found = self._cache.get("digest")
         if found is None:
-            tier_labels = np.asarray([t.value for t in TIERS], dtype=object)
+            n_tiers = len(TIERS)
+            middles = np.asarray(
+                [f"\t{s}\t{t.value}\t".encode() for s in self.frame.stratum_labels for t in TIERS],
+                dtype=object,
+            )
+            cells = self.frame.stratum_codes * n_tiers + self.tier_codes
 
-            def columns(start: int, stop: int) -> list[list[str]]:
-                ids, strata = self.frame._line_columns(start, stop)
-                tiers = tier_labels[self.tier_codes[start:stop]].tolist()
-                return [ids, strata, tiers, list(map(str, self.numerators[start:stop].tolist()))]
+            def pieces(start: int, stop: int) -> list[bytes]:
+                # id ‖ TAB stratum TAB tier TAB ‖ numerator LF; numerators take few distinct values.
+                values, which = np.unique(self.numerators[start:stop], return_inverse=True)
+                tails = np.asarray([f"{a}\n".encode() for a in values.tolist()], dtype=object)
+                out = np.empty(3 * (stop - start), dtype=object)
+                out[0::3] = _utf8(self.frame.ids[start:stop])
+                out[1::3] = middles[cells[start:stop]]
+                out[2::3] = tails[which.reshape(-1)]
+                lines: list[bytes] = out.tolist()
+                return lines
 
-            found = _lines_digest(len(self), columns)
+            found = _lines_digest(len(self), pieces)
             self._cache["digest"] = found
         return str(found)
 

@@ -173,7 +173,8 @@ def _cell_codes(frame: DrawFrame) -> tuple[IntArray, int]:
 
 
 def _positions_by_group(group_of: IntArray, n_groups: int) -> list[IntArray]:
-    order = np.argsort(group_of, kind="stable")
+    keys = group_of.astype(np.int16) if n_groups <= 2**15 else group_of  # stable int16 sort is a radix sort
+    order = np.argsort(keys, kind="stable")
     bounds = np.searchsorted(group_of[order], np.arange(n_groups + 1))
     return [order[bounds[g] : bounds[g + 1]].astype(np.int64) for g in range(n_groups)]
 

@@ -116,11 +116,35 @@ def normalise_context(context: object) -> str:
     return ctx
 
 
+def _ascii_id_bytes(values: npt.NDArray[np.str_]) -> list[bytes] | None:
+    """UTF-8 bytes of ASCII ids straight from numpy's UCS-4 buffer, or ``None`` to take the general path.
+
+    For code points below 128 the UTF-8 byte is the code point, NFC changes nothing, and numpy strips
+    trailing NULs exactly as ``tolist()`` does; ``None`` is returned when any id is not ASCII, contains a
+    line break or starts with NUL (empty or not), so that the general path raises the right error.
+    """
+    width = values.dtype.itemsize // 4
+    if width == 0:
+        return None
+    codes = np.ascontiguousarray(values).view(np.uint32).reshape(values.shape[0], width)
+    if int(codes.max()) >= 128:
+        return None
+    raw = codes.astype(np.uint8)
+    if not bool(raw[:, 0].all()) or bool((raw == 10).any()):
+        return None
+    out: list[bytes] = raw.view(f"S{width}").reshape(-1).tolist()
+    return out
+
+
 def _id_bytes(ids: npt.ArrayLike, offset: int = 0) -> list[bytes]:
     """UTF-8 bytes of the NFC form of each id (one join, one normalisation, one split for speed)."""
     values = np.asarray(ids)
     if values.ndim != 1:
         raise InputError(f"ids must be a one-dimensional array, got shape {values.shape}")
+    if values.size and values.dtype.kind == "U":
+        fast = _ascii_id_bytes(values)
+        if fast is not None:
+            return fast
     items: list[str] = values.tolist()
     if not items:
         return []
@@ -287,14 +311,16 @@ def _check_bound(bound: int) -> None:
 
 def _hash_many(prefix: Any, encoded: Iterable[bytes]) -> npt.NDArray[np.uint64]:
     """First 8 bytes (big-endian) of the SHA-256 of prefix ‖ each message."""
+    # Midstate reuse: the prefix is absorbed once and copied per message. A plain loop with bound methods
+    # is the fastest pure-Python form (no function call per message beyond the three hashlib calls).
     copy = prefix.copy
-
-    def one(b: bytes) -> bytes:
+    digests: list[bytes] = []
+    append = digests.append
+    for message in encoded:
         h = copy()
-        h.update(b)
-        return bytes(h.digest())
-
-    buf = b"".join(map(one, encoded))
+        h.update(message)
+        append(h.digest())
+    buf = b"".join(digests)
     return np.frombuffer(buf, dtype=">u8").reshape(-1, 4)[:, 0].astype(np.uint64)
 
 

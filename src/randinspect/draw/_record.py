@@ -77,6 +77,10 @@ def draw_context(item_id: str, year: int, round: int = 1) -> str:
     return f"{item_id}|{year}|round={round}"
 
 
+_TICKET_SLICE: Final = 1 << 18
+"""Ids handed to ``RandomSource.tickets`` per call by :func:`select` (bounds the copies held at once)."""
+
+
 def _start_context(context: str) -> str:
     return context + "|start"
 
@@ -105,7 +109,13 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
             codes = codes.astype(np.int16)
         order = inner[perm[np.argsort(codes, kind="stable")]]
     else:
-        tickets = source.tickets(context, table.frame.ids[inner])
+        # A ticket depends only on the context and its id (the RandomSource contract), so the ids can go
+        # to the source in slices: no copy of the whole id column is held at once.
+        tickets = np.empty(inner.size, dtype=np.uint64)
+        for lo in range(0, inner.size, _TICKET_SLICE):
+            tickets[lo : lo + _TICKET_SLICE] = source.tickets(
+                context, table.frame.ids[inner[lo : lo + _TICKET_SLICE]]
+            )
         order = inner[selection_order(strata, tickets)]
     start = int(source.integer_below(_start_context(context), denominator))
     chosen = systematic_select(nums[order], start, denominator)
@@ -373,15 +383,20 @@ class DrawRecord:
 
     def to_json_dict(self) -> dict[str, Any]:
         """Canonical JSON-ready form (the published record)."""
+        return self._json_dict(with_selected=True)
+
+    def _json_dict(self, *, with_selected: bool) -> dict[str, Any]:
+        """:meth:`to_json_dict`, optionally without the (long) list of selected objects."""
         body = {
             "format": RECORD_FORMAT,
             "version": self.version,
             "commitment": self.commitment.to_json_dict(),
             "source": dict(self.source),
             "start": self.start,
-            "selected": [s.to_dict() for s in self.selected],
             "counts": dict(self.counts),
         }
+        if with_selected:
+            body["selected"] = [s.to_dict() for s in self.selected]
         return json.loads(canonical_json(body))  # type: ignore[no-any-return]
 
     @property
@@ -522,12 +537,20 @@ def _counts(table: InclusionTable, mask: npt.NDArray[np.bool_]) -> dict[str, Any
 def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSource) -> DrawRecord:
     mask, start = select(table, source, commitment.context)
     idx = np.flatnonzero(mask)
-    tiers = table.tiers[idx].tolist()
-    strata = table.frame.strata[idx].tolist()
-    nums = table.numerators[idx].tolist()
+    tiers = np.asarray([t.value for t in TIERS], dtype=object)[table.tier_codes[idx]].tolist()
+    strata = np.asarray(table.frame.stratum_labels, dtype=object)[table.frame.stratum_codes[idx]].tolist()
+    # π takes few distinct values (one or two per cell): format each once.
+    values, which = np.unique(table.numerators[idx], return_inverse=True)
+    decimals = np.asarray([decimal_string(a, table.denominator) for a in values.tolist()], dtype=object)
     selected = tuple(
-        SelectedObject(id=i, tier=t, stratum=s, pi_numerator=a, pi=decimal_string(a, table.denominator))
-        for i, t, s, a in zip(table.frame.ids[idx].tolist(), tiers, strata, nums, strict=True)
+        map(
+            SelectedObject,
+            table.frame.ids[idx].tolist(),
+            tiers,
+            strata,
+            values[which.reshape(-1)].tolist(),
+            decimals[which.reshape(-1)].tolist(),
+        )
     )
     return DrawRecord(
         commitment=commitment,
@@ -778,6 +801,7 @@ def verify(
         raise SelectionChangedError(
             f"the counts differ: re-run {dict(again.counts)}, record {dict(record.counts)}"
         )
-    if again.to_json_dict() != record.to_json_dict():
+    # The selected objects were compared above; compare everything else in its published JSON form.
+    if again._json_dict(with_selected=False) != record._json_dict(with_selected=False):
         raise CommitmentMismatchError("the record differs from the re-run in a field outside the selection")
     return again

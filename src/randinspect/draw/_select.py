@@ -38,7 +38,14 @@ def selection_order(stratum_codes: npt.ArrayLike, tickets: npt.ArrayLike) -> Int
     tk = np.asarray(tickets, dtype=np.uint64)
     if strata.shape != tk.shape:
         raise InputError("stratum codes and tickets must have the same length")
-    by_ticket = np.argsort(tk, kind="stable")
+    by_ticket = np.argsort(tk)
+    ranked = tk[by_ticket]
+    tied = ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1]))
+    del ranked
+    if tied:
+        # Equal tickets (probability about n**2 / 2**65): the unstable sort may have put them out of
+        # position order, so sort again stably. Without ties every sort gives the same order.
+        by_ticket = np.argsort(tk, kind="stable")
     codes = strata[by_ticket]
     if codes.size and int(codes.min()) >= 0 and int(codes.max()) < 2**15:
         codes = codes.astype(np.int16)  # stable sort of small integers is a radix sort

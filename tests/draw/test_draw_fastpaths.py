@@ -1,0 +1,198 @@
+"""Tests that the vectorised fast paths of randinspect.draw equal their plain definitions.
+
+Id encoding, ticket ordering, the frame and π-table digests, the drawn-object list and the canonical JSON
+check each have a fast path for the common case (ASCII ids, distinct tickets, plain JSON types); these
+properties check it against the definition written out directly, including the cases that must fall
+back (non-ASCII ids, tied tickets, subclasses and floats).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import unicodedata
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from randinspect.draw import (
+    DrawFrame,
+    PublicSeedSource,
+    TieredPolicy,
+    canonical_json,
+    decimal_string,
+    draw,
+    selection_order,
+)
+from randinspect.draw._random import _id_bytes
+from randinspect.errors import InputError
+from randinspect.items import CheckItem
+
+# ASCII letters and digits mixed with a few non-ASCII characters (one that NFC changes: "e" + U+0301).
+id_text = (
+    st.lists(st.sampled_from([*"ABCDEF0123456789-_.", "é", "e\u0301", "抽", "\x00"]), min_size=1, max_size=8)
+    .map("".join)
+    .filter(lambda s: not s.endswith("\x00") and not s.startswith("\x00"))
+)
+ascii_ids = st.lists(
+    st.text(st.sampled_from(list("0123456789ABCDEFGHJKLMNPQRTUWXY-")), min_size=1, max_size=20),
+    min_size=1,
+    max_size=40,
+    unique=True,
+)
+any_ids = st.lists(id_text, min_size=1, max_size=40, unique=True)
+labels = st.text(st.sampled_from([*"abcXYZ0123-", "市", "局", " "]), min_size=1, max_size=6)
+
+
+def nfc_utf8(ids: list[str]) -> list[bytes]:
+    """The definition of the hashed id bytes: UTF-8 of the NFC form."""
+    return [unicodedata.normalize("NFC", x).encode("utf-8") for x in ids]
+
+
+def lines_digest(rows: list[list[str]]) -> str:
+    """The spec's digest: SHA-256 of UTF-8 lines, fields joined by TAB, each line ending with LF."""
+    return hashlib.sha256("".join("\t".join(r) + "\n" for r in rows).encode("utf-8")).hexdigest()
+
+
+def item(ratio: str = "1/3") -> CheckItem:
+    """A general item without a cap over all objects of the frame."""
+    from randinspect.directory import Scope
+
+    return CheckItem(
+        id="FAST-1",
+        name="fast paths",
+        department="D",
+        year=2027,
+        scope=Scope(),
+        ratio=ratio,
+        cap=None,
+        legal_basis=["law"],
+    )
+
+
+class TestIdBytes:
+    @settings(deadline=None, max_examples=60)
+    @given(ascii_ids)
+    def test_ascii_numpy_ids_take_the_fast_path_exactly(self, ids: list[str]) -> None:
+        """ASCII ids in a numpy string array encode to exactly the UTF-8 of each id."""
+        assert _id_bytes(np.asarray(ids, dtype=str)) == nfc_utf8(ids)
+
+    @settings(deadline=None, max_examples=60)
+    @given(any_ids)
+    def test_mixed_ids_encode_as_nfc_utf8(self, ids: list[str]) -> None:
+        """Non-ASCII ids (and inner NULs) give the NFC UTF-8 bytes, from numpy and object arrays alike."""
+        expected = nfc_utf8(ids)
+        assert _id_bytes(np.asarray(ids, dtype=str)) == expected
+        assert _id_bytes(np.asarray(ids, dtype=object)) == expected
+
+    @pytest.mark.parametrize(
+        ("ids", "message"),
+        [(["A1", "B\n2"], "line break"), (["A1", ""], "empty"), (["A1", "é\n"], "line break")],
+    )
+    def test_bad_ascii_ids_are_refused_by_position(self, ids: list[str], message: str) -> None:
+        """A line break or an empty id is refused with its position, also when every id is ASCII."""
+        with pytest.raises(InputError, match=rf"position 1 .*{message}|position 1 is {message}"):
+            _id_bytes(np.asarray(ids, dtype=str))
+
+    @settings(deadline=None, max_examples=30)
+    @given(ascii_ids)
+    def test_tickets_of_numpy_ids_follow_the_spec(self, ids: list[str]) -> None:
+        """Tickets of a numpy string array equal SHA-256 over the spec's bytes, id by id."""
+        source = PublicSeedSource("2027-01-05 03 07")
+        prefix = hashlib.sha256(b"2027-01-05 03 07").digest() + b"ctx|1\x1f"
+        expected = [int.from_bytes(hashlib.sha256(prefix + x.encode()).digest()[:8], "big") for x in ids]
+        assert source.tickets("ctx|1", np.asarray(ids, dtype=str)).tolist() == expected
+
+
+class TestSelectionOrderTies:
+    @settings(deadline=None, max_examples=60)
+    @given(st.data())
+    def test_equals_lexicographic_order_with_ties(self, data: st.DataObject) -> None:
+        """The order is by stratum, then ticket, then position, also when many tickets are equal."""
+        n = data.draw(st.integers(1, 60))
+        strata = np.asarray(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)))
+        top = data.draw(st.sampled_from([2, 5, 2**64 - 1]))
+        tickets = np.asarray(
+            data.draw(st.lists(st.integers(0, top), min_size=n, max_size=n)), dtype=np.uint64
+        )
+        expected = np.lexsort((np.arange(n), tickets, strata))
+        assert selection_order(strata, tickets).tolist() == expected.tolist()
+
+
+class TestDigests:
+    @settings(deadline=None, max_examples=40)
+    @given(st.data())
+    def test_frame_and_table_digests_follow_the_spec(self, data: st.DataObject) -> None:
+        """Frame and π-table digests equal SHA-256 of their lines written out one by one."""
+        ids = data.draw(st.one_of(ascii_ids, any_ids))
+        ids = sorted({unicodedata.normalize("NFC", x).replace("\x00", "") for x in ids} - {""})
+        n = len(ids)
+        strata = data.draw(st.lists(labels, min_size=n, max_size=n))
+        key = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        frame = DrawFrame.from_arrays(ids=ids, strata=strata, key=key)
+        table = TieredPolicy().inclusion(frame, item(data.draw(st.sampled_from(["1/3", "2/7", "1"]))))
+        tiers = table.tiers.tolist()
+        nums = table.numerators.tolist()
+        assert frame.digest == lines_digest([[i, s] for i, s in zip(ids, strata, strict=True)])
+        assert table.digest == lines_digest(
+            [[i, s, t, str(a)] for i, s, t, a in zip(ids, strata, tiers, nums, strict=True)]
+        )
+
+
+class TestSelectedObjects:
+    @settings(deadline=None, max_examples=20)
+    @given(ascii_ids.filter(lambda ids: len(ids) >= 3), st.sampled_from(["1/3", "1/2", "3/5"]))
+    def test_each_drawn_object_carries_its_tier_stratum_and_exact_pi(
+        self, ids: list[str], ratio: str
+    ) -> None:
+        """Every drawn object lists its frame tier, stratum, numerator and the exact decimal of its π."""
+        frame = DrawFrame.from_arrays(ids=ids, strata=[f"u{len(i) % 3}" for i in ids])
+        table = TieredPolicy().inclusion(frame, item(ratio))
+        record = draw(frame, item(ratio), "42")
+        by_id = {r["id"]: r for r in table.to_records()}
+        assert record.selected, "Σπ = ratio × n ≥ 1 here, so systematic sampling draws at least one"
+        for s in record.selected:
+            row = by_id[s.id]
+            assert (s.tier, s.stratum, s.pi_numerator) == (row["tier"], row["stratum"], row["pi_numerator"])
+            assert Fraction(s.pi) == Fraction(s.pi_numerator, table.denominator)
+            assert s.pi == decimal_string(s.pi_numerator, table.denominator)
+
+
+class _Kind(enum.StrEnum):
+    A = "a"
+
+
+class _Count(int):
+    pass
+
+
+class TestCanonicalCheck:
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [({"k": _Kind.A}, b'{"k":"a"}'), ([_Count(3)], b"[3]"), ((("x",),), b'[["x"]]')],
+    )
+    def test_subclasses_still_encode(self, value: object, expected: bytes) -> None:
+        """str and int subclasses (enums) and nested tuples leave the fast check and still encode."""
+        assert canonical_json(value) == expected
+
+    @pytest.mark.parametrize(
+        ("value", "path"),
+        [({"a": [1, {"b": 0.5}]}, r"\$\.a\[1\]\.b"), ([[None, float("nan")]], r"\$\[0\]\[1\]")],
+    )
+    def test_floats_are_refused_with_their_path(self, value: object, path: str) -> None:
+        """A float deep inside is refused and the message gives its path."""
+        with pytest.raises(InputError, match=path):
+            canonical_json(value)
+
+    def test_record_json_is_plain(self, make_item: Callable[..., Any]) -> None:
+        """A draw record's JSON form holds only plain JSON types (the fast check accepts it whole)."""
+        from randinspect.draw._canonical import _plain
+
+        frame = DrawFrame.from_arrays(ids=[f"ID{i:04d}" for i in range(50)])
+        record = draw(frame, make_item(), "7")
+        assert _plain(record.to_json_dict())
