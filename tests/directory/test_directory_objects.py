@@ -60,6 +60,35 @@ class TestBuild:
             assert v.flags.writeable
             assert v.tolist() == before[k].tolist()
 
+    def test_from_arrays_in_canonical_order_shares_nothing(self, records: list[dict[str, Any]]) -> None:
+        """Input already in canonical order is copied: the caller's arrays stay writeable and later
+        changes to them do not reach the directory."""
+        first = ObjectDirectory.from_arrays(
+            **{k: [r[k] for r in records] for k in records[0] if k != "tags"},
+            tags=[tuple(r["tags"]) for r in records],
+        )
+        cols = {
+            "id": np.array(first.ids),
+            "name": np.array(first.names),
+            "kind": np.array(first.kinds),
+            "industry": np.array(first.industries),
+            "region": np.array(first.regions),
+            "unit": np.array(first.units),
+            "credit": np.array(first.credit),
+            "risk": np.array(first.risk),
+            "alive": np.array(first.alive),
+        }
+        tags = [first.tags_of(i) for i in range(len(first))]
+        second = ObjectDirectory.from_arrays(**cols, tags=tags)
+        assert second == first
+        for v in cols.values():
+            assert v.flags.writeable
+        cols["id"][0] = "PRD:changed"
+        cols["name"][0] = "changed"
+        assert second == first
+        assert second.ids[0] == first.ids[0]
+        assert second.names[0] == first.names[0]
+
     def test_from_arrays_rejects_unequal_lengths(self) -> None:
         """Columns of different lengths are refused with the lengths named."""
         with pytest.raises(InputError, match="differ in length"):

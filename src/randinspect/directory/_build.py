@@ -24,12 +24,17 @@ from randinspect.directory._values import (
 from randinspect.errors import CodeError, LoadError, Problem, ScaleError
 from randinspect.model import OrderedScale, SubjectKind
 
-__all__ = ["ProblemSink", "build_objects", "factorize", "uscc_reasons"]
+__all__ = ["ProblemSink", "build_objects", "factorize", "sort_ids", "uscc_reasons"]
 
 _DEPT_CODE = re.compile(r"^[A-Za-z0-9_\-]+$")
 _SIX_DIGITS = re.compile(r"^\d{6}$")
 #: Characters a non-subject id may not contain (besides whitespace and control characters).
 _ID_FORBIDDEN = frozenset(",;；|\"'\\")
+#: Rows hashed per block when factorising strings (bounds the temporary 64-bit copy).
+_HASH_CHUNK = 65_536
+#: ASCII characters packed per 64-bit sort key, and the base (7 bits per character).
+_PACK = 9
+_PACK_BASE = np.uint64(128)
 
 
 class ProblemSink:
@@ -75,19 +80,112 @@ class ProblemSink:
         raise LoadError([self.first()])
 
 
+def _hash_multipliers(width: int) -> npt.NDArray[np.uint64]:
+    """``width`` fixed odd 64-bit multipliers (a SplitMix64 sequence) for hashing rows of code points."""
+    out = []
+    state = 0x9E3779B97F4A7C15
+    for _ in range(width):
+        state = (state + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+        out.append((z ^ (z >> 31)) | 1)
+    return np.array(out, dtype=np.uint64)
+
+
+def _row_keys(arr: npt.NDArray[np.str_]) -> tuple[npt.NDArray[np.uint64], bool]:
+    """A 64-bit key per string and whether the keys are exact (equal keys if and only if equal strings).
+
+    Strings of at most two characters are packed exactly; longer ones are hashed (a dot product of their
+    code points with odd multipliers, modulo 2**64), so equal strings get equal keys but two different
+    strings may collide.
+    """
+    n = len(arr)
+    width = arr.dtype.itemsize // 4
+    cp = np.ascontiguousarray(arr).view(np.uint32).reshape(n, width)
+    if width <= 2:
+        packed = np.zeros((n, 2), dtype=np.uint32)
+        packed[:, :width] = cp
+        return packed.view(np.uint64).ravel(), True
+    mult = _hash_multipliers(width)
+    keys = np.empty(n, dtype=np.uint64)
+    for start in range(0, n, _HASH_CHUNK):
+        stop = start + _HASH_CHUNK
+        keys[start:stop] = cp[start:stop].astype(np.uint64) @ mult
+    return keys, False
+
+
+def _group_keys(keys: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.intp]]:
+    """Dense codes of equal keys, numbered in order of first appearance, and the first position of each."""
+    n = len(keys)
+    order = np.argsort(keys)
+    sorted_keys = keys[order]
+    start = np.empty(n, dtype=bool)
+    start[0] = True
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=start[1:])
+    group = np.cumsum(start, dtype=np.int64) - 1
+    starts = np.flatnonzero(start)
+    first = np.minimum.reduceat(order, starts)
+    by_first = np.argsort(first)
+    rank = np.empty(len(starts), dtype=np.int32)
+    rank[by_first] = np.arange(len(starts), dtype=np.int32)
+    codes = np.empty(n, dtype=np.int32)
+    codes[order] = rank[group]
+    return codes, first[by_first]
+
+
+def _factorize_array(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int32], list[Any]] | None:
+    """Vectorised :func:`factorize` of a 1-D string, boolean or integer array (``None`` for other arrays).
+
+    Hashed string keys are verified: every row must equal the representative of its group and the
+    representatives must be distinct; otherwise ``None`` (the caller falls back to a dictionary).
+    """
+    if values.ndim != 1 or len(values) == 0:
+        return None
+    kind = values.dtype.kind
+    if kind == "U" and values.dtype.itemsize > 0:
+        keys, exact = _row_keys(values)
+    elif kind in "bu" and values.dtype.itemsize <= 8:
+        keys, exact = values.astype(np.uint64), True
+    elif kind == "i" and values.dtype.itemsize <= 8:
+        keys, exact = values.astype(np.int64).view(np.uint64), True
+    else:
+        return None
+    codes, first = _group_keys(keys)
+    representatives = values[first]
+    uniq: list[Any] = representatives.tolist()
+    if not exact and (
+        len(set(uniq)) != len(uniq) or not bool(np.array_equal(representatives[codes], values))
+    ):
+        return None
+    return codes, uniq
+
+
 def factorize(values: Sequence[Any] | npt.NDArray[Any]) -> tuple[npt.NDArray[np.int32], list[Any]]:
-    """Integer codes of ``values`` and the distinct values they index, in order of first appearance."""
+    """Integer codes of ``values`` and the distinct values they index, in order of first appearance.
+
+    String, boolean and integer arrays are grouped with numpy (64-bit keys, sorted); anything else with
+    one dictionary pass.
+    """
+    if isinstance(values, np.ndarray):
+        found = _factorize_array(values)
+        if found is not None:
+            return found
     seq = values.tolist() if isinstance(values, np.ndarray) else values
     if not isinstance(seq, list | tuple):
         seq = list(seq)
+    n = len(seq)
     try:
-        uniq = list(dict.fromkeys(seq))
-        index = {v: i for i, v in enumerate(uniq)}
-        codes = np.fromiter(map(index.__getitem__, seq), dtype=np.int32, count=len(seq))
+        index: dict[Any, int] = {}
+        first = np.fromiter(map(index.setdefault, seq, range(n)), dtype=np.int64, count=n)
     except TypeError:  # unhashable values (lists of tags): key them by a tuple
         keyed = [tuple(v) if isinstance(v, list | set | frozenset | np.ndarray) else v for v in seq]
         return factorize(keyed)
-    return codes, uniq
+    # ``first`` holds, per row, the position where its value first appeared; renumber those densely
+    starts = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+    dense = np.zeros(n, dtype=np.int32)
+    dense[starts] = np.arange(len(starts), dtype=np.int32)
+    return dense[first], list(index)
 
 
 def _show(value: object) -> str:
@@ -98,54 +196,150 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def norm_array(values: Sequence[Any] | npt.NDArray[Any]) -> npt.NDArray[np.str_]:
-    """Vectorised :func:`norm_text`: a new string array, NFC-normalised and stripped.
+def _space_table() -> npt.NDArray[np.bool_]:
+    """``table[c]`` is true when ``chr(c).isspace()``, for every code point up to U+3000 (the last space)."""
+    table = np.array([chr(c).isspace() for c in range(_LAST_SPACE + 1)], dtype=bool)
+    table.setflags(write=False)
+    return table
 
-    Only rows holding a character outside the ranges known to be NFC-stable on their own (U+0000-U+02FF,
-    CJK U+3400-U+9FFF, full-width forms U+FF01-U+FF60) are normalised one by one.
+
+#: The highest code point ``str.isspace`` accepts (IDEOGRAPHIC SPACE).
+_LAST_SPACE = 0x3000
+_SPACE = _space_table()
+
+
+def _nfc_unsafe_rows(cp: npt.NDArray[np.uint32]) -> npt.NDArray[np.intp]:
+    """Rows of a code-point matrix holding a character outside the ranges known to be NFC-stable on their
+    own: U+0000-U+02FF, CJK U+3400-U+9FFF and the full-width forms U+FF01-U+FF60 (checked in blocks of rows,
+    which keeps the temporaries in cache)."""
+    n = len(cp)
+    unsafe = np.zeros(n, dtype=bool)
+    for start in range(0, n, _HASH_CHUNK):
+        part = cp[start : start + _HASH_CHUNK]
+        safe = (part < 0x300) | ((part >= 0x3400) & (part < 0xA000))
+        safe |= (part >= 0xFF01) & (part < 0xFF61)
+        unsafe[start : start + _HASH_CHUNK] = ~safe.all(axis=1)
+    return np.flatnonzero(unsafe)
+
+
+def _is_space(cp: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """Vectorised ``str.isspace`` of code points."""
+    return np.asarray((cp <= _LAST_SPACE) & _SPACE[np.minimum(cp, _LAST_SPACE)])
+
+
+def norm_array(values: Sequence[Any] | npt.NDArray[Any], *, copy: bool = True) -> npt.NDArray[np.str_]:
+    """Vectorised :func:`norm_text`: a string array, NFC-normalised and stripped; ``values`` is never changed.
+
+    Only rows starting or ending with white space are stripped, and only rows holding a character outside
+    the ranges known to be NFC-stable on their own (U+0000-U+02FF, CJK U+3400-U+9FFF, full-width forms
+    U+FF01-U+FF60) are normalised one by one. With ``copy=False`` a string array needing no change is
+    returned as is (possibly the input itself, which the caller must then not modify).
     """
+    own = False  # whether ``out`` is this function's own array (else it is copied before any change)
     if isinstance(values, np.ndarray) and values.dtype.kind == "U":
-        arr = values
+        out = values.ravel()
     else:
+        own = True
         seq = values.tolist() if isinstance(values, np.ndarray) else values
-        arr = np.array(
-            [v if isinstance(v, str) else "" if v is None else str(v) for v in seq] or [""], dtype=str
-        )[: len(seq)]
-    if arr.size == 0:
-        return np.zeros(0, dtype=str)
-    arr = np.char.strip(arr.ravel())
-    width = arr.dtype.itemsize // 4
-    if width == 0:
-        return arr
-    cp = arr.view(np.uint32).reshape(len(arr), width)
-    safe = (cp < 0x300) | ((cp >= 0x3400) & (cp < 0xA000)) | ((cp >= 0xFF01) & (cp < 0xFF61))
-    rows = np.flatnonzero(~safe.all(axis=1))
+        if not isinstance(seq, list | tuple):
+            seq = list(seq)
+        if not seq:
+            return np.zeros(0, dtype=str)
+        if set(map(type, seq)) != {str}:
+            seq = [v if isinstance(v, str) else "" if v is None else str(v) for v in seq]
+        out = np.array(seq, dtype=str)
+    n = len(out)
+    width = out.dtype.itemsize // 4
+    if n == 0 or width == 0:
+        return np.array(out, dtype=str)
+    cp = np.ascontiguousarray(out).view(np.uint32).reshape(n, width)
+    last = cp[np.arange(n), np.maximum(np.char.str_len(out) - 1, 0)]
+    edge = np.flatnonzero(_is_space(cp[:, 0]) | _is_space(last))
+    if edge.size:
+        if not own:
+            out, own = np.array(out, dtype=str), True
+        out[edge] = np.char.strip(out[edge])
+        cp = out.view(np.uint32).reshape(n, width)
+    rows = _nfc_unsafe_rows(cp)
     if rows.size:
-        fixed = [unicodedata.normalize("NFC", str(arr[i])).strip() for i in rows.tolist()]
+        fixed = [unicodedata.normalize("NFC", str(out[i])).strip() for i in rows.tolist()]
         wide = max(width, *(len(f) for f in fixed))
-        if wide > width:
-            arr = arr.astype(f"<U{wide}")
-        arr[rows] = fixed
-    return arr
+        if wide > width or not own:
+            out, own = out.astype(f"<U{max(wide, width)}"), True
+        out[rows] = fixed
+    if copy and not own:
+        out = np.array(out, dtype=str)
+    return out
 
 
 def bad_id_chars(ids: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
     """Ids holding white space, a separator (``, ; ； | " ' \\``) or a non-printable character.
 
-    ASCII ids are checked on the code-point array; the others one by one with ``str.isprintable``.
+    ASCII ids are checked on the code-point array (a lookup table); the others one by one with
+    ``str.isprintable``.
     """
     n = len(ids)
     width = ids.dtype.itemsize // 4
     if n == 0 or width == 0:
         return np.zeros(n, dtype=bool)
     cp = np.ascontiguousarray(ids).view(np.uint32).reshape(n, width)
-    forbidden = np.array(sorted(ord(c) for c in _ID_FORBIDDEN), dtype=np.uint32)
-    out = (((cp > 0) & (cp <= 0x20)) | (cp == 0x7F) | np.isin(cp, forbidden)).any(axis=1)
-    wide = np.flatnonzero((cp >= 0x80).any(axis=1))
+    out = np.zeros(n, dtype=bool)
+    non_ascii = np.zeros(n, dtype=bool)
+    for start in range(0, n, _HASH_CHUNK):  # blocks of rows keep the temporaries in cache
+        part = cp[start : start + _HASH_CHUNK]
+        out[start : start + _HASH_CHUNK] = _BAD_ASCII_ID[np.minimum(part, 0x80)].any(axis=1)
+        non_ascii[start : start + _HASH_CHUNK] = part.max(axis=1) >= 0x80
+    wide = np.flatnonzero(non_ascii)
     for i in wide.tolist():
         text = str(ids[i])
         out[i] = not text.isprintable() or any(ch.isspace() or ch in _ID_FORBIDDEN for ch in text)
     return np.asarray(out)
+
+
+def _bad_ascii_id_table() -> npt.NDArray[np.bool_]:
+    """``table[c]`` for c < 128: the ASCII character may not appear in an id; ``table[0]`` (padding) and
+    ``table[128]`` (any non-ASCII character, checked separately) are false."""
+    table = np.zeros(0x81, dtype=bool)
+    for c in range(1, 0x80):
+        ch = chr(c)
+        table[c] = not ch.isprintable() or ch.isspace() or ch in _ID_FORBIDDEN
+    table.setflags(write=False)
+    return table
+
+
+_BAD_ASCII_ID = _bad_ascii_id_table()
+
+
+def sort_ids(ids: npt.NDArray[np.str_]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """The stable ascending order of ``ids`` by code point, and which sorted ids equal their successor.
+
+    ASCII ids are packed exactly into 64-bit keys (nine 7-bit characters each) and sorted with stable
+    passes from the last key to the first, several times faster than sorting the strings; other ids are
+    sorted as strings. Both give the order ``numpy.argsort(ids, kind="stable")`` gives.
+    """
+    n = len(ids)
+    if n == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=bool)
+    width = ids.dtype.itemsize // 4
+    cp = np.ascontiguousarray(ids).view(np.uint32).reshape(n, width) if width else None
+    if cp is None or int(cp.max(initial=0)) >= 0x80:
+        order = np.argsort(ids, kind="stable")
+        sorted_ids = ids[order]
+        return order, np.asarray(sorted_ids[1:] == sorted_ids[:-1])
+    groups = -(-width // _PACK)
+    place = _PACK_BASE ** np.arange(_PACK - 1, -1, -1, dtype=np.uint64)
+    keys = np.zeros((groups, n), dtype=np.uint64)
+    for g in range(groups):
+        part = cp[:, g * _PACK : (g + 1) * _PACK]
+        weights = place[: part.shape[1]]
+        for start in range(0, n, _HASH_CHUNK):
+            stop = start + _HASH_CHUNK
+            keys[g, start:stop] = part[start:stop].astype(np.uint64) @ weights
+    order = np.argsort(keys[-1], kind="stable")
+    for g in range(groups - 2, -1, -1):  # least significant key first, each pass stable (a radix sort)
+        order = order[np.argsort(keys[g][order], kind="stable")]
+    sorted_keys = keys[:, order]
+    return order, np.asarray((sorted_keys[:, 1:] == sorted_keys[:, :-1]).all(axis=0))
 
 
 def control_mask(arr: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
@@ -154,20 +348,28 @@ def control_mask(arr: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
     if arr.size == 0 or width == 0:
         return np.zeros(arr.shape, dtype=bool)
     cp = np.ascontiguousarray(arr).view(np.uint32).reshape(len(arr), width)
-    bad = ((cp > 0) & (cp < 0x20)) | ((cp >= 0x7F) & (cp <= 0x9F)) | (cp == 0x2028) | (cp == 0x2029)
-    return np.asarray(bad.any(axis=1))
+    n = len(cp)
+    out = np.zeros(n, dtype=bool)
+    for start in range(0, n, _HASH_CHUNK):  # blocks of rows keep the temporaries in cache
+        part = cp[start : start + _HASH_CHUNK]
+        bad = (part > 0) & (part < 0x20)
+        bad |= (part >= 0x7F) & (part <= 0x9F)
+        bad |= (part == 0x2028) | (part == 0x2029)
+        out[start : start + _HASH_CHUNK] = bad.any(axis=1)
+    return out
 
 
 def uscc_reasons(ids: Sequence[str] | npt.NDArray[np.str_]) -> dict[int, tuple[str, ...]]:
     """Positions of invalid USCCs in ``ids`` mapped to every reason (``randinspect.codes.uscc_problems``).
 
     Exact and vectorised: codes of 18 alphabet characters get their check character computed in one numpy
-    pass (``uscc_check_digits``). For those whose check character matches, every other rule of
-    ``uscc_problems`` (registration authority, organisation type, division format) depends on the first
-    eight characters only, so ``uscc_problems`` runs once per distinct 8-character prefix. Every other code
-    is checked one by one.
+    pass (GB 32100-2015: the weighted sum of the first 17 character values with ``USCC_WEIGHTS``, the
+    check value being ``(31 - sum mod 31) mod 31``, as ``uscc_check_digit`` computes it). For those whose
+    check character matches, every other rule of ``uscc_problems`` (registration authority, organisation
+    type, division format) depends on the first eight characters only, so ``uscc_problems`` runs once per
+    distinct 8-character prefix. Every other code is checked one by one.
     """
-    from randinspect.codes import USCC_ALPHABET, uscc_check_digits, uscc_problems
+    from randinspect.codes import USCC_ALPHABET, USCC_WEIGHTS, uscc_problems
 
     out: dict[int, tuple[str, ...]] = {}
     n = len(ids)
@@ -178,27 +380,34 @@ def uscc_reasons(ids: Sequence[str] | npt.NDArray[np.str_]) -> dict[int, tuple[s
     if arr.dtype.itemsize >= 18 * 4:
         width = arr.dtype.itemsize // 4
         chars = np.ascontiguousarray(arr).view(np.uint32).reshape(n, width)
-        lut = np.full(128, 255, dtype=np.uint8)
+        lut = np.full(129, 255, dtype=np.uint8)
         for i, c in enumerate(USCC_ALPHABET):
             lut[ord(c)] = i
-        values = lut[np.minimum(chars[:, :18], 127)]
-        shape_ok = np.all(values != 255, axis=1)
+        values = np.empty((n, 18), dtype=np.uint8)
+        for start in range(0, n, _HASH_CHUNK):
+            values[start : start + _HASH_CHUNK] = lut[
+                np.minimum(chars[start : start + _HASH_CHUNK, :18], 128)
+            ]
+        shape_ok = (values != 255).all(axis=1)
         if width > 18:
-            shape_ok &= np.all(chars[:, 18:] == 0, axis=1)
-        cand = np.flatnonzero(shape_ok)
-        if cand.size:
-            first17 = np.ascontiguousarray(chars[cand, :17]).view("<U17").ravel()
-            expected = np.asarray(uscc_check_digits(first17), dtype="<U1")
-            given = np.array(list(USCC_ALPHABET), dtype="<U1")[values[cand, 17]]
-            good = cand[expected == given]
+            shape_ok &= (chars[:, 18:] == 0).all(axis=1)
+        weights = np.array(USCC_WEIGHTS, dtype=np.int32)
+        place = 31 ** np.arange(7, -1, -1, dtype=np.int64)
+        total = np.empty(n, dtype=np.int32)
+        prefix = np.empty(n, dtype=np.int64)  # the first eight characters as a base-31 number
+        for start in range(0, n, _HASH_CHUNK):
+            block = values[start : start + _HASH_CHUNK]
+            total[start : start + _HASH_CHUNK] = block[:, :17].astype(np.int32) @ weights
+            prefix[start : start + _HASH_CHUNK] = block[:, :8].astype(np.int64) @ place
+        good = np.flatnonzero(shape_ok & ((31 - total % 31) % 31 == values[:, 17]))
+        if good.size:
             full[good] = False
-            if good.size:
-                key = values[good, :8].astype(np.int64) @ (31 ** np.arange(7, -1, -1, dtype=np.int64))
-                _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-                prefix_bad = np.array(
-                    [bool(uscc_problems(str(arr[good[f]]))) for f in first.tolist()], dtype=bool
-                )
-                full[good[prefix_bad[inverse.ravel()]]] = True
+            key = prefix[good].view(np.uint64)
+            inverse, first = _group_keys(key)
+            prefix_bad = np.array(
+                [bool(uscc_problems(str(arr[good[f]]))) for f in first.tolist()], dtype=bool
+            )
+            full[good[prefix_bad[inverse]]] = True
     for i in np.flatnonzero(full).tolist():
         reasons = tuple(uscc_problems(str(arr[i])))
         if reasons:
@@ -452,7 +661,7 @@ def build_objects(
         dept_parsed[dept] = categorical(col, values, parse_dept, scale_describer(risk_scale, "risk"))
 
     # names
-    names = norm_array(columns["name"])
+    names = norm_array(columns["name"], copy=False)  # may be the caller's array: never written to
     name_len = np.char.str_len(names) if n else np.zeros(0, dtype=np.int64)
     empty_names = np.flatnonzero(name_len == 0)
     control_names = np.flatnonzero(control_mask(names) & (name_len > 0))
@@ -484,15 +693,16 @@ def build_objects(
         )
 
     # ids
-    ids = norm_array(columns["id"])
+    ids = norm_array(columns["id"], copy=False)  # may be the caller's array: never written to
     subject = np.isin(kind_final, np.array(SUBJECT_KIND_CODES, dtype=np.int32))
     if n and subject.any():
         # subjects' ids are USCCs: NFKC (full-width to half-width) and upper case, like normalise_uscc
         width = ids.dtype.itemsize // 4
         if width:
             cp = ids.view(np.uint32).reshape(n, width)
-            odd = (((cp >= 97) & (cp <= 122)) | (cp >= 128)).any(axis=1) & subject
-            fix = np.flatnonzero(odd)
+            cand = np.flatnonzero(subject & (cp.max(axis=1) >= 97))  # only these can hold a-z or non-ASCII
+            part = cp[cand]
+            fix = cand[(((part >= 97) & (part <= 122)) | (part >= 128)).any(axis=1)]
             if fix.size:
                 fixed_ids = [unicodedata.normalize("NFKC", str(ids[i])).strip().upper() for i in fix.tolist()]
                 wide = max(width, *(len(f) for f in fixed_ids))
@@ -516,7 +726,7 @@ def build_objects(
         )
     if validate:
         subj_pos = np.flatnonzero(subject & (lengths > 0))
-        reasons = uscc_reasons(ids[subj_pos])
+        reasons = uscc_reasons(ids if subj_pos.size == n else ids[subj_pos])
         if reasons:
             bad_pos = np.array(sorted(reasons), dtype=np.intp)
             bad[subj_pos[bad_pos]] = True
@@ -554,10 +764,9 @@ def build_objects(
         )
 
     # duplicates (among every row with an id); the sort is reused for the canonical order
-    order_all = np.argsort(ids, kind="stable") if n else np.zeros(0, dtype=np.intp)
+    order_all, equal_next = sort_ids(ids)
     if n > 1:
-        sorted_ids = ids[order_all]
-        same = (sorted_ids[1:] == sorted_ids[:-1]) & (lengths[order_all[1:]] > 0)
+        same = equal_next & (lengths[order_all[1:]] > 0)
         if same.any():
             dup_sorted = np.zeros(n, dtype=bool)
             dup_sorted[1:] |= same
@@ -585,6 +794,17 @@ def build_objects(
 
     # assemble the valid rows in canonical order
     order = order_all[~bad[order_all]]
+    in_order = order.size == n and bool((order == np.arange(n)).all())  # input already canonical
+    inputs = [*columns.values(), *department_risk.values()]
+
+    def pick(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        """The kept rows in canonical order: a new array, or ``values`` itself when already in order and
+        not sharing memory with an input column (the directory makes its arrays read-only)."""
+        if not in_order:
+            return values[order]
+        if any(isinstance(c, np.ndarray) and np.may_share_memory(values, c) for c in inputs):
+            return np.array(values)
+        return values
 
     def finish(
         codes: npt.NDArray[np.int32], parsed: list[Any]
@@ -593,11 +813,11 @@ def build_objects(
         canon = sorted({p for p in parsed if p is not None})
         pos = {c: i for i, c in enumerate(canon)}
         remap = np.array([-1 if p is None else pos[p] for p in parsed] or [-1], dtype=np.int32)
-        return remap[codes[order]] if order.size else np.zeros(0, dtype=np.int32), tuple(canon)
+        return remap[pick(codes)] if order.size else np.zeros(0, dtype=np.int32), tuple(canon)
 
     def fixed(codes: npt.NDArray[np.int32], parsed: list[Any]) -> npt.NDArray[np.int32]:
         remap = np.array([-1 if p is None else p for p in parsed] or [-1], dtype=np.int32)
-        return remap[codes[order]] if order.size else np.zeros(0, dtype=np.int32)
+        return remap[pick(codes)] if order.size else np.zeros(0, dtype=np.int32)
 
     ind_final, ind_cats = finish(ind_codes, ind_parsed)
     reg_final, reg_cats = finish(reg_codes, reg_parsed)
@@ -610,10 +830,10 @@ def build_objects(
         d = fixed(dcodes, dparsed)
         dept_final[dept] = np.where(d < 0, risk_final, d).astype(np.int32)
     directory = ObjectDirectory._assemble(
-        ids=ids[order],
-        names=names[order],
+        ids=pick(ids),
+        names=pick(names),
         codes={
-            "kind": kind_final[order],
+            "kind": pick(kind_final),
             "industry": ind_final,
             "region": reg_final,
             "unit": unit_final,
@@ -631,7 +851,7 @@ def build_objects(
             "tags": tuple(";".join(t) for t in tag_cats_t),
         },
         tagsets=tuple(tuple(t) for t in tag_cats_t),
-        alive=alive_map[alive_codes[order]] if order.size else np.zeros(0, dtype=bool),
+        alive=alive_map[pick(alive_codes)] if order.size else np.zeros(0, dtype=bool),
         dept_risk=dept_final,
         credit_scale=credit_scale,
         risk_scale=risk_scale,

@@ -57,6 +57,7 @@ PathLike = str | os.PathLike[str]
 #: Object columns a file must have (``tags`` and department risk columns are optional).
 REQUIRED_OBJECT_COLUMNS: tuple[str, ...] = tuple(c for c in OBJECT_COLUMNS if c != "tags")
 _DEPT_HEADER = re.compile(r"^(?:risk|风险等级)\s*@\s*(.+)$", re.IGNORECASE)
+_NOT_BLANK = re.compile(b"[^ \t\r\n\xef\xbb\xbf]")
 _SUSPECT = re.compile(
     "[\ufffd\ue000-\uf8ff锛鍏徃鏈夐檺涓璐槼浼佷笟甯傚満缁忚惀閮搴鍗楁槑鍖戝\u00c3\u00c2\u00e4-\u00e9\u00ef]"
 )
@@ -153,7 +154,7 @@ def _read_table(
     except OSError as exc:
         _unreadable(sink, exc)
         return None
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+    if _NOT_BLANK.search(data) is None:  # only spaces, line breaks and BOM bytes (no copy of the data)
         sink.add(
             message="the file is empty",
             hint="export the directory with a header row and data rows",
@@ -469,7 +470,7 @@ def read_json_records(path: PathLike, *, key: str, sink: ProblemSink) -> list[An
     except OSError as exc:
         _unreadable(sink, exc)
         return None
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+    if _NOT_BLANK.search(data) is None:  # only spaces, line breaks and BOM bytes (no copy of the data)
         sink.add(
             message="the file is empty",
             hint=f'write a JSON list of records or {{"{key}": [...]}}',

@@ -33,8 +33,8 @@ def demo_cities(
 ) -> st.SearchStrategy[DemoCity]:
     """Whole demo cities (directories, departments, units, complaints) with a drawn size and seed.
 
-    Even a one-object city has every department's units staffed (at least four certified officers each), so a city takes
-    tens of milliseconds to build: keep ``max_examples`` modest.
+    Even a one-object city has every department's units staffed (at least four certified officers each),
+    so a city takes tens of milliseconds to build: keep ``max_examples`` modest.
     """
     return st.builds(
         lambda n, seed: demo_city(n, seed, year),
