@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,32 @@ class TestDrawCommand:
         assert run(["draw", *base, "--commit-only", "--out", str(c_path)]) == 0
         assert run(["draw", *base, "--seed", "1", "--out", str(out)]) == 0
         assert run(["verify", str(out), "--objects", str(files["objects"]), "--commitment", str(c_path)]) == 0
+
+    def test_unreadable_commitment_file(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """A commitment file that is not JSON is an input error (exit 2) naming the file, not a traceback."""
+        out, bad = tmp_path / "r.json", tmp_path / "bad.json"
+        bad.write_text("{not json", encoding="utf-8")
+        base = ["--objects", str(files["objects"]), "--item", str(files["item"])]
+        assert run(["draw", *base, "--seed", "1", "--out", str(out)]) == 0
+        with pytest.raises(LoadError, match=r"bad\.json"):
+            draw_cli.run_verify(
+                argparse.Namespace(
+                    record=str(out), objects=str(files["objects"]), seed=None, commitment=str(bad)
+                )
+            )
+        assert run(["verify", str(out), "--objects", str(files["objects"]), "--commitment", str(bad)]) == 2
+
+    @pytest.mark.parametrize("mode", [["--commit-only"], ["--seed", "1"], ["--seed", "1", "--out", "r.json"]])
+    def test_cap_exceeded_warning(
+        self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: list[str]
+    ) -> None:
+        """Mandatory objects beyond the cap give a warning on stderr in every output mode (docs/draw.md)."""
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"])]
+        argv += ["--key-objects", str(files["keys"]), "--cap", "1/100000"]
+        argv += [str(tmp_path / m) if m.endswith(".json") else m for m in mode]
+        assert run(argv) == 0
+        err = capsys.readouterr().err
+        assert re.search(r"warning: mandatory objects \(\d+\) exceed the cap ceiling", err)
 
     def test_options(
         self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -150,6 +150,15 @@ class TestTieredProbabilities:
         for got, want in zip(table.numerators.tolist(), expected, strict=True):
             assert abs(Fraction(got, DENOMINATOR) - want) < Fraction(1, DENOMINATOR)
 
+    def test_rounding_ties_go_by_cell_then_position(self, make_item: Callable[..., CheckItem]) -> None:
+        """Equal fractional parts in different cells get the extra unit in cell order, as the spec says."""
+        # A/high and B/medium both have multiplier 1: four equal values 1/3, one unit left over. The cell
+        # A/high comes first (credit A before B), so O001 (not the canonically first O000) gets it.
+        frame = frame_of(4, credit=["B", "A", "B", "A"], risk=["medium", "high", "medium", "high"])
+        table = TieredPolicy().inclusion(frame, make_item(ratio=Fraction(1, 3), cap=None))
+        base = DENOMINATOR // 3
+        assert table.numerators.tolist() == [base, base + 1, base, base]
+
     def test_cap_scales_uniformly(self, make_item: Callable[..., CheckItem]) -> None:
         """A binding cap scales all risk/general values by one factor and Σπ equals the ceiling."""
         frame = frame_of(40, credit=["D"] * 20 + ["B"] * 20, risk=["medium"] * 40)
@@ -165,6 +174,21 @@ class TestTieredProbabilities:
         assert table.numerators[:2].tolist() == [DENOMINATOR] * 2
         raw_total = 2 * Fraction(8, 5) + 8 * Fraction(1, 5)
         assert table.expected_count == Fraction(math.floor(raw_total * DENOMINATOR), DENOMINATOR)
+
+    def test_scale_reported_when_every_value_reaches_one(self, make_item: Callable[..., CheckItem]) -> None:
+        """The cap report's scale is the factor applied, also when all positive values end at 1 (never 0)."""
+        frame = frame_of(10, credit=["A"] * 5 + ["D"] * 5, risk=["low"] * 5 + ["high"] * 5)
+        # Round 1 of 4: A-class cells sit out; D/high 1/3 × 8 = 8/3 is scaled by 3/8 down to 1.
+        quarterly = TieredPolicy().inclusion(frame, make_item(ratio=Fraction(1, 3), frequency=4, cap=None))
+        assert quarterly.numerators.tolist() == [0] * 5 + [DENOMINATOR] * 5
+        assert quarterly.cap_report.scale == Fraction(3, 8)
+        # Ratio 1: D/high (8) is clipped at 1 and its excess scales A/low (1/4) by 4, up to 1 as well.
+        full = TieredPolicy().inclusion(frame, make_item(ratio=Fraction(1), cap=None))
+        assert full.numerators.tolist() == [DENOMINATOR] * 10
+        assert full.cap_report.scale == 4
+        # Uncapped and unclipped: nothing is rescaled.
+        small = TieredPolicy().inclusion(frame, make_item(ratio=Fraction(1, 100), cap=None))
+        assert small.cap_report.scale == 1
 
     def test_mandatory_beyond_cap_reported(self, make_item: Callable[..., CheckItem]) -> None:
         """Mandatory objects beyond the cap are all kept and reported; the others get π = 0."""

@@ -280,6 +280,15 @@ class TestVerify:
         with pytest.raises(SeedChangedError):
             verify(record, frame, expected_seed="6 2 8 3 1 9")
 
+    @pytest.mark.parametrize("entropy", ["abc", "-1", "1.5", None, "١٢"])
+    def test_bad_numpy_entropy_is_a_typed_error(
+        self, record: DrawRecord, frame: DrawFrame, entropy: Any
+    ) -> None:
+        """A record whose numpy source has a malformed entropy fails as SeedChangedError, not ValueError."""
+        forged = attrs.evolve(record, source={"kind": "numpy-philox", "entropy": entropy, "numpy": "2"})
+        with pytest.raises(SeedChangedError, match="entropy"):
+            verify(forged, frame)
+
     def test_frame_changed(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A frame with one object more or another stratum raises FrameChangedError."""
         bigger = DrawFrame.from_arrays(
@@ -307,6 +316,44 @@ class TestVerify:
         bad = attrs.evolve(record, selected=(*record.selected[:-1], swapped))
         with pytest.raises(SelectionChangedError, match=other):
             verify(bad, frame)
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("reference_date", "yesterday"),
+            ("complaint_rule", []),
+            ("complaint_rule", {"min_count": "abc"}),
+            ("complaint_rule", {"channels": ["999"]}),
+            ("matrix", 5),
+            ("matrix", None),
+        ],
+    )
+    def test_forged_policy_parameters_are_typed(
+        self, frame: DrawFrame, make_item: Callable[..., CheckItem], field: str, value: object
+    ) -> None:
+        """Malformed policy parameters under a recomputed commitment digest raise ProbabilitiesChanged."""
+        record = draw(frame, make_item(ratio=Fraction(1, 4)), "2027", policy=TieredPolicy())
+        data = record.to_json_dict()
+        data["commitment"]["policy"][field] = value
+        body = {k: v for k, v in data["commitment"].items() if k != "digest"}
+        data["commitment"]["digest"] = canonical_digest(body)
+        with pytest.raises(ProbabilitiesChangedError, match="cannot be recomputed"):
+            verify(DrawRecord.from_json_dict(data), frame)
+
+    def test_forged_stratum_column_is_typed(self, city: Any, make_item: Callable[..., CheckItem]) -> None:
+        """A record naming an unknown stratum column (digest recomputed) raises FrameChangedError."""
+        data = draw(city.objects, make_item(), "2027").to_json_dict()
+        data["commitment"]["stratum"] = "colour"
+        body = {k: v for k, v in data["commitment"].items() if k != "digest"}
+        data["commitment"]["digest"] = canonical_digest(body)
+        with pytest.raises(FrameChangedError, match="colour"):
+            verify(DrawRecord.from_json_dict(data), city.objects)
+
+    def test_duplicated_selected_entry_is_named(self, record: DrawRecord, frame: DrawFrame) -> None:
+        """A record listing a drawn object twice is refused with that object named, not as an order change."""
+        doubled = attrs.evolve(record, selected=(*record.selected, record.selected[0]))
+        with pytest.raises(SelectionChangedError, match="more than once"):
+            verify(doubled, frame)
 
     def test_published_commitment_mismatch(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A record whose commitment is not the published one is refused."""

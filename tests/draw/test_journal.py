@@ -356,6 +356,17 @@ class TestTamperProperties:
                 for head in heads:
                     journal.verify(expected_head=head)
 
+    @pytest.mark.parametrize("head", [None, 0, b"0" * 64])
+    def test_expected_head_must_be_text(self, head: object) -> None:
+        """A published head given as bytes or a number is an InputError, not an AttributeError."""
+        journal = Journal(MemoryStore())
+        journal.append_plan({"round": 1}, key=("DEPT", 2027))
+        if head is None:
+            assert journal.verify(expected_head=head).length == 1
+            return
+        with pytest.raises(InputError, match="expected_head"):
+            journal.verify(expected_head=head)  # type: ignore[arg-type]
+
     @settings(max_examples=25, deadline=None)
     @given(kind=st.sampled_from(STORE_KINDS), n=st.integers(1, 4), data=st.data())
     def test_refused_duplicate_changes_nothing(self, kind: str, n: int, data: st.DataObject) -> None:

@@ -12,6 +12,7 @@ from randinspect.cli import match as match_cli
 from randinspect.directory import InspectorDirectory
 from randinspect.draw import PublicSeedSource
 from randinspect.draw.journal import Journal, JsonLinesStore
+from randinspect.errors import DuplicateEntryError
 from randinspect.matching import MatchRecord, verify_match
 from randinspect.testing._matching import tiny_inspectors, tiny_tasks
 
@@ -71,6 +72,19 @@ class TestMatchCommand:
         verify_match(record, tiny_tasks(), people, source=PublicSeedSource("42"), conflicts=[("EXP-0", "O3")])
         assert len(Journal(JsonLinesStore(journal))) == 1
         assert "matched 4 of 4" in capsys.readouterr().out
+
+    def test_refused_journal_entry_writes_nothing(self, files: dict[str, Path]) -> None:
+        """A second matching refused by the journal leaves the published groups and record untouched."""
+        out, rec = files["dir"] / "groups.json", files["dir"] / "record.json"
+        journal = files["dir"] / "journal.jsonl"
+        base = ["--tasks", str(files["tasks"]), "--inspectors", str(files["inspectors"])]
+        base += ["--out", str(out), "--record", str(rec), "--journal", str(journal)]
+        assert run([*base, "--seed", "42"]) == 0
+        before = (out.read_bytes(), rec.read_bytes())
+        with pytest.raises(DuplicateEntryError):
+            run([*base, "--seed", "43"])
+        assert (out.read_bytes(), rec.read_bytes()) == before
+        assert len(Journal(JsonLinesStore(journal))) == 1
 
     def test_infeasible_exit_codes(self, files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
         """Caps below demand exit 2 with reasons; with --allow-partial they exit 1 and list the rest."""

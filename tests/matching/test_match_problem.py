@@ -183,6 +183,25 @@ class TestProblem:
         with pytest.raises(MatchInputError, match="unknown inspector"):
             MatchingProblem.build([the_task()], [officer("A")], caps={"Z": 1})
 
+    @pytest.mark.parametrize(
+        "caps", ["3", 2.5, True, -1, {"A": 2.7}, {"A": "x"}, {"A": -2}, {"A": None}, [1, 2]]
+    )
+    def test_caps_malformed(self, caps: Any) -> None:
+        """Caps that are not non-negative integers raise MatchInputError saying what a cap must be."""
+        with pytest.raises(MatchInputError, match="non-negative integer"):
+            MatchingProblem.build([the_task()], [officer("A")], caps=caps)
+
+    def test_caps_numpy_integers(self) -> None:
+        """Numpy integers are accepted as caps, alone or per inspector, like Python ints."""
+        plain = MatchingProblem.build([the_task()], [officer("A")], caps={"A": 2})
+        for caps in (np.int64(2), {"A": np.int32(2)}):
+            problem = MatchingProblem.build([the_task()], [officer("A")], caps=caps)
+            assert problem.caps.tolist() == [2]
+        assert (
+            MatchingProblem.build([the_task()], [officer("A")], caps={"A": np.int32(2)}).digests
+            == plain.digests
+        )
+
     def test_networkx_and_components(self) -> None:
         """The networkx export is bipartite with one edge per eligible pair; components split buckets."""
         people = [officer("A"), officer("B"), officer("C", department="HEALTH")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import attrs
 import pytest
@@ -61,6 +62,22 @@ class TestRecord:
         again = MatchRecord.from_json_dict(json.loads(json.dumps(record.to_json_dict())))
         assert again == record
         assert again.digest == record.digest
+
+    @pytest.mark.parametrize(
+        "change",
+        [
+            lambda d: [d],
+            lambda d: {**d, "groups": [{**d["groups"][0], "seats": [["x", ["y"]]]}]},
+            lambda d: {**d, "groups": [{**d["groups"][0], "seats": {"T1|nobody|x": ["y"]}}]},
+            lambda d: {**d, "infeasible": [{"task_id": "T1"}]},
+            lambda d: {**d, "groups": 5},
+        ],
+    )
+    def test_malformed_record_is_a_typed_error(self, change: Any) -> None:
+        """A malformed match record raises MatchInputError, never AttributeError or KeyError."""
+        data = matched(INSTANCE).record().to_json_dict()
+        with pytest.raises(MatchInputError, match="match record"):
+            MatchRecord.from_json_dict(change(data))
 
     def test_verify_reproduces(self) -> None:
         """verify_match re-runs the record from the public seed and returns the same groups."""
@@ -243,3 +260,50 @@ class TestReplace:
             caps=INSTANCE.caps,
         )
         assert again.groups == new.groups
+
+    def test_replacement_with_its_own_seed_verifies(self) -> None:
+        """A replacement drawn with a fresh public seed re-runs from the seed its record names."""
+        result = matched(INSTANCE)
+        g = result.groups[0]
+        new, rep = replace(
+            result, g.task_id, g.inspector_ids[0], reason="ill", approver="Li", source=PublicSeedSource("r-2")
+        )
+        assert rep.source["seed"] == "r-2"
+        again = verify_match(
+            new.record(),
+            INSTANCE.tasks,
+            INSTANCE.inspectors,
+            source=PublicSeedSource(SEED),
+            conflicts=INSTANCE.conflicts,
+            history=INSTANCE.history,
+            caps=INSTANCE.caps,
+        )
+        assert again.replacements == new.replacements
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("candidates", 999),
+            ("candidates_digest", "0" * 64),
+            ("context", "match|x"),
+            ("match_digest", "1" * 64),
+        ],
+    )
+    def test_replacement_fields_are_checked(self, field: str, value: object) -> None:
+        """Changing a drawn field of a recorded replacement (not only the substitute) fails verification."""
+        result = matched(INSTANCE)
+        g = result.groups[0]
+        new, rep = replace(
+            result, g.task_id, g.inspector_ids[0], reason="ill", approver="Li", source=PublicSeedSource(SEED)
+        )
+        record = attrs.evolve(new.record(), replacements=(attrs.evolve(rep, **{field: value}),))
+        with pytest.raises(MatchChangedError, match=field):
+            verify_match(
+                record,
+                INSTANCE.tasks,
+                INSTANCE.inspectors,
+                source=PublicSeedSource(SEED),
+                conflicts=INSTANCE.conflicts,
+                history=INSTANCE.history,
+                caps=INSTANCE.caps,
+            )

@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -271,6 +271,7 @@ def run_draw(args: argparse.Namespace) -> int:
     policy = _policy(args, item)
     if args.commit_only:
         c = commit(directory, item, policy=policy, year=args.year, round=args.round, stratum=args.stratum)
+        _warn_cap(c.cap_report)
         text = json.dumps(c.to_json_dict(), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
@@ -291,17 +292,20 @@ def run_draw(args: argparse.Namespace) -> int:
             f"drew {counts['total']} of {record.commitment.frame_size} objects for {record.context} "
             f"({tiers}); record {record.record_digest[:16]}… written to {args.out}"
         )
-        report = record.commitment.cap_report
-        if report.get("exceeded"):
-            print(
-                f"warning: mandatory objects ({report['mandatory']}) exceed the cap ceiling "
-                f"{report['ceiling']}; "
-                "all were kept",
-                file=sys.stderr,
-            )
     else:
         sys.stdout.write(record.to_json())
+    _warn_cap(record.commitment.cap_report)
     return 0
+
+
+def _warn_cap(report: Mapping[str, Any]) -> None:
+    """Warn on standard error when mandatory objects alone exceed the item's cap (they are all kept)."""
+    if report.get("exceeded"):
+        print(
+            f"warning: mandatory objects ({report['mandatory']}) exceed the cap ceiling "
+            f"{report['ceiling']}; all were kept, the other objects get π = 0",
+            file=sys.stderr,
+        )
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -317,7 +321,21 @@ def run_verify(args: argparse.Namespace) -> int:
     if args.commitment:
         text = str(args.commitment)
         if Path(text).is_file():
-            commitment = Commitment.from_json_dict(json.loads(Path(text).read_text(encoding="utf-8-sig")))
+            try:
+                data = json.loads(Path(text).read_text(encoding="utf-8-sig"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise LoadError(
+                    [
+                        Problem(
+                            message=f"cannot read the commitment: {exc}",
+                            source=text,
+                            hint="pass the COMMITMENT.json written by 'randinspect draw --commit-only' "
+                            "or its 64-digit digest",
+                            code="commitment.json",
+                        )
+                    ]
+                ) from None
+            commitment = Commitment.from_json_dict(data)
         else:
             commitment = text.strip().lower()
     try:

@@ -123,14 +123,16 @@ def run(args: argparse.Namespace) -> int:
                 f"  {getattr(report, 'task_id', '?')}: {getattr(report, 'message', report)}", file=sys.stderr
             )
         return 2
-    _write(args.out, result.to_json_dict())
     record = result.record()
-    if args.record:
-        _write(args.record, record.to_json_dict())
     if args.journal:
+        # Journal first: a matching the journal refuses (a second one for the same context) is not
+        # written anywhere, so it cannot silently replace the published groups.
         from randinspect.draw.journal import Journal, open_store
 
         Journal(open_store(args.journal)).append("match", record, key=record.journal_key)
+    _write(args.out, result.to_json_dict())
+    if args.record:
+        _write(args.record, record.to_json_dict())
     print(
         f"matched {len(result.groups)} of {len(tasks)} tasks "
         f"({len(result.infeasible)} infeasible); groups written to {args.out}"

@@ -140,8 +140,10 @@ class CapReport:
     granted:
         Σπ after the cap, exact (published numerators / D).
     scale:
-        Factor applied uniformly to the non-mandatory objects' ratio × multiplier before capping at 1
-        (1 when the cap did not bind).
+        Factor applied uniformly to the non-mandatory objects' ratio × multiplier (R
+        ``inclusionprobabilities``): below 1 when the cap binds, above 1 when values clipped at 1 pass
+        their excess to the others, 1 when nothing was rescaled, 0 when the budget is 0. When every
+        positive value ends at 1 it is the factor that took the last of them there.
     exceeded:
         True when mandatory objects alone exceed the ceiling: they are all kept (never trimmed), the other
         objects get π = 0, and this report says by how much.

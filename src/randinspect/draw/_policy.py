@@ -24,6 +24,7 @@ from randinspect.errors import (
     ConfigurationError,
     EmptyFrameError,
     InputError,
+    RandInspectError,
     ScaleError,
 )
 from randinspect.model import ComplaintChannel, ComplaintRecord
@@ -186,13 +187,22 @@ def _rescale_capped(
 
     The iteration of R ``sampling::inclusionprobabilities``: set every value that reaches 1 to 1 and
     rescale the others to the remaining budget, until none exceeds 1. Returns the values and the factor
-    applied to the uncapped groups.
+    applied to the uncapped groups; when every positive value ends at 1 (no uncapped group is left), the
+    factor of the last round, which took them there (1 if there was nothing to scale).
     """
     capped = [False] * len(raw)
+    scale = Fraction(1)
     while True:
         rest_budget = budget - sum(c for c, k in zip(counts, capped, strict=True) if k)
         rest_raw = sum((r * c for r, c, k in zip(raw, counts, capped, strict=True) if not k), Fraction(0))
-        scale = rest_budget / rest_raw if rest_raw > 0 else Fraction(0)
+        if rest_raw > 0:
+            scale = rest_budget / rest_raw
+        elif any(capped):
+            # Nothing uncapped is left to scale: keep the factor that capped the last values (their
+            # values are 1 and every other value is 0 whatever the factor).
+            return [Fraction(1) if k else Fraction(0) for k in capped], scale
+        else:
+            scale = Fraction(0)
         newly = [
             i
             for i, (r, k) in enumerate(zip(raw, capped, strict=True))
@@ -482,24 +492,35 @@ def policy_from_dict(data: Mapping[str, Any]) -> TieredPolicy | StratifiedPolicy
     Raises
     ------
     ConfigurationError
-        If ``kind`` is not a built-in policy (pass your own policy to ``verify`` instead).
+        If ``kind`` is not a built-in policy (pass your own policy to ``verify`` instead), or a parameter
+        is missing or malformed.
     """
+    if not isinstance(data, Mapping):
+        raise ConfigurationError(f"policy parameters must be a JSON object, not {type(data).__name__}")
     kind = data.get("kind")
     if kind == "stratified":
         return StratifiedPolicy()
     if kind == "tiered":
-        ref = data.get("reference_date")
-        return TieredPolicy(
-            matrix=matrix_from_dict(data["matrix"]),
-            key_ids=data.get("key_ids", ()),
-            filed_case_ids=data.get("filed_case_ids", ()),
-            referral_ids=data.get("referral_ids", ()),
-            complaint_ids=data.get("complaint_ids", ()),
-            complaint_rule=ComplaintRule.from_dict(data.get("complaint_rule", {})),
-            reference_date=None if ref is None else dt.date.fromisoformat(str(ref)),
-            risk_threshold=str(data.get("risk_threshold", DEFAULT_RISK_THRESHOLD)),
-            on_cap_exceeded=data.get("on_cap_exceeded", "report"),
-        )
+        try:
+            ref = data.get("reference_date")
+            return TieredPolicy(
+                matrix=matrix_from_dict(data["matrix"]),
+                key_ids=data.get("key_ids", ()),
+                filed_case_ids=data.get("filed_case_ids", ()),
+                referral_ids=data.get("referral_ids", ()),
+                complaint_ids=data.get("complaint_ids", ()),
+                complaint_rule=ComplaintRule.from_dict(data.get("complaint_rule", {})),
+                reference_date=None if ref is None else dt.date.fromisoformat(str(ref)),
+                risk_threshold=str(data.get("risk_threshold", DEFAULT_RISK_THRESHOLD)),
+                on_cap_exceeded=data.get("on_cap_exceeded", "report"),
+            )
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, RandInspectError):
+                raise
+            raise ConfigurationError(
+                f"tiered policy parameters are malformed ({type(exc).__name__}: {exc}); they must be as "
+                "TieredPolicy.to_dict() writes them"
+            ) from None
     raise ConfigurationError(
         f"policy kind {kind!r} is not built in ('tiered', 'stratified'); pass the policy object itself"
     )

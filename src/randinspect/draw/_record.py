@@ -495,6 +495,8 @@ def source_from_description(description: Mapping[str, Any]) -> RandomSource:
         For an unknown source kind or a newer ticket version.
     SeedChangedError
         If the stored seed digest does not match the seed.
+    InputError
+        If a numpy source's entropy is not a decimal integer.
     """
     kind = description.get("kind")
     if kind == "public-seed-sha256":
@@ -512,7 +514,13 @@ def source_from_description(description: Mapping[str, Any]) -> RandomSource:
             )
         return source
     if kind == "numpy-philox":
-        return NumpySource(int(str(description.get("entropy"))))
+        entropy = str(description.get("entropy"))
+        if not entropy.isascii() or not entropy.isdigit():
+            raise InputError(
+                f"the numpy source's entropy {entropy[:40]!r} is not a non-negative integer written in "
+                "decimal; the record's source was changed"
+            )
+        return NumpySource(int(entropy))
     raise UnsupportedVersionError(f"unknown random source kind {kind!r}")
 
 
@@ -666,6 +674,12 @@ def draw(
 def _first_difference(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str:
     mine_by_id = {d["id"]: d for d in mine}
     theirs_by_id = {d["id"]: d for d in theirs}
+    if len(theirs_by_id) != len(theirs):
+        seen: set[str] = set()
+        for d in theirs:
+            if d["id"] in seen:
+                return f"the record lists {d['id']!r} more than once; a draw selects each object at most once"
+            seen.add(d["id"])
     for d in theirs:
         if d["id"] not in mine_by_id:
             return f"the record lists {d['id']!r}, which the re-run does not draw"
@@ -742,6 +756,8 @@ def verify(
             frame = DrawFrame.from_directory(directory, item, stratum=c.stratum)
         except EmptyFrameError as exc:
             raise FrameChangedError(f"the frame is now empty: {exc}") from None
+        except InputError as exc:
+            raise FrameChangedError(f"the record's frame cannot be rebuilt: {exc}") from None
     if frame.digest != c.frame_digest or len(frame) != c.frame_size:
         note = ""
         if c.directory_digest is not None and frame.directory_digest not in (None, c.directory_digest):

@@ -1056,6 +1056,11 @@ class Journal:
         """
         wanted: str | None = None
         if expected_head is not None:
+            if not isinstance(expected_head, str):
+                raise InputError(
+                    f"expected_head must be the published head as text (64 hexadecimal digits), not "
+                    f"{type(expected_head).__name__}"
+                )
             wanted = expected_head.strip().lower()
             if not _HEX64.fullmatch(wanted):
                 raise InputError(f"expected_head {expected_head!r} is not 64 hexadecimal digits (a SHA-256)")

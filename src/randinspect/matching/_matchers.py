@@ -687,6 +687,21 @@ def _first_difference(recorded: Iterable[Any], rerun: Iterable[Any]) -> str | No
     return None
 
 
+def _replacement_source(rep: ReplacementRecord, source: RandomSource, j: int) -> RandomSource:
+    """The random source a recorded replacement was drawn with: the matching's, or the one it names."""
+    if dict(rep.source) == dict(source.describe()):
+        return source
+    from randinspect.draw import source_from_description
+    from randinspect.errors import RandInspectError
+
+    try:
+        return source_from_description(rep.source)
+    except RandInspectError as exc:
+        raise SeedChangedError(
+            f"replacement {j + 1} (task {rep.task_id!r}) names a random source that cannot be rebuilt: {exc}"
+        ) from None
+
+
 def verify_match(
     record: MatchRecord,
     tasks: Iterable[InspectionTask],
@@ -721,11 +736,14 @@ def verify_match(
     MatchInputsChangedError
         An input differs from the record's digest (the message names which: tasks, inspectors, rule,
         conflicts, history or caps).
-    SeedChangedError
-        The source differs from the record's.
     MatchChangedError
-        The re-run gives other groups, infeasible tasks or substitutes; the message names the first
-        difference.
+        The re-run gives other groups, infeasible tasks or substitutes, or a replacement record differs
+        in a field the re-run recomputes (candidates, their digest, context, match digest); the
+        message names the first difference. Each replacement is re-run with the random source its record
+        names (the matching's source unless it was drawn with another seed); its reason and approver are
+        taken from the record as given.
+    SeedChangedError
+        The source differs from the record's, or a replacement names a source that cannot be rebuilt.
     UnsupportedVersionError
         The record names an unknown matcher and none is given.
     """
@@ -764,12 +782,24 @@ def verify_match(
         )
     for j, rep in enumerate(record.replacements):
         result, new = replace(
-            result, rep.task_id, rep.removed, reason=rep.reason, approver=rep.approver, source=source
+            result,
+            rep.task_id,
+            rep.removed,
+            reason=rep.reason,
+            approver=rep.approver,
+            source=_replacement_source(rep, source, j),
         )
         if new.substitute != rep.substitute:
             raise MatchChangedError(
                 f"replacement {j + 1} (task {rep.task_id!r}, {rep.removed!r} out): the record names "
                 f"{rep.substitute!r}, the re-run draws {new.substitute!r}"
+            )
+        mine, theirs = new.to_json_dict(), rep.to_json_dict()
+        changed = next((k for k in sorted(theirs) if mine.get(k) != theirs[k]), None)
+        if changed is not None:
+            raise MatchChangedError(
+                f"replacement {j + 1} (task {rep.task_id!r}, {rep.removed!r} out): its {changed} is "
+                f"{theirs[changed]!r} in the record, {mine.get(changed)!r} on re-run"
             )
     diff = _first_difference(record.groups, result.groups)
     if diff is not None:

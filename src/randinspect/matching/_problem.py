@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -156,24 +157,32 @@ def _components(n_left: int, n_right: int, left: IntArray, right: IntArray) -> I
         labels = new
 
 
+def _cap_value(value: object, what: str) -> int:
+    """A load cap as a non-negative int (numpy integers accepted; bools, floats and text refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise MatchInputError(
+            f"{what} must be a non-negative integer (tasks in the period), got {type(value).__name__} "
+            f"{value!r}"
+        )
+    if int(value) < 0:
+        raise MatchInputError(f"{what} must be a non-negative integer, got {value}")
+    return int(value)
+
+
 def _caps_array(caps: int | Mapping[str, int] | None, ids: Sequence[str], default: int) -> IntArray:
     index = {k: j for j, k in enumerate(ids)}
     out = np.full(len(ids), default, dtype=np.int64)
     if caps is None:
         return out
-    if isinstance(caps, int):
-        if caps < 0:
-            raise MatchInputError(f"load cap must be a non-negative integer, got {caps}")
-        out[:] = caps
+    if not isinstance(caps, Mapping):
+        out[:] = _cap_value(caps, "load cap")
         return out
     for key, value in caps.items():
         if key not in index:
             raise MatchInputError(
                 f"load cap given for unknown inspector {key!r}; caps must name inspectors of the directory"
             )
-        if int(value) < 0:
-            raise MatchInputError(f"load cap of inspector {key!r} is negative ({value})")
-        out[index[key]] = int(value)
+        out[index[key]] = _cap_value(value, f"load cap of inspector {key!r}")
     return out
 
 

@@ -212,7 +212,7 @@ class MatchRecord:
         MatchInputError
             The mapping is not a match record.
         """
-        if data.get("format") != "randinspect.match":
+        if not isinstance(data, Mapping) or data.get("format") != "randinspect.match":
             raise MatchInputError("not a match record: its 'format' is not 'randinspect.match'")
         if data.get("version") != MATCH_RECORD_VERSION:
             raise UnsupportedVersionError(
@@ -248,7 +248,7 @@ class MatchRecord:
                 infeasible=tuple(InfeasibleTask.from_json_dict(t) for t in data.get("infeasible", ())),
                 replacements=tuple(ReplacementRecord.from_json_dict(r) for r in data.get("replacements", ())),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise MatchInputError(f"malformed match record: {exc!r}") from None
 
 
