@@ -90,8 +90,9 @@ class SamplingPolicy(Protocol):
 
     - every numerator lies in ``[0, D]`` (``D = randinspect.draw.DENOMINATOR``) and key and problem
       objects have π = 1;
-    - with a cap, Σπ ≤ cap × N unless mandatory objects alone exceed it, which ``cap_report.exceeded``
-      then says (mandatory objects are never trimmed);
+    - with a cap, Σπ ≤ floor(cap × N), the most objects the ceiling allows (不超过), unless mandatory
+      objects alone exceed it, which ``cap_report.exceeded`` then says (mandatory objects are never
+      trimmed); systematic selection draws the floor or the ceiling of Σπ, so no draw selects more;
     - no randomness: the same frame, item and round always give the same table, whatever order the
       objects were loaded in;
     - ``table.policy`` (and ``to_dict()``) is JSON-ready and holds every parameter needed to recompute the

@@ -99,8 +99,24 @@ class TestCapReport:
             cap=None, frame_size=3, ceiling=None, mandatory=0, requested=Fraction(1), granted=Fraction(1)
         )
         assert report.excess == 0
+        assert report.limit is None
         assert CapReport.from_dict(report.to_dict()) == report
         assert "expected" in str(report)
+
+    def test_limit_is_the_whole_number_of_objects_allowed(self) -> None:
+        """A ceiling of 95.75 objects allows at most 95: limit is floor(cap × N), and str() says so."""
+        report = CapReport(
+            cap=Fraction(1, 20),
+            frame_size=1915,
+            ceiling=Fraction(383, 4),
+            mandatory=3,
+            requested=Fraction(200),
+            granted=Fraction(95),
+            scale=Fraction(1, 2),
+        )
+        assert report.limit == 95
+        assert report.excess == 0
+        assert "at most 95 under the cap" in str(report)
 
 
 class TestInclusionTable:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from randinspect.directory import Scope
@@ -18,19 +18,22 @@ from randinspect.draw import (
     DENOMINATOR,
     ComplaintRule,
     DrawFrame,
+    InclusionTable,
     SamrMatrix,
     StratifiedPolicy,
     TableMatrix,
     Tier,
     TieredPolicy,
     active_rounds,
+    draw,
     inclusion_probabilities,
     policy_from_dict,
+    systematic_select,
 )
 from randinspect.errors import CapExceededError, ConfigurationError, EmptyFrameError, InputError, ScaleError
 from randinspect.items import CheckItem, ItemCategory
 from randinspect.model import ComplaintChannel, ComplaintRecord
-from randinspect.testing._draw import check_items, check_sampling_policy, draw_frames
+from randinspect.testing._draw import check_items, check_sampling_policy, draw_frames, public_seeds
 from randinspect.typing import SamplingPolicy
 
 
@@ -314,6 +317,92 @@ class TestStratified:
             size = min(size, math.floor(item.cap * len(frame)))
         assert table.expected_count == size
         assert set(table.tiers.tolist()) == {"general"}
+
+
+def drawn_counts(table: InclusionTable) -> tuple[int, int]:
+    """Objects systematic selection draws with the smallest and the largest start (the most and fewest)."""
+    # The whole frame's count depends only on Σa and the start u: the lattice points u + kD below Σa.
+    # It is largest at u = 0 (ceil(Σa/D)) and smallest at u = D − 1, so these two bound every start.
+    most = int(systematic_select(table.numerators, 0, DENOMINATOR).sum())
+    fewest = int(systematic_select(table.numerators, DENOMINATOR - 1, DENOMINATOR).sum())
+    return most, fewest
+
+
+class TestCapBound:
+    """The number drawn never exceeds floor(cap × N) (不超过), not only its expectation."""
+
+    def test_fractional_ceiling(self, make_item: Callable[..., CheckItem]) -> None:
+        """5 % of 1,915 is 95.75: Σπ is exactly 95 and every start draws 95 objects, never 96."""
+        frame = frame_of(1915, credit=["D"] * 1915, risk=["high"] * 1915, key=[True] * 3 + [False] * 1912)
+        item = make_item(ratio=Fraction(1, 20), cap=Fraction(1, 20))
+        table = TieredPolicy().inclusion(frame, item)
+        report = table.cap_report
+        assert (report.ceiling, report.limit, report.mandatory) == (Fraction(383, 4), 95, 3)
+        assert table.expected_count == 95
+        assert report.granted == 95
+        assert report.scale == Fraction(92) / (1912 * Fraction(8, 20))  # D/high: ratio × 8 each
+        assert not report.exceeded
+        assert drawn_counts(table) == (95, 95)
+        assert len(draw(frame, item, "31415926").selected_ids) == 95
+
+    @settings(deadline=None, max_examples=80)
+    @given(draw_frames(max_size=120), check_items(capped=True), public_seeds(), st.data())
+    def test_tiered_never_draws_beyond_cap(
+        self, frame: DrawFrame, item: CheckItem, seed: str, data: st.DataObject
+    ) -> None:
+        """Unless mandatory objects exceed it, Σπ and every draw are ≤ floor(cap × N); the report agrees."""
+        rnd = data.draw(st.integers(1, item.frequency))
+        table = TieredPolicy().inclusion(frame, item, round=rnd)
+        report = table.cap_report
+        assert item.cap is not None
+        n = len(frame)
+        limit = math.floor(item.cap * n)
+        n_mandatory = int((table.tier_codes <= Tier.PROBLEM.code).sum())
+        assert (report.cap, report.frame_size, report.ceiling, report.limit) == (
+            item.cap,
+            n,
+            item.cap * n,
+            limit,
+        )
+        assert report.mandatory == n_mandatory
+        assert report.exceeded == (n_mandatory > limit)
+        assert report.granted == table.expected_count
+        assert report.requested >= report.granted
+        most, fewest = drawn_counts(table)
+        drawn = len(draw(frame, item, seed, round=rnd).selected_ids)
+        assert fewest <= drawn <= most
+        if report.exceeded:
+            assert table.expected_count == n_mandatory
+            assert most == n_mandatory
+        else:
+            assert table.expected_count <= limit
+            assert most <= limit
+
+    @settings(deadline=None, max_examples=60)
+    @given(draw_frames(max_size=120), check_items(capped=True, max_frequency=1))
+    def test_binding_cap_draws_exactly_the_limit(self, frame: DrawFrame, item: CheckItem) -> None:
+        """A binding cap makes the budget the integer limit − M: Σπ = limit and every start draws limit."""
+        table = TieredPolicy().inclusion(frame, item)
+        report = table.cap_report
+        assert report.limit is not None
+        # One round and the default matrix: every risk and general object has p > 0 when the ratio is.
+        assume(not report.exceeded and item.ratio > 0 and report.requested >= report.limit)
+        assert table.expected_count == report.limit
+        assert int(table.numerators.sum()) == report.limit * DENOMINATOR
+        assert drawn_counts(table) == (report.limit, report.limit)
+
+    @settings(deadline=None, max_examples=60)
+    @given(draw_frames(max_size=120), check_items(capped=True), public_seeds())
+    def test_stratified_never_draws_beyond_cap(self, frame: DrawFrame, item: CheckItem, seed: str) -> None:
+        """The stratified policy draws exactly min(ceil(ratio × N), floor(cap × N)) objects at every start."""
+        assert item.cap is not None
+        table = StratifiedPolicy().inclusion(frame, item)
+        size = min(math.ceil(item.ratio * len(frame)), math.floor(item.cap * len(frame)))
+        assert table.cap_report.limit == math.floor(item.cap * len(frame))
+        assert table.cap_report.granted == table.expected_count == size
+        assert not table.cap_report.exceeded
+        assert drawn_counts(table) == (size, size)
+        assert len(draw(frame, item, seed, policy=StratifiedPolicy()).selected_ids) == size
 
 
 class TestConformance:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import unicodedata
 from fractions import Fraction
 from pathlib import Path
@@ -136,6 +137,19 @@ class TestSelectionVectors:
         ).hexdigest()
         assert int(start_hash[-8:], 16) == case["start"]
         assert spec_select(order, numerators, case["start"]) == case["selected"]
+
+    @pytest.mark.parametrize(
+        "case", [c for c in VECTORS["selections"] if c["item"]["cap"] is not None], ids=lambda c: c["name"]
+    )
+    def test_cap_bound_by_hand(self, case: dict[str, Any]) -> None:
+        """By integer arithmetic Σa ≤ floor(cap × N)·D, and at most floor(cap × N) objects are selected."""
+        item = CheckItem.from_dict(case["item"])
+        assert item.cap is not None
+        limit = math.floor(item.cap * len(case["frame"]))
+        total = sum(row["pi_numerator"] for row in case["table"])
+        assert total == case["cumulative"][-1]
+        assert total <= limit * DENOMINATOR
+        assert len(case["selected"]) <= limit
 
     @pytest.mark.parametrize("case", VECTORS["selections"], ids=lambda c: c["name"])
     def test_library_draw(self, case: dict[str, Any]) -> None:

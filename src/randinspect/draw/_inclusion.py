@@ -125,6 +125,11 @@ def _frac_str(value: Fraction | None) -> str | None:
 class CapReport:
     """How the cap (ratio ceiling, 抽查比例上限) bound a draw, and whether mandatory objects exceed it.
 
+    The ceiling is a number of objects not to exceed (不超过), so a draw may select at most
+    :attr:`limit` ``= floor(cap × N)`` objects. The built-in policies keep Σπ (``granted``) at most
+    :attr:`limit` unless mandatory objects alone exceed it; as systematic selection draws the floor or the
+    ceiling of Σπ, the number actually drawn is then at most :attr:`limit` as well.
+
     Attributes
     ----------
     cap:
@@ -132,21 +137,25 @@ class CapReport:
     frame_size:
         ``N``, the number of objects in the frame.
     ceiling:
-        ``cap * N`` (``None`` without a cap).
+        ``cap * N``, exact (``None`` without a cap); it need not be a whole number (5 % of 1,915 is
+        95.75, of which at most 95 objects may be drawn: :attr:`limit`).
     mandatory:
         Number of key and problem objects (π = 1).
     requested:
         Σπ before the cap: mandatory objects plus ratio × multiplier of the others.
     granted:
-        Σπ after the cap, exact (published numerators / D).
+        Σπ after the cap, exact (published numerators / D): the expected number drawn. With a cap and
+        ``exceeded`` false it is at most :attr:`limit`, and equal to it when the cap binds (the budget of
+        the risk and general objects is then the integer ``limit − mandatory``).
     scale:
         Factor applied uniformly to the non-mandatory objects' ratio × multiplier (R
         ``inclusionprobabilities``): below 1 when the cap binds, above 1 when values clipped at 1 pass
         their excess to the others, 1 when nothing was rescaled, 0 when the budget is 0. When every
         positive value ends at 1 it is the factor that took the last of them there.
     exceeded:
-        True when mandatory objects alone exceed the ceiling: they are all kept (never trimmed), the other
-        objects get π = 0, and this report says by how much.
+        True when mandatory objects alone exceed the ceiling (equivalently :attr:`limit`, as their number
+        is whole): they are all kept (never trimmed), the other objects get π = 0, and this report says by
+        how much.
     """
 
     cap: Fraction | None
@@ -157,6 +166,11 @@ class CapReport:
     granted: Fraction
     scale: Fraction = Fraction(1)
     exceeded: bool = False
+
+    @property
+    def limit(self) -> int | None:
+        """``floor(ceiling)``: the most objects a draw may select under the cap (``None`` without a cap)."""
+        return None if self.ceiling is None else math.floor(self.ceiling)
 
     @property
     def excess(self) -> Fraction:
@@ -204,9 +218,10 @@ class CapReport:
                 "all are kept, "
                 "the other objects get π = 0"
             )
+        limit = "" if self.limit is None else f", at most {self.limit} under the cap"
         return (
             f"expected {float(self.granted):.2f} of {self.frame_size} objects "
-            f"(requested {float(self.requested):.2f})"
+            f"(requested {float(self.requested):.2f}{limit})"
         )
 
 

@@ -228,11 +228,15 @@ class TieredPolicy:
 
     Risk and general objects get ``item.ratio × matrix.multiplier(credit, risk)`` in the rounds their
     cell takes part in (``matrix.frequency``, spread evenly by :func:`active_rounds`), 0 in the others.
-    If key, problem and these together exceed the cap (``item.cap × N``), the risk and general values are
-    scaled down uniformly to fit; any value reaching 1 is set to 1 and the rest rescaled (R
-    ``sampling::inclusionprobabilities``). Mandatory objects are never trimmed: if they alone exceed the
-    cap, the :class:`CapReport` says so and the others get π = 0 (or :class:`CapExceededError` is raised
-    with ``on_cap_exceeded="raise"``). Key items (``cap=None``) have no ceiling.
+    If key, problem and these together exceed the most objects the cap allows, ``floor(item.cap × N)``
+    (the ceiling 不超过 counts whole objects), the risk and general values are scaled down uniformly to
+    the integer budget ``floor(item.cap × N) − M`` (``M`` mandatory objects); any value reaching 1 is set
+    to 1 and the rest rescaled (R ``sampling::inclusionprobabilities``). Hence Σπ ≤ ``floor(cap × N)``
+    and systematic selection, which draws the floor or the ceiling of Σπ, never draws more objects than
+    the cap allows; when the cap binds it draws exactly ``floor(cap × N)``. Mandatory objects are never
+    trimmed: if they alone exceed the cap, the :class:`CapReport` says so and the others get π = 0 (or
+    :class:`CapExceededError` is raised with ``on_cap_exceeded="raise"``). Key items (``cap=None``) have
+    no ceiling.
 
     Parameters
     ----------
@@ -368,10 +372,13 @@ class TieredPolicy:
                 f"item {item.id!r}: {n_mandatory} key/problem objects exceed the ceiling "
                 f"{float(ceiling or 0):.2f} (cap {item.cap} of {n}); raise the cap or review the lists"
             )
+        # With a cap the budget of risk and general objects is an integer, floor(cap·N) − M (or less, Σp):
+        # systematic selection draws ⌊Σπ⌋ or ⌈Σπ⌉ objects, so Σπ ≤ floor(cap·N) keeps the number drawn
+        # within the ceiling (不超过), not only its expectation.
         budget = (
             requested_rest
             if ceiling is None
-            else max(Fraction(0), min(requested_rest, ceiling - n_mandatory))
+            else min(requested_rest, Fraction(max(0, math.floor(ceiling) - n_mandatory)))
         )
         budget = min(budget, Fraction(sum(k for r, k in zip(raw, counts, strict=True) if r > 0)))
         values, scale = _rescale_capped(raw, counts, budget)
@@ -425,7 +432,7 @@ class StratifiedPolicy:
     ``floor(cap × N)`` when the item has a cap; it is allocated to strata proportionally to their sizes
     by largest remainders (Hamilton), ``n_h``, and every object of stratum ``h`` gets π = ``n_h / N_h``
     (rounded to ``D`` with the stratum's sum exact), so systematic selection draws exactly ``n_h`` objects
-    in every stratum. Every object is a general object.
+    in every stratum and ``n ≤ floor(cap × N)`` in all. Every object is a general object.
     """
 
     def inclusion(self, frame: DrawFrame, item: CheckItem, *, round: int = 1) -> InclusionTable:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -197,8 +198,9 @@ def check_sampling_policy(
 
     Like scikit-learn's ``check_estimator``: run it in your own tests on your own policy. For every frame
     and item (built-in examples by default) and every round, it checks that the table covers exactly the
-    frame, numerators lie in ``[0, D]``, key and problem objects have π = 1, Σπ stays within the cap
-    unless the cap report says mandatory objects exceed it, the table is deterministic and independent of
+    frame, numerators lie in ``[0, D]``, key and problem objects have π = 1, Σπ is at most
+    ``floor(cap × N)`` (so systematic selection never draws more objects than the cap allows) unless the
+    cap report says mandatory objects exceed it, the table is deterministic and independent of
     the row order the frame was built from, and the parameters are JSON-ready with a ``"kind"``.
 
     Raises
@@ -232,10 +234,12 @@ def _check_one(policy: SamplingPolicy, frame: DrawFrame, item: CheckItem, rnd: i
     mandatory = table.tier_codes <= 1
     _require(bool(np.all(nums[mandatory] == DENOMINATOR)), f"{where}: key/problem objects need π = 1")
     if item.cap is not None and not table.cap_report.exceeded:
+        limit = math.floor(item.cap * len(frame))
         _require(
-            int(nums.sum()) <= item.cap * len(frame) * DENOMINATOR,
-            f"{where}: Σπ = {float(table.expected_count):.4f} exceeds the cap "
-            f"{float(item.cap * len(frame)):.4f} without reporting it",
+            int(nums.sum()) <= limit * DENOMINATOR,
+            f"{where}: Σπ = {float(table.expected_count):.4f} exceeds the cap: a draw could select more "
+            f"than floor(cap × N) = {limit} objects, and the cap report does not say mandatory objects "
+            "exceed it",
         )
     again = policy.inclusion(frame, item, round=rnd)
     _require(again.digest == table.digest, f"{where}: the table is not deterministic")

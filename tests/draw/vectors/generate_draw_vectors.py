@@ -173,6 +173,15 @@ def main() -> None:
             StratifiedPolicy(),
             "6 6 6 1",
         ),
+        # Ceiling 12/5 = 2.4 objects: the budget of risk and general objects is the integer 2 − 1 (A04 is
+        # key), so Σπ = 2 and exactly 2 are drawn. (With the start of this seed, u/D ≈ 0.35, a budget of
+        # 2.4 − 1 would have drawn 3.)
+        selection_case(
+            "tiered, cap 1/5 of 12 (ceiling 2.4): at most 2 drawn",
+            CheckItem(id="SAMR-2027-003", ratio=Fraction(1, 5), cap=Fraction(1, 5), **base),
+            TieredPolicy(),
+            "6 6 6 1",
+        ),
     ]
     data = {
         "format": "randinspect-draw-vectors",
