@@ -238,6 +238,23 @@ class TestOverrideCalendar:
         path.write_text('{"holidays": ["2026-03-02"], "workdays": []}', encoding="utf-8")
         assert not OverrideCalendar.from_file(path, WeekendsOnly()).is_working_day(D(2026, 3, 2))
 
+    @pytest.mark.parametrize(
+        ("name", "content"),
+        [
+            ("not-utf8.csv", "date,kind\n2026-03-02,休\n".encode("gb18030")),
+            ("number.json", b'{"holidays": 5}'),
+            ("null.json", b'{"holidays": null}'),
+            ("text.json", b'{"workdays": "2026-03-07"}'),
+        ],
+    )
+    def test_bad_file_is_a_load_error(self, tmp_path: Path, name: str, content: bytes) -> None:
+        """A file not in UTF-8, or whose dates are not a list, raises one LoadError naming the file."""
+        path = tmp_path / name
+        path.write_bytes(content)
+        with pytest.raises(LoadError, match=name) as info:
+            OverrideCalendar.from_file(path, OFFICIAL)
+        assert len(info.value.problems) == 1
+
     def test_overlap_rejected(self) -> None:
         """A day both holiday and working day is refused."""
         with pytest.raises(ConfigurationError):

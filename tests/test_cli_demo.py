@@ -32,6 +32,13 @@ class TestDemo:
         for word in ("南明区", "个体工商户", "信用等级", "风险等级", "SAMR", "市场监督管理局"):
             assert word in text
 
+    def test_out_not_a_directory(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An --out path that is a file gives exit status 2 and a message, not a traceback."""
+        out = tmp_path / "a-file"
+        out.write_text("", encoding="utf-8")
+        assert main(["demo", "--objects", "500", "--out", str(out)]) == 2
+        assert "cannot write" in capsys.readouterr().err
+
     def test_runs_the_cycle(self, demo_run: tuple[int, str, Path]) -> None:
         """The demo prints draws per tier and department, joint blocks, visits saved, groups and deadlines."""
         code, text, _ = demo_run

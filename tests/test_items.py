@@ -64,6 +64,23 @@ class TestParseRatio:
         assert format_ratio(Fraction(1)) == "1"
 
 
+class TestSpellings:
+    @pytest.mark.parametrize(
+        ("text", "method"),
+        [
+            ("on_site", InspectionMethod.ON_SITE),
+            ("实地检查", InspectionMethod.ON_SITE),
+            ("实地", InspectionMethod.ON_SITE),
+            ("线上", InspectionMethod.ONLINE),
+            ("书面", InspectionMethod.DOCUMENTS),
+            ("信用承诺", InspectionMethod.CREDIT_COMMITMENT),
+        ],
+    )
+    def test_method_terms(self, text: str, method: InspectionMethod) -> None:
+        """Methods read from their value or Chinese term, also in the short form 实地/线上/书面."""
+        assert InspectionMethod.parse(text) is method
+
+
 class TestCheckItem:
     def test_defaults(self) -> None:
         """A general item is capped at its ratio by default; a key item has no ceiling."""
@@ -91,6 +108,11 @@ class TestCheckItem:
             ("category", "urgent", "unknown item category"),
             ("scope", {"colour": "red"}, "unknown scope field"),
             ("surprise", 1, "unknown field"),
+            ("id", None, "id must be text"),
+            ("name", 5, "name must be text"),
+            ("department", None, "department must be text"),
+            ("content", ["a"], "content must be text"),
+            ("expert_specialty", 3, "expert_specialty must be text"),
         ],
     )
     def test_bad_fields(self, field: str, value: object, match: str) -> None:

@@ -628,9 +628,15 @@ class OverrideCalendar(_WorkingDayArithmetic):
         problems: list[Problem] = []
         try:
             text = Path(source).read_text(encoding="utf-8-sig")
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:
             raise LoadError(
-                [Problem(message=f"cannot read calendar overrides: {exc}", source=source)]
+                [
+                    Problem(
+                        message=f"cannot read calendar overrides: {exc}",
+                        source=source,
+                        hint="check the path and save the file as UTF-8",
+                    )
+                ]
             ) from None
         if suffix == ".json":
             try:
@@ -642,7 +648,18 @@ class OverrideCalendar(_WorkingDayArithmetic):
                     [Problem(message="expected {'holidays': [...], 'workdays': [...]}", source=source)]
                 )
             for key, target in (("holidays", holidays), ("workdays", workdays)):
-                for i, value in enumerate(data.get(key, ())):
+                values = data.get(key, [])
+                if not isinstance(values, list):
+                    problems.append(
+                        Problem(
+                            message=f"{key!r} must be a list of ISO dates, not {type(values).__name__}",
+                            source=source,
+                            column=key,
+                            hint=f'write "{key}": ["2026-03-02", ...]',
+                        )
+                    )
+                    continue
+                for i, value in enumerate(values):
                     try:
                         target.append(_as_date(value))
                     except ConfigurationError as exc:

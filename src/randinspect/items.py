@@ -79,12 +79,12 @@ class InspectionMethod(enum.Enum):
 
     @classmethod
     def parse(cls, text: str | InspectionMethod) -> InspectionMethod:
-        """Read a method from its value or Chinese term."""
+        """Read a method from its value or Chinese term, also in its short form (实地, 线上, 书面)."""
         if isinstance(text, InspectionMethod):
             return text
         t = str(text).strip().lower().replace("-", "_").replace(" ", "_")
         for m in cls:
-            if t in (m.value, m.name.lower(), m.zh):
+            if t in (m.value, m.name.lower(), m.zh, m.zh[:2]):
                 return m
         accepted = ", ".join(f"{m.value} ({m.zh})" for m in cls)
         raise ConfigurationError(f"unknown inspection method {text!r}; use one of: {accepted}")
@@ -301,6 +301,11 @@ class CheckItem:
     expert_specialty: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        for name in ("id", "name", "department", "inspecting_body", "content", "expert_specialty"):
+            value = getattr(self, name)
+            if not isinstance(value, str) and not (name == "expert_specialty" and value is None):
+                where = f"item {self.id!r}: " if isinstance(self.id, str) else ""
+                raise ConfigurationError(f"{where}{name} must be text, not {type(value).__name__}")
         if not self.id.strip():
             raise ConfigurationError("a check item needs a non-empty id")
         if not self.legal_basis:

@@ -207,6 +207,15 @@ class TestExtending:
         path.write_bytes("code,level,parent,name\n520000,province,,贵州省\n".encode("utf-8-sig"))
         assert DivisionTable.from_csv(path).get("520000").name == "贵州省"
 
+    @pytest.mark.parametrize("content", [None, "code,level,parent,name\n530102,county,530100,五华区\n"])
+    def test_from_csv_unreadable_is_code_error(self, tmp_path: Path, content: str | None) -> None:
+        """A missing file or one not in the given encoding is a CodeError naming the file, not an OSError."""
+        path = tmp_path / "t.csv"
+        if content is not None:
+            path.write_bytes(content.encode("gb18030"))
+        with pytest.raises(CodeError, match=r"t\.csv"):
+            DivisionTable.from_csv(path)
+
     def test_explicit_coverage(self) -> None:
         """Coverage can be narrower than the rows, and must name provinces of the table."""
         rows = [("520000", "", "", "贵州省"), ("110000", "", "", "北京市")]

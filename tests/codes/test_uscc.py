@@ -182,6 +182,11 @@ class TestProblems:
         """An empty string is reported as too short and nothing else."""
         assert uscc_problems("") == ("length is 0, a USCC has 18 characters",)
 
+    @pytest.mark.parametrize("value", [None, 91520102801890437, b"91520102801890437A"])
+    def test_non_text_is_not_valid(self, value: object) -> None:
+        """is_valid_uscc answers False for a value that is not text, like the other code predicates."""
+        assert is_valid_uscc(value) is False  # type: ignore[arg-type]
+
     @given(usccs())
     def test_generated_codes_validate(self, code: str) -> None:
         """Codes from the usccs() strategy are valid; stdnum agrees (it knows only numeric authorities)."""

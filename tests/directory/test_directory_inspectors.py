@@ -235,6 +235,16 @@ class TestInspectorDirectory:
         assert problem.code == "header.unknown"
         assert "执法证号" in (problem.hint or "")
 
+    def test_duplicate_of_a_bad_row(self, tmp_path: Path) -> None:
+        """A duplicate id is reported, and neither row loaded, even when the other row has another problem."""
+        bad_role = OFFICER.replace(",officer,", ",boss,").replace(",执法人员,", ",boss,")
+        assert bad_role != OFFICER
+        result = InspectorDirectory.from_csv(write(tmp_path, [bad_role, EXPERT, OFFICER]), strict=False)
+        problems = sorted((p.row, p.code) for p in result.report.problems)
+        assert problems == [(1, "id.duplicate"), (1, "role.unknown"), (3, "id.duplicate")]
+        assert result.directory is not None
+        assert [p.id for p in result.directory] == ["E001"]
+
     def test_json(self, tmp_path: Path) -> None:
         """JSON lists and {"inspectors": [...]} load; the export has no private values."""
         d = InspectorDirectory.from_csv(write(tmp_path, [OFFICER, EXPERT]))

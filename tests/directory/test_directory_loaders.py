@@ -333,6 +333,25 @@ class TestJson:
         wrong.write_text('{"rows": []}', encoding="utf-8")
         assert only_problem(ObjectDirectory.from_json(wrong, strict=False)).code == "json.structure"
 
+    @pytest.mark.parametrize(
+        ("column", "value"),
+        [("kind", {"x": 1}), ("kind", [["企业"]]), ("tags", [["food"]]), ("tags", {"a": 1})],
+    )
+    def test_nested_values_are_problems(self, column: str, value: Any) -> None:
+        """A JSON object or nested list where a value or a list of tags belongs is a problem of its row."""
+        records = [
+            {"id": "91520102000000000F", "name": "甲公司", "kind": "企业", "industry": "C1311"},
+            {"id": _good2(), "name": "乙公司", "kind": "企业", "industry": "C1311"},
+        ]
+        for r in records:
+            r |= {"region": "520102", "unit": "U1", "credit": "A", "risk": "low", "alive": True}
+            r["tags"] = ["food"]
+        records[1][column] = value
+        result = ObjectDirectory.from_records(records, strict=False)
+        assert [(p.row, p.column) for p in result.report.problems] == [(2, column)]
+        assert result.directory is not None
+        assert len(result.directory) == 1
+
     def test_record_not_a_mapping(self) -> None:
         """A record that is not a mapping is reported with its position."""
         result = ObjectDirectory.from_records([42], strict=False)  # type: ignore[list-item]

@@ -38,6 +38,12 @@ class TestGradeRule:
         with pytest.raises(InputError):
             regrade(d, [GradeRule(reason="x", ids=["nope"], set_credit="D")])
 
+    @pytest.mark.parametrize("department", ["bad code!", "市场监管", "SAMR;FIRE"])
+    def test_department_must_be_a_code(self, department: str) -> None:
+        """A department that is not a code is refused, so a regraded directory still loads back from CSV."""
+        with pytest.raises(ConfigurationError, match="department"):
+            GradeRule(reason="x", set_risk="high", department=department)
+
 
 class TestRegrade:
     def test_set_shift_and_bounds(self, records: list[dict[str, Any]]) -> None:

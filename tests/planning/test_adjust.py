@@ -9,17 +9,26 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from randinspect.calendar import WeekendsOnly
 from randinspect.draw import NumpySource, PublicSeedSource
 from randinspect.errors import ConfigurationError, PlanError
 from randinspect.items import CheckItem
-from randinspect.planning import DepartmentPlan, ItemDraw, PlanChange, adjust, current_period, plan_department
+from randinspect.planning import (
+    DepartmentPlan,
+    ItemDraw,
+    OverlapMerger,
+    PlanChange,
+    adjust,
+    current_period,
+    plan_department,
+)
 
 
-def _item(item_id: str, frequency: int = 1) -> CheckItem:
+def _item(item_id: str, frequency: int = 1, department: str = "SAMR") -> CheckItem:
     return CheckItem(
         id=item_id,
         name=item_id,
-        department="SAMR",
+        department=department,
         year=2027,
         scope={},
         ratio="0.05",
@@ -137,6 +146,33 @@ class TestAdjust:
         )
         assert plan.digest == before
         assert plan.history == ()
+
+    def test_task_joining_a_joint_visit_joins_its_block(self) -> None:
+        """A new task joining an object's joint visit carries that visit's joint block."""
+        plans = tuple(
+            plan_department(
+                d,
+                [_item(f"{d}-1", department=d)],
+                [ItemDraw(item_id=f"{d}-1", selected_ids=s)],
+                source=NumpySource(1),
+            )
+            for d, s in (("SAMR", ["a", "b", "c"]), ("HEALTH", ["a", "b", "x"]))
+        )
+        merger = OverlapMerger()
+        round_ = merger.propose(plans, pushed_on=dt.date(2026, 11, 10), calendar=WeekendsOnly())
+        samr = next(
+            p for p in merger.merge(round_, [], source=NumpySource(0)).plans if p.department == "SAMR"
+        )
+        change = PlanChange(
+            reason="new risk",
+            effective_on=dt.date(2027, 1, 1),
+            draws=[ItemDraw(item_id="S2", selected_ids=["a"])],
+        )
+        new = adjust(samr, change, source=NumpySource(1))
+        rows = {(r["object_id"], r["item_id"]): r for r in new.to_records()}
+        joined = rows[("a", "S2")]
+        assert joined["visit"] == rows[("a", "SAMR-1")]["visit"]
+        assert joined["joint_block"] == rows[("a", "SAMR-1")]["joint_block"] is not None
 
     def test_unknown_done_task(self, plan: DepartmentPlan) -> None:
         """Done tasks must come from the plan."""

@@ -178,8 +178,8 @@ class TestPlanDepartment:
             plan_department("SAMR", items, draws, source=NumpySource(1))
 
     def test_capacity_too_small(self) -> None:
-        """Too little capacity is an error, not a silent trim."""
-        with pytest.raises(PlanError, match="do not fit"):
+        """Too little capacity is an error, not a silent trim, naming the department and the capacities."""
+        with pytest.raises(PlanError, match=r"SAMR.*do not fit in the capacity \[1, 1, 1, 1\]"):
             plan_department(
                 "SAMR",
                 [_item("A")],

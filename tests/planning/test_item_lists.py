@@ -165,6 +165,45 @@ legal_basis = [{ title = "《中华人民共和国食品安全法》", article =
         with pytest.raises(LoadError, match="legal_basis"):
             load_item_list(path)
 
+    @pytest.mark.parametrize(
+        ("column", "value"), [("method", "by phone"), ("category", "urgent"), ("ratio", "lots"), ("cap", "2")]
+    )
+    def test_csv_bad_value_names_column(self, tmp_path: Path, column: str, value: str) -> None:
+        """A bad value of an item field is reported with its row, column and value (docs/planning.md)."""
+        cells = {"id": "A", "name": "a", "department": "SAMR", "year": "2027", "ratio": "0.05"}
+        cells |= {"legal_basis": "law|1", column: value}
+        path = tmp_path / "items.csv"
+        path.write_text(",".join(cells) + "\n" + ",".join(cells.values()) + "\n", encoding="utf-8")
+        with pytest.raises(LoadError) as info:
+            load_item_list(path)
+        problem = info.value.problems[0]
+        assert (problem.row, problem.column, problem.value) == (1, column, value)
+
+    def test_csv_unknown_column_refused(self, tmp_path: Path) -> None:
+        """A misspelt column (a scope column here, which would widen the scope unseen) is refused by name."""
+        path = tmp_path / "items.csv"
+        path.write_text(
+            "id,name,department,year,ratio,legal_basis,scope_industry\nA,a,SAMR,2027,0.05,law|1,5223\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(LoadError, match="scope_industries") as info:
+            load_item_list(path)
+        assert info.value.problems[0].column == "scope_industry"
+
+    def test_csv_in_gb18030(self, tmp_path: Path) -> None:
+        """A CSV saved as GB18030 (as Excel does in China) loads like the directory files."""
+        path = tmp_path / "items.csv"
+        text = "id,name,department,year,ratio,legal_basis\nA,食品检查,SAMR,2027,0.05,《食品安全法》|第一条\n"
+        path.write_bytes(text.encode("gb18030"))
+        assert load_item_list(path).items[0].name == "食品检查"
+
+    def test_undecodable_file(self, tmp_path: Path) -> None:
+        """A JSON file that is not UTF-8 is a LoadError naming the file, not a UnicodeDecodeError."""
+        path = tmp_path / "items.json"
+        path.write_bytes('{"year": 2027, "name": "清单", "items": []}'.encode("gb18030"))
+        with pytest.raises(LoadError, match=r"items\.json"):
+            load_item_list(path)
+
     def test_csv_bad_frequency(self, tmp_path: Path) -> None:
         """A non-integer frequency is reported with row and column."""
         path = tmp_path / "items.csv"
@@ -247,6 +286,32 @@ class TestEffectiveList:
         )
         with pytest.raises(PlanError, match="only narrow"):
             effective_list(city, [overlay], "520102")
+
+    @pytest.mark.parametrize(
+        ("city_industries", "narrowed", "narrower"),
+        [
+            (["H"], ["62"], True),  # 62 餐饮业 lies in section H
+            (["H"], ["H6210"], True),
+            (["C13"], ["1311"], True),
+            (["H"], ["13"], False),  # 13 lies in section C
+            (["62"], ["H"], False),
+        ],
+    )
+    def test_industry_sections_and_codes(
+        self, make_item: MakeItem, city_industries: list[str], narrowed: list[str], narrower: bool
+    ) -> None:
+        """Narrowing compares industries by the GB/T 4754 tree: a division lies inside its section letter."""
+        city = ItemList(year=2027, items=[make_item(id="SAMR-1", scope={"industries": city_industries})])
+        overlay = DistrictOverlay(
+            district="520102",
+            year=2027,
+            changes=[AdjustItem(item_id="SAMR-1", scope={"industries": narrowed})],
+        )
+        if narrower:
+            assert effective_list(city, [overlay], "520102").items[0].scope.industries == tuple(narrowed)
+        else:
+            with pytest.raises(PlanError, match="only narrow"):
+                effective_list(city, [overlay], "520102")
 
     def test_added_item_outside_district_rejected(self, city: ItemList, make_item: MakeItem) -> None:
         """An added item scoped to another district is refused."""

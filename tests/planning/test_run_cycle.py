@@ -13,7 +13,7 @@ import pytest
 from randinspect.cli import plan as plan_cli
 from randinspect.datasets import DemoCity, demo_city
 from randinspect.draw import PublicSeedSource
-from randinspect.errors import LoadError
+from randinspect.errors import LoadError, PlanError
 from randinspect.items import CheckItem
 from randinspect.planning import ItemList, inspection_tasks, period_window, run_cycle
 
@@ -57,6 +57,16 @@ class TestRunCycle:
         assert summary["matching"]["groups"] + summary["matching"]["infeasible"] == summary["tasks"]
         assert set(result.timings) == {"draw", "plan", "propose", "merge", "tasks", "match"}
         assert json.dumps(result.to_json_dict(), ensure_ascii=False)
+
+    def test_capacity_of_unknown_department_refused(self, city: DemoCity) -> None:
+        """A capacity for a department without items (a misspelt code) is refused, not silently dropped."""
+        with pytest.raises(PlanError, match="samr"):
+            run_cycle(
+                city.objects,
+                _items(),
+                source=PublicSeedSource("cycle"),
+                capacities={"samr": (1, 1, 1, 1)},
+            )
 
     def test_reproducible(self, city: DemoCity) -> None:
         """The same seed gives the same plans and joint plan."""
@@ -128,6 +138,34 @@ class TestPlanCommand:
         with pytest.raises(LoadError) as info:
             plan_cli.load_answers(bad)
         assert (info.value.problems[0].row, info.value.problems[0].column) == (1, "accept")
+
+    def test_answers_file_in_gb18030(self, tmp_path: Path) -> None:
+        """An answers file saved as GB18030 (as Excel does in China) loads like the other input files."""
+        path = tmp_path / "answers.csv"
+        path.write_bytes("department,proposal,accept,answered_on\nSAMR,O1,否,2026-11-12\n".encode("gb18030"))
+        (answer,) = plan_cli.load_answers(path)
+        assert not answer.accept
+
+    def test_answers_file_undecodable(self, tmp_path: Path) -> None:
+        """An answers file in no known encoding is a LoadError naming the file, not a traceback."""
+        path = tmp_path / "answers.csv"
+        path.write_bytes(b"department,proposal,accept,answered_on\n\xff\xfe\x80,O1,1,2026-11-12\n")
+        with pytest.raises(LoadError, match=r"answers\.csv"):
+            plan_cli.load_answers(path)
+
+    def test_unwritable_out(self, city: DemoCity, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """An --out path that cannot be a directory gives exit status 2 and a message, not a traceback."""
+        objects = tmp_path / "objects.csv"
+        city.objects.to_csv(objects)
+        items = tmp_path / "items.json"
+        items.write_text(json.dumps(_items().to_dict(), ensure_ascii=False), encoding="utf-8")
+        out = tmp_path / "a-file"
+        out.write_text("", encoding="utf-8")
+        args = self._parser().parse_args(
+            ["plan", "--objects", str(objects), "--items", str(items), "--seed", "42", "--out", str(out)]
+        )
+        assert args.func(args) == 2
+        assert "cannot write" in capsys.readouterr().err
 
 
 class TestInspectionTasks:

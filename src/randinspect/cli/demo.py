@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,15 @@ def run(args: argparse.Namespace) -> int:
     items = demo_items(city.year)
     policies = _policies(city)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(
+            f"randinspect demo: error: cannot write to {args.out}: {exc.strerror or exc}; "
+            "give --out a directory you can write to",
+            file=sys.stderr,
+        )
+        return 2
     journal_path = out / "journal.jsonl"
     if journal_path.exists():
         journal_path.unlink()

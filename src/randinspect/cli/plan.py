@@ -11,6 +11,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -57,13 +58,24 @@ def load_answers(path: str | Path) -> tuple[Any, ...]:
     LoadError
         With every bad row (row, column, value); nothing is loaded.
     """
+    from randinspect.directory._text import decode_bytes
     from randinspect.planning import Answer
 
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = decode_bytes(p.read_bytes()).text  # UTF-8 (BOM dropped), else GB18030, like the loaders
     except OSError as exc:
         raise LoadError([Problem(message=f"cannot read file: {exc.strerror}", source=str(p))]) from None
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"cannot decode the file ({exc})",
+                    source=str(p),
+                    hint="save the file as UTF-8 (or GB18030) text",
+                )
+            ]
+        ) from None
     reader = csv.DictReader(text.splitlines())
     missing = {"department", "proposal", "accept", "answered_on"} - set(reader.fieldnames or [])
     if missing:
@@ -215,7 +227,15 @@ def run(args: argparse.Namespace) -> int:
     )
     print_cycle(result)
     if args.out:
-        write_cycle(result, Path(args.out))
+        try:
+            write_cycle(result, Path(args.out))
+        except OSError as exc:
+            print(
+                f"randinspect plan: error: cannot write the plans to {args.out}: {exc.strerror or exc}; "
+                "give --out a directory you can write to",
+                file=sys.stderr,
+            )
+            return 2
         print(f"written to {args.out}")
     return 0
 

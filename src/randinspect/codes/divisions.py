@@ -251,8 +251,15 @@ class DivisionTable:
         ``level`` and ``parent`` may be empty; see :meth:`from_rows` for their defaults and for
         ``coverage``.
         """
-        with open(path, encoding=encoding, newline="") as fh:
-            text = fh.read()
+        try:
+            with open(path, encoding=encoding, newline="") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CodeError(
+                f"{os.fspath(path)}: cannot read the division table ({exc}); check the path and save the "
+                f"file as {encoding}",
+                reasons=("unreadable file",),
+            ) from None
         return cls.from_rows(_read_rows(text, os.fspath(path)), coverage=coverage, source=os.fspath(path))
 
     def merged(self, other: DivisionTable) -> DivisionTable:

@@ -374,8 +374,11 @@ def uscc_warnings(text: str) -> tuple[str, ...]:
 
 
 def is_valid_uscc(text: str) -> bool:
-    """True when ``text`` (after :func:`normalise_uscc`) is a valid USCC; see :func:`uscc_problems`."""
-    return not uscc_problems(text)
+    """True when ``text`` (after :func:`normalise_uscc`) is a valid USCC; see :func:`uscc_problems`.
+
+    A value that is not text is not a valid USCC (False, like ``INDUSTRY.is_valid``).
+    """
+    return isinstance(text, str) and not uscc_problems(text)
 
 
 @attrs.frozen

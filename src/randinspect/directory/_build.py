@@ -161,6 +161,20 @@ def _factorize_array(values: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int32], l
     return codes, uniq
 
 
+def _hashable(value: Any) -> Any:
+    """``value`` as a dictionary key: lists and mappings (also nested) become tuples (of pairs), other
+    unhashable values their text. The validators then refuse what is not a value or a list of values."""
+    if isinstance(value, Mapping):
+        return tuple((_hashable(k), _hashable(v)) for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray):
+        return tuple(_hashable(v) for v in value)
+    try:
+        hash(value)
+    except TypeError:
+        return str(value)
+    return value
+
+
 def factorize(values: Sequence[Any] | npt.NDArray[Any]) -> tuple[npt.NDArray[np.int32], list[Any]]:
     """Integer codes of ``values`` and the distinct values they index, in order of first appearance.
 
@@ -179,8 +193,7 @@ def factorize(values: Sequence[Any] | npt.NDArray[Any]) -> tuple[npt.NDArray[np.
         index: dict[Any, int] = {}
         first = np.fromiter(map(index.setdefault, seq, range(n)), dtype=np.int64, count=n)
     except TypeError:  # unhashable values (lists of tags): key them by a tuple
-        keyed = [tuple(v) if isinstance(v, list | set | frozenset | np.ndarray) else v for v in seq]
-        return factorize(keyed)
+        return factorize([_hashable(v) for v in seq])
     # ``first`` holds, per row, the position where its value first appeared; renumber those densely
     starts = np.fromiter(index.values(), dtype=np.int64, count=len(index))
     dense = np.zeros(n, dtype=np.int32)

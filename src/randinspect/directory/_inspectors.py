@@ -582,26 +582,31 @@ def _inspectors_from_table(
         return _failed(sink, table.rows_read)
 
     people: list[tuple[int, Inspector]] = []
+    # every readable id, also of rows with other problems, so that a duplicate is reported on all its rows
+    id_rows: list[tuple[int, str]] = []
     for rec, row in zip(table.rows(), [int(r) for r in table.row_numbers], strict=True):
         cells = {c: rec[j] for c, j in hmap.index.items()}
         person = _read_person(cells, row, hmap.labels, sink)
         if strict and sink.problems:
             sink.raise_first()
+        pid = norm_text(cells.get("id"))
+        if pid and not has_control(pid):
+            id_rows.append((row, pid))
         if person is not None:
             people.append((row, person))
 
     rows_by_id: dict[str, list[int]] = {}
-    for row, person in people:
-        rows_by_id.setdefault(person.id, []).append(row)
+    for row, pid in id_rows:
+        rows_by_id.setdefault(pid, []).append(row)
     dup_rows = {r for rows in rows_by_id.values() if len(rows) > 1 for r in rows}
-    for row, person in people:
+    for row, pid in id_rows:
         if row in dup_rows:
-            others = [r for r in rows_by_id[person.id] if r != row]
+            others = [r for r in rows_by_id[pid] if r != row]
             sink.add(
                 row=row,
                 column=hmap.labels.get("id", "id"),
                 message="duplicate inspector id, also on row(s) " + ", ".join(map(str, others)),
-                value=person.id,
+                value=pid,
                 hint="each person appears once; merge or remove the duplicate rows",
                 code="id.duplicate",
             )

@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from randinspect.directory._build import _DEPT_CODE
 from randinspect.directory._objects import ObjectDirectory
 from randinspect.directory._scope import Scope
 from randinspect.errors import ConfigurationError, ScaleError
@@ -78,6 +79,11 @@ class GradeRule:
         if all(v is None for v in credit + risk) and self.credit_shift == 0 and self.risk_shift == 0:
             raise ConfigurationError(
                 f"rule {self.reason!r} changes nothing; give a set_/shift/at_least/at_most"
+            )
+        if self.department is not None and not _DEPT_CODE.match(self.department):
+            raise ConfigurationError(
+                f"rule {self.reason!r}: department {self.department!r} is not a code; use ASCII letters, "
+                "digits, _ or - (as in a risk@DEPT column)"
             )
 
     def selects(self, directory: ObjectDirectory) -> npt.NDArray[np.bool_]:

@@ -158,8 +158,14 @@ def split_tags(value: object) -> tuple[str, ...]:
     Raises
     ------
     ValueError
-        If a tag (given in a list) contains a separator or a control character.
+        If a tag (given in a list) contains a separator or a control character, or is not text (a nested
+        list or an object in JSON).
     """
+    nested = isinstance(value, list | tuple) and any(
+        isinstance(v, Iterable) and not isinstance(v, str) for v in value
+    )
+    if isinstance(value, Mapping) or nested:
+        raise ValueError("tags must be text or a list of texts, not nested lists or objects")
     tags = split_list(value)
     for tag in tags:
         if _SPLIT.search(tag) or has_control(tag):

@@ -230,12 +230,20 @@ def adjust(
     # Visit table of the kept tasks: object -> {visit: period}, and which visits hold done work.
     visits: dict[str, dict[int, int]] = {}
     visit_done: set[tuple[str, int]] = set()
-    for o, v, q, dn in zip(
-        objects.tolist(), visit_col.tolist(), period_col.tolist(), done_mask.tolist(), strict=True
+    visit_block: dict[tuple[str, int], str] = {}  # a task joining a joint visit joins its block
+    for o, v, q, dn, b in zip(
+        objects.tolist(),
+        visit_col.tolist(),
+        period_col.tolist(),
+        done_mask.tolist(),
+        block_col.astype(str).tolist(),
+        strict=True,
     ):
         visits.setdefault(o, {})[v] = q
         if dn:
             visit_done.add((o, v))
+        if b:
+            visit_block[(o, v)] = b
     all_periods = [q for per_object in visits.values() for q in per_object.values()]
     loads = np.bincount(np.array(all_periods, dtype=np.int64), minlength=plan.periods).astype(np.int64)
     caps = (
@@ -262,6 +270,7 @@ def adjust(
     add_round: list[int] = []
     add_visit: list[int] = []
     add_period: list[int] = []
+    add_block: list[str] = []
     tickets = np.asarray(
         source.tickets(
             f"plan|{plan.year}|{plan.department}|adjust|{number}|order",
@@ -279,6 +288,7 @@ def adjust(
         slot_free = slot not in item_slots.get((o, it), set())
         if q is not None and slot_free and (o, slot) not in visit_done and q >= first_open:
             add_period.append(q)
+            add_block.append(visit_block.get((o, slot), ""))
         else:
             if q is not None:
                 # The slot's visit is done, past, or holds another round of this item: open a new visit.
@@ -295,6 +305,7 @@ def adjust(
             mine[slot] = q
             loads[q] += 1
             add_period.append(q)
+            add_block.append("")
         item_slots.setdefault((o, it), set()).add(slot)
         add_obj.append(o)
         add_item.append(it)
@@ -310,7 +321,7 @@ def adjust(
         rounds=cat(round_col, add_round, np.int64),
         visits=cat(visit_col, add_visit, np.int64),
         period_index=cat(period_col, add_period, np.int64),
-        joint_blocks=cat(block_col.astype(str), [""] * len(add_obj), str),
+        joint_blocks=cat(block_col.astype(str), add_block, str),
         history=plan.history,
     )
     revision = PlanRevision(

@@ -392,7 +392,7 @@ def balanced_targets(
         raise PlanError(f"capacities {list(capacity or [])} must not be negative")
     if int(caps.sum()) < total:
         raise PlanError(
-            f"{total} visits do not fit in the capacity {list(caps)} (total {int(caps.sum())}); raise the "
+            f"{total} visits do not fit in the capacity {caps.tolist()} (total {int(caps.sum())}); raise the "
             "capacity or lower the ratios"
         )
     order = list(range(periods)) if preference is None else list(preference)
@@ -609,7 +609,10 @@ def _plan_from_tasks(
     preference = np.argsort(
         np.asarray(source.uniforms(f"plan|{year}|{department}|periods", periods)), kind="stable"
     )
-    targets = balanced_targets(int(k.sum()), capacity, periods, preference.tolist())
+    try:
+        targets = balanced_targets(int(k.sum()), capacity, periods, preference.tolist())
+    except PlanError as exc:
+        raise PlanError(f"{where}: {exc}") from None
     chosen = _assign_periods(k[process], targets, preference.astype(np.int64), where)
     by_object = np.empty_like(chosen)
     by_object[process] = chosen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import enum
 import io
 import json
@@ -15,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from randinspect.directory._text import decode_bytes
 from randinspect.errors import ConfigurationError, InputError, LoadError, PlanError, Problem
 from randinspect.items import CheckItem, LegalBasis, format_ratio, parse_ratio
 
@@ -45,6 +47,26 @@ _SCOPE_FIELDS: tuple[str, ...] = (
     "risk",
 )
 """Scope fields read from CSV columns ``scope_<field>`` (and ``key_scope_<field>``), values split on ``;``."""
+
+_CSV_COLUMNS: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "department",
+        "year",
+        "category",
+        "ratio",
+        "frequency",
+        "cap",
+        "method",
+        "inspecting_body",
+        "content",
+        "expert_specialty",
+        "legal_basis",
+    }
+    | {prefix + f for prefix in ("scope_", "key_scope_") for f in _SCOPE_FIELDS}
+)
+"""Every column an item-list CSV may have; any other is refused (a misspelt scope column would widen it)."""
 
 _PREFIX_FIELDS = frozenset({"industries", "regions"})
 """Scope fields whose values are code prefixes: a narrower value extends a wider one."""
@@ -176,19 +198,32 @@ class ItemList:
 # --- loaders --------------------------------------------------------------------------------------
 
 
+def _bad_field(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first field whose converter refuses its value, with the value as text (to name the column)."""
+    for field in attrs.fields(CheckItem):
+        convert: Any = field.converter
+        if callable(convert) and data.get(field.name) is not None:
+            try:
+                convert(data[field.name])
+            except InputError:
+                return field.name, str(data[field.name])
+    return None
+
+
 def _item_from(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str, row: int) -> CheckItem:
     data = {**defaults, **raw}
     try:
         return CheckItem.from_dict(data)
     except InputError as exc:
+        bad = _bad_field(data)
         raise LoadError(
             [
                 Problem(
                     message=str(exc),
                     source=source,
                     row=row,
-                    column=None,
-                    value=str(data.get("id", "")) or None,
+                    column=None if bad is None else bad[0],
+                    value=(str(data.get("id", "")) or None) if bad is None else bad[1],
                     hint="every item needs id, name, department, year, scope, ratio, legal_basis",
                     code="item",
                 )
@@ -312,6 +347,26 @@ def _load_csv(text: str, source: str) -> ItemList:
                 )
             ]
         )
+    unknown = [h for h in headers if h not in _CSV_COLUMNS]
+    if unknown:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"unknown column {h!r}",
+                    source=source,
+                    row=0,
+                    column=h,
+                    hint=(
+                        f"did you mean {close[0]!r}? "
+                        if (close := difflib.get_close_matches(h, _CSV_COLUMNS, 1))
+                        else ""
+                    )
+                    + "see docs/planning.md for the item-list CSV columns",
+                    code="header",
+                )
+                for h in unknown
+            ]
+        )
     items = []
     for row_no, raw in enumerate(reader, start=1):
         row = {str(k).strip(): (v or "") for k, v in raw.items() if k is not None}
@@ -344,7 +399,8 @@ def load_item_list(path: str | os.PathLike[str]) -> ItemList:
     year, category, ratio, frequency, cap, method, inspecting_body, content, expert_specialty, legal_basis``
     (citations ``title|article`` separated by ``;``) and scope columns ``scope_kinds, scope_industries,
     scope_regions, scope_units, scope_tags_any, scope_tags_all, scope_credit, scope_risk`` (values separated
-    by ``;``), and the same with ``key_scope_`` for the key-object scope.
+    by ``;``), and the same with ``key_scope_`` for the key-object scope; any other column is refused. A CSV
+    may be UTF-8 or GB18030 (as the directory loaders read it); JSON and TOML are UTF-8.
 
     Raises
     ------
@@ -353,13 +409,27 @@ def load_item_list(path: str | os.PathLike[str]) -> ItemList:
     """
     source = os.fspath(path)
     p = Path(source)
+    suffix = p.suffix.lower()
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        data_bytes = p.read_bytes()
     except OSError as exc:
         raise LoadError(
             [Problem(message=f"cannot read file: {exc.strerror}", source=source, code="io")]
         ) from None
-    suffix = p.suffix.lower()
+    try:
+        # UTF-8 (BOM dropped); a CSV may also be GB18030, as the directory loaders accept
+        text = data_bytes.decode("utf-8-sig") if suffix != ".csv" else decode_bytes(data_bytes).text
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"cannot decode the file ({exc})",
+                    source=source,
+                    hint="save the file as UTF-8" + (" (or GB18030)" if suffix == ".csv" else ""),
+                    code="encoding",
+                )
+            ]
+        ) from None
     if suffix == ".csv":
         return _load_csv(text, source)
     try:
@@ -642,8 +712,25 @@ class EffectiveList:
         return [entry.to_dict() for entry in self.entries]
 
 
-def _covers(old_values: tuple[str, ...], new_value: str, prefix: bool) -> bool:
-    if prefix:
+def _industry_inside(new: str, old: str) -> bool:
+    """True when industry prefix ``new`` lies inside ``old`` in the GB/T 4754 tree (a section letter holds its
+    divisions; ``"C13"`` and ``"13"`` are the same prefix)."""
+    from randinspect.codes import INDUSTRY
+    from randinspect.errors import CodeError
+
+    try:
+        new_code, old_code = INDUSTRY.normalise(new), INDUSTRY.normalise(old)
+        if new_code.startswith(old_code):
+            return True
+        return old_code.isalpha() and new_code.isdigit() and INDUSTRY.section_of(new_code[:2]) == old_code
+    except CodeError:
+        return new.startswith(old)
+
+
+def _covers(old_values: tuple[str, ...], new_value: str, field: str) -> bool:
+    if field == "industries":
+        return any(_industry_inside(new_value, old) for old in old_values)
+    if field in _PREFIX_FIELDS:
         return any(new_value.startswith(old) for old in old_values)
     return new_value in old_values
 
@@ -663,7 +750,7 @@ def _narrow_scope(item: CheckItem, narrowing: Mapping[str, Any], where: str) -> 
             raise PlanError(f"{where}: scope field {field!r} narrowed to nothing; remove the item instead")
         old_values = getattr(scope, field)
         if old_values is not None:
-            wider = [v for v in new_values if not _covers(old_values, v, field in _PREFIX_FIELDS)]
+            wider = [v for v in new_values if not _covers(old_values, v, field)]
             if wider:
                 raise PlanError(
                     f"{where}: scope {field} {wider} is not inside the city item's {list(old_values)}; "

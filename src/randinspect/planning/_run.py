@@ -240,7 +240,7 @@ def run_cycle(
         to the policy of that department's items (departments missing from it use the default), since
         problem-object rules differ by department (12315 complaints concern market regulation).
     capacities:
-        Department → visits per period.
+        Department → visits per period; every department named must have items in the list.
     merger:
         JointPlanMerger; default :class:`OverlapMerger`.
     answers:
@@ -261,7 +261,8 @@ def run_cycle(
     Raises
     ------
     PlanError
-        If the items span several years or a stage refuses its input (each stage's own typed errors pass
+        If the items span several years, a capacity names a department without items, or a stage refuses
+        its input (each stage's own typed errors pass
         through unchanged).
     """
     from randinspect.draw import draw
@@ -273,6 +274,12 @@ def run_cycle(
         if len(years) != 1:
             raise PlanError(f"items span years {sorted(years)}; pass year=")
         year = years.pop()
+    unknown = sorted(set(capacities or {}) - {i.department for i in item_tuple})
+    if unknown:
+        raise PlanError(
+            f"capacities given for department(s) {unknown} without items in the list (departments: "
+            f"{', '.join(sorted({i.department for i in item_tuple}))}); check the department codes"
+        )
     if calendar is None:
         from randinspect.calendar import ChineseOfficialCalendar
 

@@ -150,8 +150,14 @@ def answers_for(draw: st.DrawFn, round_: ProposalRound, *, on_time: bool = True)
 def joint_plan_problems(round_: ProposalRound, answers: Iterable[Answer], plan: JointPlan) -> list[str]:
     """Every broken JointPlanMerger guarantee in ``plan`` (empty when it conforms)."""
     problems: list[str] = []
-    declined = {(a.proposal, a.department) for a in answers if not a.accept}
-    asked = {(p.id, d) for p in round_.proposals for d in p.departments}
+    # Consent is per object: proposal ids need not be object ids, and a missing answer may count as a
+    # decline.
+    object_of = {p.id: p.object_id for p in round_.proposals}
+    declined = {(object_of.get(a.proposal, a.proposal), a.department) for a in answers if not a.accept}
+    declined |= {
+        (object_of.get(d.proposal, d.proposal), d.department) for d in plan.decisions if not d.accept
+    }
+    asked = {(p.object_id, d) for p in round_.proposals for d in p.departments}
     for block in plan.blocks:
         if len(block.departments) < 2:
             problems.append(f"block {block.id} has fewer than two departments")
