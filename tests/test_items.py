@@ -186,3 +186,15 @@ class TestLoad:
         """A missing file is a LoadError, not an OSError."""
         with pytest.raises(LoadError, match="cannot read"):
             load_item(tmp_path / "nope.json")
+
+
+class TestScopeRegions:
+    @pytest.mark.parametrize("bad", ["52x", "5", "5201021", "５２01", ""])
+    def test_region_prefixes_must_be_digits(self, bad: str) -> None:
+        """A region constraint that is not 2 to 6 ASCII digits is refused, not silently matching nothing."""
+        with pytest.raises(ConfigurationError, match="GB/T 2260"):
+            Scope(regions=[bad])
+
+    def test_valid_prefixes(self) -> None:
+        """Province, prefecture and county prefixes are accepted."""
+        assert Scope(regions=["52", "5201", "520102"]).regions == ("52", "5201", "520102")

@@ -304,3 +304,14 @@ class TestFromRows:
         """Inconsistent tables raise CodeError naming the problem."""
         with pytest.raises(CodeError, match=match):
             IndustryTree.from_rows(rows)
+
+
+def test_normalise_non_text_is_code_error() -> None:
+    """INDUSTRY.normalise of a non-text value is a CodeError, not a TypeError."""
+    import pytest
+
+    from randinspect.codes import INDUSTRY
+    from randinspect.errors import CodeError
+
+    with pytest.raises(CodeError, match="must be text"):
+        INDUSTRY.normalise(None)  # type: ignore[arg-type]

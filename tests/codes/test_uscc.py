@@ -302,3 +302,10 @@ class TestParseAndMake:
             make_uscc("9", "1", "520102", "6000373I1")
         with pytest.raises(CodeError, match="organisation type"):
             make_uscc("9", "9", "520102", "60003734")
+
+
+def test_problems_of_non_text() -> None:
+    """uscc_problems of a non-text value is one reason, not a TypeError."""
+    from randinspect.codes import uscc_problems
+
+    assert uscc_problems(None) == ("a USCC is text of 18 characters, not NoneType",)

@@ -126,6 +126,21 @@ class TestPlanCommand:
         with pytest.raises(LoadError):
             plan_cli.parse_capacity("SAMR:1,2")
 
+    def test_capacity_given_twice_refused(
+        self, city: DemoCity, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A department's capacity given twice is refused instead of the last one silently winning."""
+        from randinspect.cli import main
+
+        objects = tmp_path / "objects.csv"
+        city.objects.to_csv(objects)
+        items = tmp_path / "items.json"
+        items.write_text(json.dumps(_items().to_dict(), ensure_ascii=False), encoding="utf-8")
+        argv = ["plan", "--objects", str(objects), "--items", str(items), "--seed", "42"]
+        argv += ["--capacity", "SAMR=9,9,9,9", "--capacity", "SAMR=1,1,1,1"]
+        assert main(argv) == 2
+        assert "capacity of SAMR given twice" in capsys.readouterr().err
+
     def test_answers_file(self, tmp_path: Path) -> None:
         """Answers load from CSV; bad rows are reported with row and column."""
         good = tmp_path / "answers.csv"

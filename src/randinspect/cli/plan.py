@@ -199,7 +199,21 @@ def run(args: argparse.Namespace) -> int:
             if str(args.inspectors).lower().endswith(".json")
             else InspectorDirectory.from_csv(args.inspectors)
         )
-    capacities = dict(parse_capacity(c) for c in args.capacity)
+    capacities: dict[str, tuple[int, ...]] = {}
+    for text in args.capacity:
+        department, values = parse_capacity(text)
+        if department in capacities:
+            raise LoadError(
+                [
+                    Problem(
+                        message=f"capacity of {department} given twice",
+                        source="--capacity",
+                        value=text,
+                        hint="give each department's capacity once",
+                    )
+                ]
+            )
+        capacities[department] = values
     merger: Any = (
         OverlapMerger(missing_answer=args.missing_answer)
         if args.merger == "overlap"

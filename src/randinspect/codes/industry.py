@@ -245,6 +245,12 @@ class IndustryTree:
             If ``text`` is malformed, names a code the standard does not have, or pairs a code with the
             wrong section letter.
         """
+        if not isinstance(text, str):
+            raise CodeError(
+                f"industry code must be text, not {type(text).__name__}",
+                code_value=str(text),
+                reasons=("not text",),
+            )
         cleaned = _clean(text)
         if _SECTION_RE.match(cleaned) or _DIGITS_RE.match(cleaned):
             code, letter = cleaned, None

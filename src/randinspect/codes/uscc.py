@@ -294,7 +294,7 @@ def org_code_check_char(body8: str) -> str:
     return "X" if check == 10 else "0" if check == 11 else str(check)
 
 
-def uscc_problems(text: str, *, check_org_code: bool = False) -> tuple[str, ...]:
+def uscc_problems(text: object, *, check_org_code: bool = False) -> tuple[str, ...]:
     """Every reason ``text`` is not a valid USCC; empty when it is valid.
 
     ``text`` is first normalised with :func:`normalise_uscc`. The reasons, most basic first: length,
@@ -317,6 +317,8 @@ def uscc_problems(text: str, *, check_org_code: bool = False) -> tuple[str, ...]
     tuple of str
         The reasons, in English, each naming the position and value concerned.
     """
+    if not isinstance(text, str):
+        return (f"a USCC is text of 18 characters, not {type(text).__name__}",)
     code = normalise_uscc(text)
     reasons: list[str] = []
     if len(code) != 18:

@@ -21,6 +21,19 @@ def _opt_tuple(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(str(v) for v in value)
 
 
+def _region_prefixes(value: str | Iterable[str] | None) -> tuple[str, ...] | None:
+    """Region constraints are GB/T 2260 code prefixes: 2 to 6 digits (``"52"``, ``"5201"``, ``"520102"``)."""
+    prefixes = _opt_tuple(value)
+    if prefixes is not None:
+        bad = [p for p in prefixes if not (p.isascii() and p.isdigit() and 2 <= len(p) <= 6)]
+        if bad:
+            raise ConfigurationError(
+                f"region prefix(es) {bad} are not GB/T 2260 code prefixes; write 2 to 6 digits, "
+                "e.g. '5201' for Guiyang or '520102' for 南明区"
+            )
+    return prefixes
+
+
 @attrs.frozen(kw_only=True)
 class Scope:
     """Which objects of an object directory a check item covers (抽查对象范围).
@@ -60,7 +73,7 @@ class Scope:
 
     kinds: tuple[str, ...] | None = attrs.field(default=None, converter=_opt_tuple)
     industries: tuple[str, ...] | None = attrs.field(default=None, converter=_opt_tuple)
-    regions: tuple[str, ...] | None = attrs.field(default=None, converter=_opt_tuple)
+    regions: tuple[str, ...] | None = attrs.field(default=None, converter=_region_prefixes)
     units: tuple[str, ...] | None = attrs.field(default=None, converter=_opt_tuple)
     tags_any: tuple[str, ...] | None = attrs.field(default=None, converter=_opt_tuple)
     tags_all: tuple[str, ...] | None = attrs.field(default=None, converter=_opt_tuple)
