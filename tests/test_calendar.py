@@ -139,9 +139,15 @@ class TestChineseOfficialCalendar:
     def test_with_year_refuses_silent_replacement(self) -> None:
         """Loading a year twice needs replace=True."""
         with pytest.raises(ConfigurationError, match="replace=True"):
-            OFFICIAL.with_year(2026, holidays=[])
-        fixed = OFFICIAL.with_year(2026, holidays=[], replace=True)
+            OFFICIAL.with_year(2026, holidays=["2026-01-01"])
+        fixed = OFFICIAL.with_year(2026, holidays=["2026-01-01"], replace=True)
         assert fixed.is_working_day(D(2026, 10, 2))
+
+    def test_empty_schedule_refused(self) -> None:
+        """A schedule with no holiday is refused: it would make the year silently weekends-only."""
+        with pytest.raises(ConfigurationError, match="lists no holidays"):
+            OFFICIAL.with_year(2027, holidays=[])
+        assert not OFFICIAL.covers(2027)
 
     def test_schedule_file(self, tmp_path: Path) -> None:
         """A schedule file in the bundled format adds its year."""

@@ -202,7 +202,9 @@ class HolidaySchedule:
     Raises
     ------
     ConfigurationError
-        If a day is both a holiday and a working day.
+        If a day is both a holiday and a working day, or if no holiday is listed: every official
+        arrangement has at least New Year's Day, so an empty one is a broken file, which would otherwise
+        make the year silently "covered" as weekends only.
     """
 
     year: int
@@ -213,6 +215,11 @@ class HolidaySchedule:
     published: dt.date | None = None
 
     def __attrs_post_init__(self) -> None:
+        if not self.holidays:
+            raise ConfigurationError(
+                f"holiday schedule {self.year} lists no holidays; an official arrangement (放假安排) always "
+                "has some (at least New Year's Day): check the file, or use WeekendsOnly on purpose"
+            )
         both = sorted(self.holidays & self.workdays)
         if both:
             raise ConfigurationError(
