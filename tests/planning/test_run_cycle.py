@@ -228,3 +228,28 @@ class TestRunCyclePolicies:
         assert result.summary()["drawn"]["SAMR"]["problem"] > 0
         assert f"{city.year}-EMERGENCY-02" in result.skipped
         assert result.summary()["skipped_items"] == list(result.skipped)
+
+
+class TestRunCycleDeadlines:
+    def test_late_push_is_warned(self) -> None:
+        """Proposals pushed too late for the answers to fall due by the joint-plan deadline are reported."""
+        import datetime as dt
+
+        from randinspect.datasets import demo_city, demo_items
+        from randinspect.draw import PublicSeedSource
+        from randinspect.planning import run_cycle
+
+        city = demo_city(n_objects=1_500, seed=3)
+        items = demo_items(city.year)
+        on_time = run_cycle(city.objects, items, source=PublicSeedSource("w"), skip_empty=True)
+        assert on_time.warnings == ()
+        late = run_cycle(
+            city.objects,
+            items,
+            source=PublicSeedSource("w"),
+            skip_empty=True,
+            pushed_on=on_time.cycle.latest_push_date() + dt.timedelta(days=1),
+        )
+        assert len(late.warnings) == 1
+        assert "after the joint-plan deadline 2026-12-15" in late.warnings[0]
+        assert late.summary()["warnings"] == list(late.warnings)

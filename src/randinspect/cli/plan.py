@@ -277,6 +277,8 @@ def print_cycle(result: Any) -> None:
         )
     for milestone, due in summary["deadlines"].items():
         print(f"  deadline {milestone}: {due}")
+    for warning in summary["warnings"]:
+        print(f"WARNING: {warning}")
 
 
 def write_cycle(result: Any, out: Path) -> None:

@@ -152,6 +152,8 @@ class CycleResult:
         Seconds per stage (``draw``, ``plan``, ``propose``, ``merge``, ``tasks``, ``match``).
     skipped:
         Ids of items whose scope selected no alive object (only with ``skip_empty=True``).
+    warnings:
+        Deadlines of the cycle (§五(四)) this run misses, in words; empty when it keeps them all.
     """
 
     year: int
@@ -164,6 +166,7 @@ class CycleResult:
     matching: Any | None
     timings: Mapping[str, float]
     skipped: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         """What a city officer wants to see, JSON-ready: draws per department and tier, joint blocks, visits
@@ -192,6 +195,7 @@ class CycleResult:
             "deadlines": {m.value: d.isoformat() for m, d in self.cycle.schedule()},
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "skipped_items": list(self.skipped),
+            "warnings": list(self.warnings),
         }
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -327,6 +331,14 @@ def run_cycle(
 
     chosen: JointPlanMerger = OverlapMerger() if merger is None else merger
     push = cycle.due(Milestone.DRAWS) if pushed_on is None else pushed_on
+    warnings: list[str] = []
+    latest = cycle.latest_push_date()
+    if push > latest:
+        deadline = cycle.due(Milestone.JOINT_PLAN).isoformat()
+        warnings.append(
+            f"joint proposals pushed on {push.isoformat()}: the ten-working-day answers fall due after the "
+            f"joint-plan deadline {deadline} (push by {latest.isoformat()})"
+        )
     start = time.perf_counter()
     round_ = chosen.propose(plans, pushed_on=push, calendar=calendar, source=source)
     timings["propose"] = time.perf_counter() - start
@@ -358,4 +370,5 @@ def run_cycle(
         matching=matching,
         timings=timings,
         skipped=tuple(skipped),
+        warnings=tuple(warnings),
     )
