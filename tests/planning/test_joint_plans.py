@@ -197,6 +197,33 @@ class TestAnswers:
             OverlapMerger(missing_answer="maybe")  # type: ignore[arg-type]
 
 
+def _x_shared_plans(samr_capacity: list[int]) -> tuple[DepartmentPlan, DepartmentPlan]:
+    """SAMR visits x in period 1 and y in period 0; HEALTH visits x in period 0, with no room in period 1."""
+    samr = DepartmentPlan(
+        department="SAMR",
+        year=2026,
+        periods=2,
+        capacity=samr_capacity,
+        object_ids=["x", "y"],
+        item_ids=["S", "S"],
+        rounds=[1, 1],
+        visits=[0, 0],
+        period_index=[1, 0],
+    )
+    health = DepartmentPlan(
+        department="HEALTH",
+        year=2026,
+        periods=2,
+        capacity=[1, 0],
+        object_ids=["x"],
+        item_ids=["H"],
+        rounds=[1],
+        visits=[0],
+        period_index=[0],
+    )
+    return samr, health
+
+
 class TestMerge:
     def test_declined_department_visits_alone(self, plans: tuple[DepartmentPlan, ...]) -> None:
         """FIRE declines a: a is inspected jointly by SAMR and HEALTH, and FIRE keeps its own visit."""
@@ -236,28 +263,7 @@ class TestMerge:
 
     def test_capacity_dissolves_group(self) -> None:
         """When no common period fits every member's capacity, the group dissolves and both visit alone."""
-        samr = DepartmentPlan(
-            department="SAMR",
-            year=2026,
-            periods=2,
-            capacity=[1, 1],
-            object_ids=["x", "y"],
-            item_ids=["S", "S"],
-            rounds=[1, 1],
-            visits=[0, 0],
-            period_index=[1, 0],
-        )
-        health = DepartmentPlan(
-            department="HEALTH",
-            year=2026,
-            periods=2,
-            capacity=[1, 0],
-            object_ids=["x"],
-            item_ids=["H"],
-            rounds=[1],
-            visits=[0],
-            period_index=[0],
-        )
+        samr, health = _x_shared_plans(samr_capacity=[1, 1])
         round_ = OverlapMerger().propose([samr, health], pushed_on=PUSH, calendar=OFFICIAL)
         plan = OverlapMerger().merge(round_, [], source=NumpySource(1))
         assert plan.blocks == ()
@@ -266,28 +272,7 @@ class TestMerge:
 
     def test_capacity_moves_group_when_possible(self) -> None:
         """With room in the first period, x moves there for SAMR and is inspected once."""
-        samr = DepartmentPlan(
-            department="SAMR",
-            year=2026,
-            periods=2,
-            capacity=[2, 2],
-            object_ids=["x", "y"],
-            item_ids=["S", "S"],
-            rounds=[1, 1],
-            visits=[0, 0],
-            period_index=[1, 0],
-        )
-        health = DepartmentPlan(
-            department="HEALTH",
-            year=2026,
-            periods=2,
-            capacity=[1, 0],
-            object_ids=["x"],
-            item_ids=["H"],
-            rounds=[1],
-            visits=[0],
-            period_index=[0],
-        )
+        samr, health = _x_shared_plans(samr_capacity=[2, 2])
         round_ = OverlapMerger().propose([samr, health], pushed_on=PUSH, calendar=OFFICIAL)
         plan = OverlapMerger().merge(round_, [], source=NumpySource(1))
         assert [(b.departments, b.period) for b in plan.blocks] == [(("HEALTH", "SAMR"), 0)]

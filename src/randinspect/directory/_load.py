@@ -20,7 +20,13 @@ import numpy.typing as npt
 from randinspect.directory._build import ProblemSink, build_objects
 from randinspect.directory._objects import ObjectDirectory
 from randinspect.directory._report import LoadResult, ValidationReport
-from randinspect.directory._text import MOJIBAKE_HINT, decode_bytes, looks_like_mojibake, read_bytes
+from randinspect.directory._text import (
+    MOJIBAKE_HINT,
+    DecodedText,
+    decode_bytes,
+    looks_like_mojibake,
+    read_bytes,
+)
 from randinspect.directory._values import (
     OBJECT_COLUMNS,
     OBJECT_HEADERS,
@@ -135,6 +141,29 @@ def read_table(
         return _read_table(path, encoding=encoding, sink=sink, private=private)
 
 
+def _read_decoded(
+    path: PathLike, sink: ProblemSink, *, encoding: str | None, empty_hint: str
+) -> DecodedText | None:
+    """Read and decode a text file, reporting an unreadable, empty or undecodable file; ``None`` then."""
+    try:
+        data = read_bytes(path)
+    except OSError as exc:
+        _unreadable(sink, exc)
+        return None
+    if _NOT_BLANK.search(data) is None:  # only spaces, line breaks and BOM bytes (no copy of the data)
+        sink.add(message="the file is empty", hint=empty_hint, code="file.empty")
+        return None
+    try:
+        return decode_bytes(data, encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        sink.add(
+            message=f"cannot decode the file ({exc})",
+            hint="save the file as UTF-8 (or GB18030) text",
+            code="encoding.unknown",
+        )
+        return None
+
+
 def _read_table(
     path: PathLike,
     *,
@@ -149,26 +178,10 @@ def _read_table(
     nothing could be read. Cells of columns for which ``private(header)`` is true are never shown in a
     problem (their value reads ``<redacted>``; ragged rows of such files show no value).
     """
-    try:
-        data = read_bytes(path)
-    except OSError as exc:
-        _unreadable(sink, exc)
-        return None
-    if _NOT_BLANK.search(data) is None:  # only spaces, line breaks and BOM bytes (no copy of the data)
-        sink.add(
-            message="the file is empty",
-            hint="export the directory with a header row and data rows",
-            code="file.empty",
-        )
-        return None
-    try:
-        decoded = decode_bytes(data, encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        sink.add(
-            message=f"cannot decode the file ({exc})",
-            hint="save the file as UTF-8 (or GB18030) text",
-            code="encoding.unknown",
-        )
+    decoded = _read_decoded(
+        path, sink, encoding=encoding, empty_hint="export the directory with a header row and data rows"
+    )
+    if decoded is None:
         return None
     try:
         records = list(csv.reader(io.StringIO(decoded.text, newline="")))
@@ -465,27 +478,13 @@ def objects_from_records(
 
 def read_json_records(path: PathLike, *, key: str, sink: ProblemSink) -> list[Any] | None:
     """Read a JSON file holding a list of records or ``{key: [...]}``; report what is wrong, else ``None``."""
-    try:
-        data = read_bytes(path)
-    except OSError as exc:
-        _unreadable(sink, exc)
-        return None
-    if _NOT_BLANK.search(data) is None:  # only spaces, line breaks and BOM bytes (no copy of the data)
-        sink.add(
-            message="the file is empty",
-            hint=f'write a JSON list of records or {{"{key}": [...]}}',
-            code="file.empty",
-        )
+    decoded = _read_decoded(
+        path, sink, encoding=None, empty_hint=f'write a JSON list of records or {{"{key}": [...]}}'
+    )
+    if decoded is None:
         return None
     try:
-        text = decode_bytes(data).text
-    except UnicodeDecodeError as exc:
-        sink.add(
-            message=f"cannot decode the file ({exc})", hint="save the file as UTF-8", code="encoding.unknown"
-        )
-        return None
-    try:
-        value = json.loads(text)
+        value = json.loads(decoded.text)
     except json.JSONDecodeError as exc:
         sink.add(
             message=f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
