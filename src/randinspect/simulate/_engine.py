@@ -49,6 +49,8 @@ COLUMNS: Final = (
     "inspectors",
     "load_mean",
     "load_sd",
+    "exits",
+    "visited_exits",
 )
 
 #: ``years_since_inspection`` of an object never inspected.
@@ -215,8 +217,8 @@ def run_replication(
         detect = _checked(scenario.detection.probability(view), n, "detection.probability")
         inspected = np.zeros(n, dtype=bool)
         found_any = np.zeros(n, dtype=bool)
+        outcomes = []
         for department in prepared.departments:
-            members = prepared.population[department] & alive
             picks = chosen.get(department, [])
             sel = np.concatenate(picks) if picks else np.zeros(0, np.int64)
             hits = sel[violating[sel] & (rng.random(sel.size) < detect[sel])]
@@ -224,17 +226,23 @@ def run_replication(
             found = np.unique(hits)
             inspected[visited] = True
             found_any[found] = True
+            outcomes.append((department, prepared.population[department] & alive, sel, visited, found))
+        # Results feed back into next year's directory (the results rules, as a Markov step).
+        streak = np.where(inspected & ~found_any, streak + 1, np.where(inspected, 0, streak))
+        since = np.where(inspected, 0, np.minimum(since + 1, NEVER))
+        new_credit, new_risk = scenario.transitions.step(view, inspected, found_any, _ro(streak), rng)
+        leaving = np.asarray(scenario.population.exits(view, inspected, rng), dtype=bool)
+        if leaving.shape != (n,):
+            raise SimulationError("population.exits must return one flag per object")
+        for department, members, sel, visited, found in outcomes:
             rows.extend(
                 _department_rows(
-                    label,
-                    point,
-                    replication,
-                    year,
-                    department,
+                    (label, point, replication, year + 1, department),
                     prepared,
                     credit,
                     members,
                     violating,
+                    leaving,
                     sel,
                     visited,
                     found,
@@ -242,15 +250,8 @@ def run_replication(
                     rng,
                 )
             )
-        # Results feed back into next year's directory (the results rules, as a Markov step).
-        streak = np.where(inspected & ~found_any, streak + 1, np.where(inspected, 0, streak))
-        since = np.where(inspected, 0, np.minimum(since + 1, NEVER))
-        new_credit, new_risk = scenario.transitions.step(view, inspected, found_any, _ro(streak), rng)
         credit = np.where(alive, _codes(new_credit, n, n_grades, "credit"), credit)
         risk = np.where(alive, _codes(new_risk, n, len(prepared.risk_levels), "risk"), risk)
-        leaving = np.asarray(scenario.population.exits(view, inspected, rng), dtype=bool)
-        if leaving.shape != (n,):
-            raise SimulationError("population.exits must return one flag per object")
         alive = alive & ~leaving
         entering = int(scenario.population.entries(view, rng))
         if entering < 0:
@@ -263,15 +264,12 @@ def run_replication(
 
 
 def _department_rows(
-    label: str,
-    point: int,
-    replication: int,
-    year: int,
-    department: str,
+    key: tuple[str, int, int, int, str],
     prepared: Prepared,
     credit: IntArray,
     members: npt.NDArray[np.bool_],
     violating: npt.NDArray[np.bool_],
+    leaving: npt.NDArray[np.bool_],
     sel: IntArray,
     visited: IntArray,
     found: IntArray,
@@ -286,7 +284,10 @@ def _department_rows(
     found_by = np.bincount(credit[found], minlength=g)[:g]
     clean = visited[~violating[visited]]
     clean_by = np.bincount(credit[clean], minlength=g)[:g]
-    staff = int(prepared.scenario.inspectors.get(department, 0))
+    exits_by = np.bincount(credit[members & leaving], minlength=g)[:g]
+    visited_exits = visited[leaving[visited]]
+    visited_exits_by = np.bincount(credit[visited_exits], minlength=g)[:g]
+    staff = int(prepared.scenario.inspectors.get(key[4], 0))
     seats = int(visited.size) * prepared.scenario.group_size
     if staff > 0:
         # Seats spread over the department's inspectors as the uniform matcher would (each seat to a
@@ -301,11 +302,7 @@ def _department_rows(
         n_vis = int(visited_by[code])
         rows.append(
             (
-                label,
-                point,
-                replication,
-                year + 1,
-                department,
+                *key,
                 grade,
                 n_obj,
                 int(violators[code]),
@@ -319,6 +316,8 @@ def _department_rows(
                 staff,
                 load_mean,
                 load_sd,
+                int(exits_by[code]),
+                int(visited_exits_by[code]),
             )
         )
     return rows

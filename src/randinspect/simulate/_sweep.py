@@ -324,6 +324,8 @@ def _frame(points: list[dict[str, Any]], results: Mapping[int, Iterable[tuple[An
         "violations_found",
         "compliant_visited",
         "inspectors",
+        "exits",
+        "visited_exits",
     ]
     return frame.astype(dict.fromkeys(int_cols, "int64"))
 
