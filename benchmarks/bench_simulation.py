@@ -52,8 +52,10 @@ def rep_year(n: int, n_items: int, departments: int) -> None:
     items = benchmark_items(city, n_items)
     scenario = Scenario(objects=city.objects, items=items, inspectors=city.inspectors.counts("department"))
     prepared = prepare(scenario)
-    print(f"city of {n:,} objects, {len(items)} items, {len(prepared.frames)} with a frame: "
-          f"built and prepared in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"city of {n:,} objects, {len(items)} items, {len(prepared.frames)} with a frame: "
+        f"built and prepared in {time.perf_counter() - t0:.1f} s"
+    )
     root = np.random.SeedSequence(2027)
     run_replication(prepared, replication_seed(root, 0, 0), 1)  # warm up
     t = time.perf_counter()
@@ -70,8 +72,10 @@ def rep_year(n: int, n_items: int, departments: int) -> None:
     t = time.perf_counter()
     _bare_numpy(tables, rng)
     bare = time.perf_counter() - t
-    print(f"rep-year: {ours:.2f} s   bare numpy per-item sampler: {bare:.2f} s   ratio {ours / bare:.1f}x "
-          f"(target <= 3x)   peak RSS {_peak_mib():,.0f} MiB")
+    print(
+        f"rep-year: {ours:.2f} s   bare numpy per-item sampler: {bare:.2f} s   ratio {ours / bare:.1f}x "
+        f"(target <= 3x)   peak RSS {_peak_mib():,.0f} MiB"
+    )
 
 
 def sweep_figures(n: int, replications: int, years: int) -> None:
@@ -85,19 +89,30 @@ def sweep_figures(n: int, replications: int, years: int) -> None:
     with ProcessPoolExecutor() as pool:
         local = sweep(scenario, grid, years=years, replications=replications, seed=1, executor=pool, chunk=10)
     pool_s = time.perf_counter() - t
-    print(f"sweep: {replications} replications x {years} years of {n:,} objects on a process pool: "
-          f"{pool_s:.1f} s ({pool_s / 60:.1f} min, target < 10 min)   peak RSS {_peak_mib():,.0f} MiB")
+    print(
+        f"sweep: {replications} replications x {years} years of {n:,} objects on a process pool: "
+        f"{pool_s:.1f} s ({pool_s / 60:.1f} min, target < 10 min)   peak RSS {_peak_mib():,.0f} MiB"
+    )
     t = time.perf_counter()
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
         Client(cluster) as client,
     ):
-        remote = sweep(scenario, grid, years=years, replications=replications, seed=1,
-                       executor=client.get_executor(), chunk=10)
+        remote = sweep(
+            scenario,
+            grid,
+            years=years,
+            replications=replications,
+            seed=1,
+            executor=client.get_executor(),
+            chunk=10,
+        )
     dask_s = time.perf_counter() - t
     same = "identical" if remote.equals(local) else "DIFFERENT"
-    print(f"sweep on a 2-worker LocalCluster: {dask_s:.1f} s, ratio to the pool {dask_s / pool_s:.2f}x "
-          f"(overhead {dask_s - pool_s:+.1f} s, cluster start included); tables {same}")
+    print(
+        f"sweep on a 2-worker LocalCluster: {dask_s:.1f} s, ratio to the pool {dask_s / pool_s:.2f}x "
+        f"(overhead {dask_s - pool_s:+.1f} s, cluster start included); tables {same}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

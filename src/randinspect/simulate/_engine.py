@@ -75,7 +75,7 @@ class Prepared:
     credit0: IntArray
     risk0: IntArray
     alive0: npt.NDArray[np.bool_]
-    section: npt.NDArray[np.str_]
+    section: npt.NDArray[Any]
     credit_levels: tuple[str, ...]
     risk_levels: tuple[str, ...]
     entrant_order: IntArray

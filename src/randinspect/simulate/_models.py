@@ -149,7 +149,7 @@ class ObjectView:
     risk: IntArray
     credit_levels: tuple[str, ...]
     risk_levels: tuple[str, ...]
-    section: npt.NDArray[np.str_]
+    section: npt.NDArray[Any]
     alive: BoolArray
     years_since_inspection: IntArray
     clean_streak: IntArray
@@ -244,9 +244,9 @@ class PerceivedRiskDeterrence:
 
     References
     ----------
-    G. S. Becker, "Crime and punishment: an economic approach", Journal of Political Economy 76 (1968).
-    H. J. Kleven, M. B. Knudsen, C. T. Kreiner, S. Pedersen, E. Saez, "Unwilling or unable to cheat?
-    Evidence from a tax audit experiment in Denmark", Econometrica 79 (2011).
+    - Becker, G. S., "Crime and punishment: an economic approach", Journal of Political Economy 76 (1968).
+    - Kleven, H. J., Knudsen, M. B., Kreiner, C. T., Pedersen, S., Saez, E., "Unwilling or unable to cheat?
+      Evidence from a tax audit experiment in Denmark", Econometrica 79 (2011).
     """
 
     elasticity: float = attrs.field(default=1.5, converter=_c_deterrence_elasticity)
@@ -281,7 +281,7 @@ class GradeTransitions:
 
     References
     ----------
-    W. Harrington, "Enforcement leverage when penalties are restricted", Journal of Public Economics 37
+    Harrington, W., "Enforcement leverage when penalties are restricted", Journal of Public Economics 37
     (1988).
     """
 
@@ -337,7 +337,7 @@ class TurnoverPopulation:
 
     References
     ----------
-    D. I. Levine, M. W. Toffel, M. S. Johnson, "Randomized government safety inspections reduce worker
+    Levine, D. I., Toffel, M. W., Johnson, M. S., "Randomized government safety inspections reduce worker
     injuries with no detectable job loss", Science 336 (2012).
     """
 
