@@ -21,6 +21,8 @@ PACKAGES = [
     "randinspect.matching",
     "randinspect.model",
     "randinspect.planning",
+    "randinspect.simulate",
+    "randinspect.simulate.plots",
     "randinspect.testing",
     "randinspect.testing.strategies",
     "randinspect.typing",

@@ -48,6 +48,8 @@ __all__ = [
     "SeedChangedError",
     "SeedError",
     "SelectionChangedError",
+    "SimulationError",
+    "SweepPointError",
     "UnsupportedVersionError",
     "VerificationError",
 ]
@@ -262,3 +264,24 @@ class MatchInputsChangedError(VerificationError):
 
 class MatchChangedError(VerificationError):
     """Re-running the matching gives other groups than the match record lists (the first difference named)."""
+
+
+class SimulationError(RandInspectError):
+    """A simulation cannot run: a model broke its Protocol's guarantees or a scenario has nothing to draw."""
+
+
+class SweepPointError(SimulationError):
+    """A grid point of a sweep failed (its worker raised or was lost); the point and its parameters are named.
+
+    Attributes
+    ----------
+    point:
+        Index of the grid point.
+    params:
+        Its parameters.
+    """
+
+    def __init__(self, message: str, *, point: int, params: dict[str, object]) -> None:
+        super().__init__(message)
+        self.point = point
+        self.params = dict(params)

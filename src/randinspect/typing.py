@@ -23,14 +23,20 @@ if TYPE_CHECKING:
     from randinspect.items import CheckItem
     from randinspect.matching import MatchingProblem, MatchResult
     from randinspect.planning import Answer, DepartmentPlan, JointPlan, ProposalRound
+    from randinspect.simulate import ObjectView
 
 __all__ = [
     "CreditRiskMatrix",
+    "DetectionModel",
+    "DeterrenceModel",
     "InspectorMatcher",
     "JointPlanMerger",
     "JournalStore",
+    "PopulationModel",
     "RandomSource",
     "SamplingPolicy",
+    "TransitionModel",
+    "ViolationModel",
     "WorkCalendar",
 ]
 
@@ -294,6 +300,107 @@ class InspectorMatcher(Protocol):
 
     def describe(self) -> dict[str, Any]:
         """A JSON-ready description (must include ``"kind"``) for match records."""
+        ...
+
+
+# --- Behaviour models (simulate) ---------------------------------------------------------------------------
+
+
+@runtime_checkable
+class ViolationModel(Protocol):
+    """**Protocol:** how likely each object is to violate the inspected rules in a year (违法倾向).
+
+    An implementation must guarantee:
+
+    - ``propensity(view)`` returns one float per object of ``view``, each in [0, 1];
+    - it is deterministic (no randomness: the engine draws the outcomes) and does not change ``view``;
+    - it is picklable, so sweeps can send it to other processes and machines.
+
+    Built-in: :class:`randinspect.simulate.CreditRiskViolation`. Checked by
+    :func:`randinspect.testing.check_violation_model`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def propensity(self, view: ObjectView) -> npt.NDArray[np.float64]:
+        """Violation probability per object, before deterrence."""
+        ...
+
+
+@runtime_checkable
+class DetectionModel(Protocol):
+    """**Protocol:** the probability that an inspection finds a violation that is there (检出率).
+
+    Guarantees as :class:`ViolationModel`: one value in [0, 1] per object, deterministic, no mutation,
+    picklable. Built-in: :class:`randinspect.simulate.ConstantDetection`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def probability(self, view: ObjectView) -> npt.NDArray[np.float64]:
+        """Detection probability per object."""
+        ...
+
+
+@runtime_checkable
+class DeterrenceModel(Protocol):
+    """**Protocol:** how compliance responds to the chance of inspection and to past inspections (威慑).
+
+    ``factor(view, perceived)`` multiplies each object's violation propensity; ``perceived`` is the object's
+    published chance of inspection this year (Σπ over items, capped at 1). Guarantees: one value in [0, 1]
+    per object, deterministic, no mutation, picklable. Built-in:
+    :class:`randinspect.simulate.PerceivedRiskDeterrence`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def factor(self, view: ObjectView, perceived: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        """Multiplier in [0, 1] per object."""
+        ...
+
+
+@runtime_checkable
+class TransitionModel(Protocol):
+    """**Protocol:** next year's credit grade and risk class from this year's results (信用风险动态调整).
+
+    ``step(view, inspected, found, clean_streak, rng)`` returns ``(credit, risk)`` integer code arrays, one
+    per object, within the scales of ``view``; all randomness comes from ``rng``; inputs are not changed.
+    Built-in: :class:`randinspect.simulate.GradeTransitions`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def step(
+        self,
+        view: ObjectView,
+        inspected: npt.NDArray[np.bool_],
+        found: npt.NDArray[np.bool_],
+        clean_streak: npt.NDArray[np.int64],
+        rng: np.random.Generator,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Next (credit, risk) codes."""
+        ...
+
+
+@runtime_checkable
+class PopulationModel(Protocol):
+    """**Protocol:** entry and exit of objects (市场主体进入与退出).
+
+    ``exits(view, inspected, rng)`` flags alive objects that leave after the year (never a dead one);
+    ``entries(view, rng)`` is the number of new objects (>= 0). All randomness from ``rng``. Built-in:
+    :class:`randinspect.simulate.TurnoverPopulation`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def exits(
+        self, view: ObjectView, inspected: npt.NDArray[np.bool_], rng: np.random.Generator
+    ) -> npt.NDArray[np.bool_]:
+        """Objects that leave."""
+        ...
+
+    def entries(self, view: ObjectView, rng: np.random.Generator) -> int:
+        """How many objects enter next year."""
         ...
 
 

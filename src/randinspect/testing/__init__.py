@@ -12,6 +12,9 @@ of scikit-learn's ``check_estimator``: each raises ``AssertionError`` naming the
   departments never in a block, visits never above the unmerged count).
 - :func:`check_journal_store`: a ``JournalStore`` (append-only order, round trip, refusal of non-extending
   entries).
+- :func:`check_violation_model`, :func:`check_detection_model`, :func:`check_deterrence_model`,
+  :func:`check_transition_model`, :func:`check_population_model`: the behaviour models of
+  :mod:`randinspect.simulate` (values in range, determinism, randomness only from ``rng``, picklable).
 
 ``randinspect.testing.strategies`` holds Hypothesis strategies for the library's types. This package needs
 the test extra (``pip install 'randinspect[tests]'``) because it builds on Hypothesis.
@@ -29,14 +32,28 @@ from randinspect.testing._matching import (
     tiny_tasks,
 )
 from randinspect.testing._planning import check_joint_plan_merger, joint_plan_problems
+from randinspect.testing._simulate import (
+    check_detection_model,
+    check_deterrence_model,
+    check_population_model,
+    check_transition_model,
+    check_violation_model,
+    object_views,
+)
 
 __all__ = [
     "MatchingInstance",
+    "check_detection_model",
+    "check_deterrence_model",
     "check_inspector_matcher",
     "check_joint_plan_merger",
     "check_journal_store",
+    "check_population_model",
     "check_sampling_policy",
+    "check_transition_model",
+    "check_violation_model",
     "joint_plan_problems",
+    "object_views",
     "random_matching_instance",
     "tiny_inspectors",
     "tiny_tasks",
