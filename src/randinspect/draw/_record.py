@@ -496,7 +496,7 @@ def source_from_description(description: Mapping[str, Any]) -> RandomSource:
     SeedChangedError
         If the stored seed digest does not match the seed.
     InputError
-        If a numpy source's entropy is not a decimal integer.
+        If a numpy source's entropy, spawn key or pool size is malformed.
     """
     kind = description.get("kind")
     if kind == "public-seed-sha256":
@@ -514,13 +514,7 @@ def source_from_description(description: Mapping[str, Any]) -> RandomSource:
             )
         return source
     if kind == "numpy-philox":
-        entropy = str(description.get("entropy"))
-        if not entropy.isascii() or not entropy.isdigit():
-            raise InputError(
-                f"the numpy source's entropy {entropy[:40]!r} is not a non-negative integer written in "
-                "decimal; the record's source was changed"
-            )
-        return NumpySource(int(entropy))
+        return NumpySource.from_description(description)
     raise UnsupportedVersionError(f"unknown random source kind {kind!r}")
 
 
