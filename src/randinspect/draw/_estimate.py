@@ -520,7 +520,7 @@ class JointInclusion:
         ``D`` for one systematic sample; ``D²`` when units are sampled independently.
     """
 
-    numerators: npt.NDArray[np.object_]
+    numerators: npt.NDArray[Any]
     denominator: int
 
     def __repr__(self) -> str:
