@@ -230,8 +230,9 @@ def _variance(
         if k == 0:
             continue
         if k == 1:
+            where = "the sample" if strata is None else f"stratum {label!r}"
             notes.append(
-                f"stratum {label!r} has one drawn object with π < 1: its variance cannot be estimated "
+                f"{where} has one drawn object with π < 1: its variance cannot be estimated "
                 "(collapse it with a similar stratum)"
             )
             total = math.nan
