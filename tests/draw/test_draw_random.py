@@ -319,6 +319,15 @@ class TestNumpySourceSeeding:
         assert again == source
         assert _stream(again) == _stream(source)
 
+    def test_pickles_for_process_pools(self) -> None:
+        """A spawned source survives pickling (sweeps send sources to worker processes) with its stream."""
+        import pickle
+
+        source = NumpySource(np.random.SeedSequence([4, 2], spawn_key=(7,)))
+        again = pickle.loads(pickle.dumps(source))
+        assert again == source
+        assert _stream(again) == _stream(source)
+
     def test_spawned_draws_verify_and_differ(self) -> None:
         """Draws made with spawned sources verify from their records and select different objects."""
         from fractions import Fraction
