@@ -7,9 +7,13 @@ whatever the design. Its variance needs the *joint* inclusion probabilities ``π
 design matters:
 
 - **Systematic πps** (randinspect's draw): for a given order, most pairs of objects can never be drawn
-  together (``π_ij = 0``), so **no unbiased variance estimator exists** (Horvitz & Thompson 1952; Tillé 2006,
-  §7.2). Only approximations are possible: :data:`VARIANCE_METHODS` ``"hajek"`` (the default) and
-  ``"with-replacement"`` (Hansen–Hurwitz style), each labelled as an approximation.
+  together (``π_ij = 0``), so **no unbiased variance estimator exists** given the order (Horvitz &
+  Thompson 1952; Tillé 2006, §7.2). Over the seed the ticket order is random too, but the ``π_ij`` of such
+  randomized systematic sampling have no closed form (Hartley & Rao 1962). Only approximations are
+  offered: :data:`VARIANCE_METHODS` ``"hajek"`` (the default) and ``"with-replacement"`` (Hansen–Hurwitz
+  style), each labelled as an approximation. For a plain stratified draw (equal π in a stratum, a whole
+  number drawn per stratum) each stratum is, over the seed, a simple random sample without replacement,
+  and ``"hajek"`` is then the usual unbiased ``N_h²(1 − f_h) s_h² / n_h``.
 - **Poisson sampling** (each object drawn independently, ``π_ij = π_i π_j``): ``"poisson"`` is unbiased.
 - **Any design with every** ``π_ij > 0``: ``"horvitz-thompson"`` is unbiased, and ``"sen-yates-grundy"`` is
   unbiased when the sample size is fixed; both need ``π_ij`` (:func:`systematic_joint_inclusion` gives them
@@ -26,6 +30,8 @@ Society of Agricultural Statistics 5 (1953) 119-127; F. Yates and P. M. Grundy, 
 replacement from within strata with probability proportional to size", JRSS B 15 (1953) 253-261.
 M. H. Hansen and W. N. Hurwitz, "On the theory of sampling from finite populations", Annals of
 Mathematical Statistics 14 (1943) 333-362.
+H. O. Hartley and J. N. K. Rao, "Sampling with unequal probabilities and without replacement", Annals of
+Mathematical Statistics 33 (1962) 350-374.
 J. Hájek, "Asymptotic theory of rejective sampling with varying probabilities from a finite population",
 Annals of Mathematical Statistics 35 (1964) 1491-1523; J.-C. Deville, "Variance estimation for complex
 statistics and estimators: linearization and residual techniques", Survey Methodology 25 (1999) 193-203;
@@ -97,9 +103,10 @@ MAX_JOINT_SIZE: Final = 2000
 """Largest frame for which :func:`systematic_joint_inclusion` builds the ``n × n`` matrix."""
 
 SYSTEMATIC_NOTE: Final = (
-    "systematic πps selection gives many pairs π_ij = 0, so no unbiased variance estimator exists; "
-    "this variance is an approximation"
+    "systematic πps: for the drawn ticket order many pairs have π_ij = 0, and over the seed the π_ij "
+    "have no closed form, so no unbiased variance estimator is available; this variance is an approximation"
 )
+"""The note every estimate from a draw record carries first."""
 
 FloatArray = npt.NDArray[np.float64]
 
