@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{int(table.expected_count):,} drawn per replication"
     )
 
-    codes = table.frame.stratum_codes
+    codes = table.frame.stratum_codes.astype(np.int16)  # small codes: numpy's stable sort is a radix sort
     n_h = np.asarray([sizes.get(s, 0) for s in table.frame.stratum_labels], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=n_h.size))])
 
