@@ -37,6 +37,7 @@ from randinspect.directory import (
 from randinspect.draw import (
     Commitment,
     DrawRecord,
+    Estimate,
     Journal,
     JsonLinesStore,
     NumpySource,
@@ -48,6 +49,8 @@ from randinspect.draw import (
     Tier,
     TieredPolicy,
     commit,
+    estimate_rate,
+    estimate_total,
     inclusion_probabilities,
     verify,
 )
@@ -107,6 +110,7 @@ __all__ = [
     "DistrictOverlay",
     "DrawRecord",
     "EnforcementCertificate",
+    "Estimate",
     "ExactMarginalMatcher",
     "InspectionMethod",
     "InspectionTask",
@@ -149,6 +153,8 @@ __all__ = [
     "demo_city",
     "demo_items",
     "effective_list",
+    "estimate_rate",
+    "estimate_total",
     "inclusion_probabilities",
     "is_valid_uscc",
     "load_objects",

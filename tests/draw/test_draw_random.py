@@ -238,3 +238,141 @@ class TestNumpySource:
         """Uniforms lie in [0, 1)."""
         u = NumpySource(2).uniforms("c", 1000)
         assert bool(np.all((u >= 0) & (u < 1)))
+
+
+entropies = st.one_of(
+    st.integers(0, 2**130),
+    st.lists(st.integers(0, 2**40), min_size=1, max_size=4),
+)
+
+
+def _stream(source: NumpySource) -> list[object]:
+    """Every kind of value a source gives, for comparing two sources."""
+    return [
+        source.uniforms("c", 4).tolist(),
+        source.integer_below("c", 2**40),
+        source.tickets("c", ["x", "y"]).tolist(),
+        source.permutation("c", 8).tolist(),
+    ]
+
+
+class TestNumpySourceSeeding:
+    @settings(max_examples=30, deadline=None)
+    @given(entropies, st.integers(2, 5))
+    def test_spawned_children_differ(self, entropy: int | list[int], n: int) -> None:
+        """Children spawned from one SeedSequence give pairwise different streams, also from the root."""
+        root = np.random.SeedSequence(entropy)
+        streams = [_stream(NumpySource(child)) for child in root.spawn(n)]
+        streams.append(_stream(NumpySource(root)))
+        for i in range(len(streams)):
+            for j in range(i):
+                assert streams[i][0] != streams[j][0]
+                assert streams[i][2] != streams[j][2]
+
+    @settings(max_examples=30, deadline=None)
+    @given(entropies, st.lists(st.integers(0, 2**32 - 1), max_size=3))
+    def test_same_sequence_same_results(self, entropy: int | list[int], key: list[int]) -> None:
+        """Two sources from equal sequences (entropy and spawn key) give the same values."""
+        a = NumpySource(np.random.SeedSequence(entropy, spawn_key=key))
+        b = NumpySource(np.random.SeedSequence(entropy, spawn_key=tuple(key)))
+        assert a == b
+        assert _stream(a) == _stream(b)
+
+    def test_spawned_child_equals_its_rebuilt_sequence(self) -> None:
+        """The k-th spawned child is the sequence with spawn key (k,): one replication can be rebuilt."""
+        children = np.random.SeedSequence(2027).spawn(3)
+        rebuilt = NumpySource(np.random.SeedSequence(2027, spawn_key=(2,)))
+        assert _stream(NumpySource(children[2])) == _stream(rebuilt)
+
+    def test_list_entropy_is_accepted(self) -> None:
+        """SeedSequence([a, b]) is honoured: its stream differs from [b, a] and from a alone."""
+        ab = NumpySource(np.random.SeedSequence([1, 2]))
+        assert ab.entropy == (1, 2)
+        assert _stream(ab) != _stream(NumpySource(np.random.SeedSequence([2, 1])))
+        assert _stream(ab) != _stream(NumpySource(1))
+        assert _stream(ab) == _stream(NumpySource([1, 2]))
+
+    def test_integer_seed_keeps_its_stream(self) -> None:
+        """An integer seed gives the stream it gave before spawn keys were honoured."""
+        context = "ITEM|2027|round=1"
+        digest = hashlib.sha256(context.encode()).digest()
+        words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]
+        expected = np.random.Generator(np.random.Philox(np.random.SeedSequence(7, spawn_key=words))).random(5)
+        assert NumpySource(7).uniforms(context, 5).tolist() == expected.tolist()
+        assert NumpySource(7) == NumpySource(np.random.SeedSequence(7))
+
+    @pytest.mark.parametrize("kind", [np.random.PCG64, np.random.Philox, np.random.SFC64, np.random.MT19937])
+    def test_generators_and_bit_generators(self, kind: type[np.random.BitGenerator]) -> None:
+        """A Generator or bit generator is consumed: equal states give equal sources, turns give new ones."""
+        g1, g2 = np.random.Generator(kind(11)), np.random.Generator(kind(11))
+        first = NumpySource(g1)
+        assert _stream(first) == _stream(NumpySource(g2))
+        assert _stream(NumpySource(g1)) != _stream(first)
+        assert _stream(NumpySource(kind(11))) == _stream(first)
+
+    @settings(max_examples=30, deadline=None)
+    @given(entropies, st.lists(st.integers(0, 2**64), max_size=3), st.sampled_from([4, 5, 8]))
+    def test_describe_round_trips(self, entropy: int | list[int], key: list[int], pool: int) -> None:
+        """from_description(describe()) rebuilds an equal source with the same stream."""
+        source = NumpySource(np.random.SeedSequence(entropy, spawn_key=key, pool_size=pool))
+        again = NumpySource.from_description(source.describe())
+        assert again == source
+        assert _stream(again) == _stream(source)
+
+    def test_pickles_for_process_pools(self) -> None:
+        """A spawned source survives pickling (sweeps send sources to worker processes) with its stream."""
+        import pickle
+
+        source = NumpySource(np.random.SeedSequence([4, 2], spawn_key=(7,)))
+        again = pickle.loads(pickle.dumps(source))
+        assert again == source
+        assert _stream(again) == _stream(source)
+
+    def test_spawned_draws_verify_and_differ(self) -> None:
+        """Draws made with spawned sources verify from their records and select different objects."""
+        from fractions import Fraction
+
+        from randinspect.directory import Scope
+        from randinspect.draw import DrawFrame, draw, verify
+        from randinspect.items import CheckItem
+
+        frame = DrawFrame.from_arrays(ids=[f"X{i:04d}" for i in range(400)])
+        item = CheckItem(
+            id="SIM-1",
+            name="sim",
+            department="SAMR",
+            year=2027,
+            scope=Scope(),
+            ratio=Fraction(1, 10),
+            legal_basis=["test"],
+        )
+        records = [draw(frame, item, NumpySource(c)) for c in np.random.SeedSequence([3, 9]).spawn(4)]
+        for record in records:
+            assert "spawn_key" in record.source
+            verify(record, frame)
+        assert len({r.selected_ids for r in records}) == len(records)
+
+    @pytest.mark.parametrize(
+        "seed",
+        ["12", 1.5, True, -1, [], [1, -2], ["1"], np.random.RandomState(1), None],
+    )
+    def test_refuses_other_seeds(self, seed: object) -> None:
+        """Text, floats, bools, negative numbers, empty or bad lists, RandomState and None are refused."""
+        with pytest.raises(SeedError):
+            NumpySource(seed)
+
+    @pytest.mark.parametrize(
+        "description",
+        [
+            {"entropy": []},
+            {"entropy": ["1", "x"]},
+            {"entropy": "1", "spawn_key": "3"},
+            {"entropy": "1", "spawn_key": ["-3"]},
+            {"entropy": "1", "pool_size": 2},
+            {"entropy": "1", "pool_size": True},
+        ],
+    )
+    def test_malformed_descriptions(self, description: dict[str, object]) -> None:
+        """A malformed description is an InputError naming the field."""
+        with pytest.raises(InputError, match="numpy source"):
+            NumpySource.from_description({"kind": "numpy-philox", **description})

@@ -499,3 +499,57 @@ class TestStrategies:
         """Generated frames are canonical and generated capped items carry a cap."""
         assert bool(np.all(frame.ids[1:] > frame.ids[:-1]))
         assert item.cap is not None
+
+
+class TestSimulationDigests:
+    def test_simulation_record_skips_digests_and_verifies(
+        self, frame: DrawFrame, make_item: Callable[..., CheckItem]
+    ) -> None:
+        """A NumpySource draw carries no frame/table digest, round-trips through JSON and verifies."""
+        record = draw(frame, make_item(), NumpySource(np.random.SeedSequence([1, 2], spawn_key=(5,))))
+        assert record.commitment.frame_digest is None
+        assert record.commitment.table_digest is None
+        again = DrawRecord.from_json_dict(record.to_json_dict())
+        assert again == record
+        verify(again, frame)
+
+    def test_simulation_record_selects_as_with_digests(
+        self, frame: DrawFrame, make_item: Callable[..., CheckItem]
+    ) -> None:
+        """Skipping the digests changes nothing else: the selection and counts are those of select()."""
+        item = make_item()
+        record = draw(frame, item, NumpySource(4))
+        table = inclusion_probabilities(frame, item)
+        mask, start = select(table, NumpySource(4), record.context)
+        assert record.start == start
+        assert record.selected_ids == tuple(table.ids[mask].tolist())
+
+    def test_simulation_with_commitment_keeps_digests(
+        self, frame: DrawFrame, make_item: Callable[..., CheckItem]
+    ) -> None:
+        """Given a commitment to check, a NumpySource draw computes the digests and the check still runs."""
+        item = make_item()
+        c = commit(frame, item)
+        record = draw(frame, item, NumpySource(4), commitment=c)
+        assert record.commitment == c
+
+    def test_public_record_without_digests_is_refused(self, record: DrawRecord, frame: DrawFrame) -> None:
+        """A public-seed record whose digests were removed fails verification as a changed commitment."""
+        stripped = attrs.evolve(record, commitment=attrs.evolve(record.commitment, frame_digest=None))
+        with pytest.raises(CommitmentMismatchError, match="no frame or table digest"):
+            verify(stripped, frame)
+
+    def test_changed_frame_is_caught_without_digests(
+        self, frame: DrawFrame, make_item: Callable[..., CheckItem]
+    ) -> None:
+        """A simulation record re-run on a frame with one object more fails as FrameChangedError."""
+        record = draw(frame, make_item(), NumpySource(2))
+        bigger = DrawFrame.from_arrays(
+            ids=[*frame.ids.tolist(), "ZZZ"],
+            strata=[*frame.strata.tolist(), "U0"],
+            credit=[*frame.credit.tolist(), "B"],
+            risk=[*frame.risk.tolist(), "low"],
+            key=[*frame.key.tolist(), False],
+        )
+        with pytest.raises(FrameChangedError):
+            verify(record, bigger)

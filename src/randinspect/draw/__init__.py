@@ -9,7 +9,9 @@ of a check item goes:
 3. :func:`commit` — publish the :class:`Commitment` digest before the seed exists;
 4. :func:`draw` with the public seed (:class:`PublicSeedSource`) — systematic πps selection over the frame
    ordered by (stratum, ticket), giving a :class:`DrawRecord`;
-5. :func:`verify` — anyone re-runs it and gets the first difference, if any.
+5. :func:`verify` — anyone re-runs it and gets the first difference, if any;
+6. after the inspections, :func:`estimate_total` and :func:`estimate_rate` estimate population totals and
+   rates from the findings (Horvitz–Thompson, with the variance the design allows).
 
 The language-neutral specification is ``docs/draw-spec.md``.
 """
@@ -17,6 +19,18 @@ The language-neutral specification is ``docs/draw-spec.md``.
 from __future__ import annotations
 
 from randinspect.draw._canonical import canonical_digest, canonical_json
+from randinspect.draw._estimate import (
+    MAX_JOINT_SIZE,
+    SYSTEMATIC_NOTE,
+    VARIANCE_METHODS,
+    Estimate,
+    JointInclusion,
+    estimate_rate,
+    estimate_total,
+    ht_ratio,
+    ht_total,
+    systematic_joint_inclusion,
+)
 from randinspect.draw._frame import STRATUM_COLUMNS, DrawFrame, Tier
 from randinspect.draw._inclusion import (
     DENOMINATOR,
@@ -94,16 +108,21 @@ __all__ = [
     "DEFAULT_RISK_MULTIPLIERS",
     "DENOMINATOR",
     "GENESIS_HASH",
+    "MAX_JOINT_SIZE",
     "RIVEST_SAMPLER_VERSION",
     "STRATUM_COLUMNS",
+    "SYSTEMATIC_NOTE",
     "TICKET_VERSION",
+    "VARIANCE_METHODS",
     "CapReport",
     "Commitment",
     "ComplaintRule",
     "DrawFrame",
     "DrawRecord",
     "EntryKind",
+    "Estimate",
     "InclusionTable",
+    "JointInclusion",
     "Journal",
     "JournalCheck",
     "JournalEntry",
@@ -130,7 +149,11 @@ __all__ = [
     "draw",
     "draw_context",
     "entry_hash",
+    "estimate_rate",
+    "estimate_total",
     "exact_selection_probabilities",
+    "ht_ratio",
+    "ht_total",
     "inclusion_probabilities",
     "largest_remainder",
     "matrix_from_dict",
@@ -146,6 +169,7 @@ __all__ = [
     "select",
     "selection_order",
     "source_from_description",
+    "systematic_joint_inclusion",
     "systematic_select",
     "ticket_bytes",
     "verify",

@@ -359,20 +359,60 @@ def _id_hash64(ids: npt.ArrayLike) -> npt.NDArray[np.uint64]:
     return _splitmix64(h)
 
 
-def _seed_entropy(seed: object) -> int:
+_DEFAULT_POOL_SIZE: Final = 4
+"""numpy's default ``SeedSequence`` pool size (in 32-bit words)."""
+
+_GENERATOR_WORDS: Final = 4
+"""32-bit words (128 bits) drawn from a ``Generator`` or bit generator to seed a :class:`NumpySource`."""
+
+
+def _check_entropy_int(value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise SeedError(f"{where} must be a non-negative integer, not {type(value).__name__} {value!r}")
+    if int(value) < 0:
+        raise SeedError(f"{where} must be a non-negative integer, not {int(value)}")
+    return int(value)
+
+
+def _entropy_value(entropy: object) -> int | tuple[int, ...]:
+    """An entropy as numpy's ``SeedSequence`` takes it: one integer or a non-empty sequence of them."""
+    if isinstance(entropy, int | np.integer) and not isinstance(entropy, bool):
+        return _check_entropy_int(entropy, "the entropy")
+    if isinstance(entropy, str | bytes) or not isinstance(entropy, Iterable | np.ndarray):
+        raise SeedError(f"an entropy must be a non-negative integer or a list of them, not {entropy!r}")
+    words = tuple(
+        _check_entropy_int(w, f"entropy word {i}") for i, w in enumerate(np.asarray(entropy).tolist())
+    )
+    if not words:
+        raise SeedError("the entropy sequence is empty; give at least one non-negative integer")
+    return words
+
+
+def _sequence_of(seed: object) -> np.random.SeedSequence:
+    """The one place a :class:`NumpySource` seed is interpreted (STYLE: one randomness path).
+
+    An integer (or a list of them) becomes ``SeedSequence(seed)``; a ``SeedSequence`` is taken as it is
+    (entropy, spawn key, pool size); a ``Generator`` or bit generator is *consumed*: 128 bits are drawn
+    from it (advancing it, as any numpy function given a generator does) and become the entropy.
+    """
     if isinstance(seed, np.random.SeedSequence):
-        entropy = seed.entropy
-        if isinstance(entropy, int):
-            return entropy
-        raise SeedError("a SeedSequence seed needs integer entropy; pass SeedSequence(some_int)")
+        if seed.entropy is None:  # pragma: no cover - numpy always fills the entropy in
+            raise SeedError("the SeedSequence has no entropy")
+        return seed
+    if isinstance(seed, np.random.Generator):
+        seed = seed.bit_generator
+    if isinstance(seed, np.random.BitGenerator):
+        words = np.random.Generator(seed).integers(0, 2**32, size=_GENERATOR_WORDS, dtype=np.uint64)
+        return np.random.SeedSequence(tuple(int(w) for w in words.tolist()))
+    if isinstance(seed, list | tuple | np.ndarray):
+        return np.random.SeedSequence(_entropy_value(seed))
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise SeedError(
-            f"NumpySource needs a non-negative integer seed or numpy.random.SeedSequence, not "
-            f"{type(seed).__name__}; for published draws use PublicSeedSource(text)"
+            f"NumpySource needs a non-negative integer (or a list of them), a numpy.random.SeedSequence, a "
+            f"numpy.random.Generator or a numpy bit generator, not {type(seed).__name__}; for published "
+            "draws use PublicSeedSource(text)"
         )
-    if int(seed) < 0:
-        raise SeedError(f"NumpySource needs a non-negative integer seed, not {seed}")
-    return int(seed)
+    return np.random.SeedSequence(_check_entropy_int(seed, "a NumpySource seed"))
 
 
 def _context_words(context: str) -> tuple[int, ...]:
@@ -380,39 +420,124 @@ def _context_words(context: str) -> tuple[int, ...]:
     return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
 
 
-@attrs.frozen
+def _decimal_int(value: object, what: str) -> int:
+    text = str(value)
+    if not text.isascii() or not text.isdigit():
+        raise InputError(
+            f"the numpy source's {what} {text[:40]!r} is not a non-negative integer written in decimal; "
+            "the record's source was changed"
+        )
+    return int(text)
+
+
+@attrs.frozen(init=False)
 class NumpySource:
     """Fast randomness (模拟用随机数) from numpy's Philox bit generator, for simulations only, never for
     published draws.
 
-    Each context gets its own stream: ``Philox(SeedSequence(entropy, spawn_key=<128 bits of
-    SHA256(context)>))``. Tickets hash each id (FNV-1a over code points) and mix it with a per-context key
-    through SplitMix64, so they too are order-independent. Numpy guarantees its streams only for the same
-    numpy version and build; that is why this source reports ``verifiable = False``.
+    The seed is turned into a :class:`numpy.random.SeedSequence` (entropy, spawn key, pool size) and each
+    context gets its own stream: ``Philox(SeedSequence(entropy, spawn_key=spawn_key + <128 bits of
+    SHA256(context)>, pool_size=pool_size))``. So children spawned from one sequence
+    (``SeedSequence(e).spawn(n)``), which differ only in their spawn keys, give independent streams, and
+    the same sequence always gives the same values. Tickets hash each id (FNV-1a over code points) and mix
+    it with a per-context key through SplitMix64, so they too are order-independent. Numpy guarantees its
+    streams only for the same numpy version and build; that is why this source reports
+    ``verifiable = False``.
 
     Parameters
     ----------
     seed:
-        A non-negative integer or a :class:`numpy.random.SeedSequence` with integer entropy. Spawn
-        independent replications with ``SeedSequence(entropy).spawn(n)``.
+        What fixes the randomness, read once by one rule (see :doc:`/randomness`):
+
+        - a non-negative integer ``e`` or a list of them: the same as ``SeedSequence(e)``;
+        - a :class:`numpy.random.SeedSequence`: its entropy (an integer or a list of them), spawn key and
+          pool size are all used; spawn independent replications with ``SeedSequence(entropy).spawn(n)``;
+        - a :class:`numpy.random.Generator` or a numpy bit generator (``PCG64``, ``Philox``, ...): 128 bits
+          are drawn from it, advancing it as any numpy function given a generator does (Scientific Python
+          SPEC 7), so two sources made in turn from one generator differ, and generators in the same state
+          give the same source.
+
+    Attributes
+    ----------
+    entropy:
+        The entropy: an integer, or a tuple of integers.
+    spawn_key:
+        The spawn key of the sequence (``()`` for a root sequence).
+    pool_size:
+        The sequence's pool size in 32-bit words (numpy's default 4).
 
     Raises
     ------
     SeedError
-        If ``seed`` is neither.
+        If ``seed`` is none of these, or is negative.
+
+    References
+    ----------
+    M. E. O'Neill and R. Kern, numpy ``SeedSequence`` (NEP 19, "Random number generator policy", 2018).
+    Scientific Python SPEC 7, "Seeding pseudo-random number generation" (2023).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> first, second = (NumpySource(s) for s in np.random.SeedSequence(2027).spawn(2))
+    >>> first.uniforms("sim", 3).tolist() == second.uniforms("sim", 3).tolist()
+    False
+    >>> again = NumpySource(np.random.SeedSequence(2027, spawn_key=(0,)))
+    >>> first.uniforms("sim", 3).tolist() == again.uniforms("sim", 3).tolist()
+    True
     """
 
-    entropy: int = attrs.field(converter=_seed_entropy)
+    entropy: int | tuple[int, ...]
+    spawn_key: tuple[int, ...]
+    pool_size: int
+
+    def __init__(self, seed: object) -> None:
+        sequence = _sequence_of(seed)
+        entropy = _entropy_value(sequence.entropy)
+        spawn_key = tuple(
+            _check_entropy_int(w, f"spawn key word {i}") for i, w in enumerate(sequence.spawn_key)
+        )
+        self.__attrs_init__(entropy, spawn_key, int(sequence.pool_size))
+
+    @classmethod
+    def from_description(cls, description: Any) -> NumpySource:
+        """Rebuild a source from :meth:`describe` output.
+
+        Raises
+        ------
+        InputError
+            If the entropy, spawn key or pool size is not written as :meth:`describe` writes it.
+        """
+        raw = description.get("entropy")
+        entropy: int | list[int]
+        if isinstance(raw, list):
+            if not raw:
+                raise InputError("the numpy source's entropy list is empty; the record's source was changed")
+            entropy = [_decimal_int(w, "entropy") for w in raw]
+        else:
+            entropy = _decimal_int(raw, "entropy")
+        key = description.get("spawn_key", [])
+        if not isinstance(key, list):
+            raise InputError(f"the numpy source's spawn_key {key!r} is not a list of decimal integers")
+        spawn_key = tuple(_decimal_int(w, "spawn key") for w in key)
+        pool_size = description.get("pool_size", _DEFAULT_POOL_SIZE)
+        if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < _DEFAULT_POOL_SIZE:
+            raise InputError(f"the numpy source's pool_size {pool_size!r} is not an integer of at least 4")
+        return cls(np.random.SeedSequence(entropy, spawn_key=spawn_key, pool_size=pool_size))
 
     @property
     def verifiable(self) -> bool:
         """Always False: numpy streams are not a public standard."""
         return False
 
+    def sequence(self, context: str | None = None) -> np.random.SeedSequence:
+        """The :class:`numpy.random.SeedSequence` of the source, or of one ``context``'s stream."""
+        key = self.spawn_key if context is None else (*self.spawn_key, *_context_words(context))
+        return np.random.SeedSequence(self.entropy, spawn_key=key, pool_size=self.pool_size)
+
     def generator(self, context: str) -> np.random.Generator:
         """The numpy Generator of ``context`` (a fresh one on every call)."""
-        sequence = np.random.SeedSequence(self.entropy, spawn_key=_context_words(context))
-        return np.random.Generator(np.random.Philox(sequence))
+        return np.random.Generator(np.random.Philox(self.sequence(context)))
 
     def tickets(self, context: str, ids: npt.ArrayLike) -> npt.NDArray[np.uint64]:
         """One pseudo-random 64-bit ticket per id, independent of the order of ``ids``."""
@@ -448,9 +573,21 @@ class NumpySource:
         return int(self.generator(context).integers(0, bound, dtype=np.uint64))
 
     def describe(self) -> dict[str, Any]:
-        """JSON-ready description: kind, bit generator, numpy version and the entropy (as a string)."""
-        return {
+        """JSON-ready description: kind, numpy version and the sequence, integers written in decimal.
+
+        ``entropy`` is a string (or a list of strings for list entropy); ``spawn_key`` and ``pool_size``
+        are listed only when they are not numpy's defaults (``()`` and 4), so a source seeded by an integer
+        is described as before.
+        """
+        out: dict[str, Any] = {
             "kind": "numpy-philox",
-            "entropy": str(self.entropy),
+            "entropy": (
+                str(self.entropy) if isinstance(self.entropy, int) else [str(w) for w in self.entropy]
+            ),
             "numpy": np.__version__,
         }
+        if self.spawn_key:
+            out["spawn_key"] = [str(w) for w in self.spawn_key]
+        if self.pool_size != _DEFAULT_POOL_SIZE:
+            out["pool_size"] = self.pool_size
+        return out

@@ -124,6 +124,10 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
     return mask, start
 
 
+def _optional_digest(value: object, what: str) -> str | None:
+    return None if value is None else _digest_hex(value, what)
+
+
 def _digest_hex(value: object, what: str) -> str:
     text = str(value)
     if len(text) != 64 or any(c not in "0123456789abcdef" for c in text):
@@ -156,7 +160,9 @@ class Commitment:
     directory_digest:
         ``ObjectDirectory.digest`` of the directory (``None`` for a frame built from arrays).
     frame_digest, table_digest:
-        Digests of the frame and of the π table (spec §3).
+        Digests of the frame and of the π table (spec §3); ``None`` in the record of a simulation (a
+        source that is not verifiable and no ``commitment=`` given to :func:`draw`), which publishes
+        nothing and so does not pay for hashing the whole frame twice.
     frame_size:
         ``N``.
     denominator:
@@ -176,8 +182,8 @@ class Commitment:
     policy: Mapping[str, Any]
     stratum: str
     directory_digest: str | None
-    frame_digest: str
-    table_digest: str
+    frame_digest: str | None
+    table_digest: str | None
     frame_size: int
     denominator: int = DENOMINATOR
     expected: str
@@ -241,8 +247,8 @@ class Commitment:
                 policy=dict(data["policy"]),
                 stratum=str(data["stratum"]),
                 directory_digest=None if data["directory_digest"] is None else str(data["directory_digest"]),
-                frame_digest=_digest_hex(data["frame_digest"], "frame_digest"),
-                table_digest=_digest_hex(data["table_digest"], "table_digest"),
+                frame_digest=_optional_digest(data["frame_digest"], "frame_digest"),
+                table_digest=_optional_digest(data["table_digest"], "table_digest"),
                 frame_size=int(data["frame_size"]),
                 denominator=int(data["denominator"]),
                 expected=str(data["expected"]),
@@ -259,8 +265,10 @@ class Commitment:
         return out
 
     @classmethod
-    def from_table(cls, table: InclusionTable, item: CheckItem, *, year: int | None = None) -> Commitment:
-        """The commitment of a π table for ``item``."""
+    def from_table(
+        cls, table: InclusionTable, item: CheckItem, *, year: int | None = None, digests: bool = True
+    ) -> Commitment:
+        """The commitment of a π table for ``item`` (``digests=False``: without frame and table digests)."""
         y = item.year if year is None else year
         return cls(
             context=draw_context(item.id, y, table.round),
@@ -271,8 +279,8 @@ class Commitment:
             policy=dict(table.policy),
             stratum=table.frame.stratum_column,
             directory_digest=table.frame.directory_digest,
-            frame_digest=table.frame.digest,
-            table_digest=table.digest,
+            frame_digest=table.frame.digest if digests else None,
+            table_digest=table.digest if digests else None,
             frame_size=len(table),
             denominator=table.denominator,
             expected=decimal_string(int(table.numerators.sum()), table.denominator),
@@ -496,7 +504,7 @@ def source_from_description(description: Mapping[str, Any]) -> RandomSource:
     SeedChangedError
         If the stored seed digest does not match the seed.
     InputError
-        If a numpy source's entropy is not a decimal integer.
+        If a numpy source's entropy, spawn key or pool size is malformed.
     """
     kind = description.get("kind")
     if kind == "public-seed-sha256":
@@ -514,13 +522,7 @@ def source_from_description(description: Mapping[str, Any]) -> RandomSource:
             )
         return source
     if kind == "numpy-philox":
-        entropy = str(description.get("entropy"))
-        if not entropy.isascii() or not entropy.isdigit():
-            raise InputError(
-                f"the numpy source's entropy {entropy[:40]!r} is not a non-negative integer written in "
-                "decimal; the record's source was changed"
-            )
-        return NumpySource(int(entropy))
+        return NumpySource.from_description(description)
     raise UnsupportedVersionError(f"unknown random source kind {kind!r}")
 
 
@@ -649,7 +651,9 @@ def draw(
     Returns
     -------
     DrawRecord
-        Commitment, seed, start, the drawn objects with tier and π, counts per tier and stratum.
+        Commitment, seed, start, the drawn objects with tier and π, counts per tier and stratum. With a
+        source that is not verifiable and no ``commitment``, the commitment carries no frame and table
+        digests (``None``): a simulation does not pay for hashing what it never publishes.
 
     Raises
     ------
@@ -660,7 +664,8 @@ def draw(
     """
     source = _coerce_source(seed)
     table = _table(directory, item, policy, round, stratum)
-    made = Commitment.from_table(table, item, year=year)
+    # A simulation (a source that is not verifiable) publishes nothing: it skips the SHA-256 digests.
+    made = Commitment.from_table(table, item, year=year, digests=source.verifiable or commitment is not None)
     if commitment is not None:
         expected = commitment.digest if isinstance(commitment, Commitment) else str(commitment)
         if made.digest != expected:
@@ -703,7 +708,8 @@ def verify(
 
     Checks, in order: algorithm version; the published ``commitment`` (if given); the frame rebuilt from
     ``directory``; the π table and policy parameters; the seed (against ``expected_seed`` if given); the
-    start, the selection and the counts.
+    start, the selection and the counts. The record of a simulation (no frame and table digests) is
+    checked by re-running it: frame size, π table summary, start, selection and counts.
 
     Parameters
     ----------
@@ -758,7 +764,12 @@ def verify(
             raise FrameChangedError(f"the frame is now empty: {exc}") from None
         except InputError as exc:
             raise FrameChangedError(f"the record's frame cannot be rebuilt: {exc}") from None
-    if frame.digest != c.frame_digest or len(frame) != c.frame_size:
+    digested = c.frame_digest is not None and c.table_digest is not None
+    if not digested and record.verifiable:
+        raise CommitmentMismatchError(
+            "the record of a public-seed draw has no frame or table digest; its commitment was changed"
+        )
+    if (digested and frame.digest != c.frame_digest) or len(frame) != c.frame_size:
         note = ""
         if c.directory_digest is not None and frame.directory_digest not in (None, c.directory_digest):
             note = (
@@ -767,7 +778,7 @@ def verify(
             )
         raise FrameChangedError(
             f"the frame of item {item.id!r} changed: {len(frame)} objects now, {c.frame_size} in the record "
-            f"(frame digest {frame.digest[:16]}… vs {c.frame_digest[:16]}…){note}"
+            f"(frame digest {frame.digest[:16]}… vs {str(c.frame_digest)[:16]}…){note}"
         )
     try:
         chosen = policy if policy is not None else policy_from_dict(c.policy)
@@ -778,12 +789,12 @@ def verify(
         raise ProbabilitiesChangedError(
             "the policy parameters recomputed for the frame differ from the record's"
         )
-    if table.digest != c.table_digest:
+    if digested and table.digest != c.table_digest:
         raise ProbabilitiesChangedError(
             f"the π table recomputed for item {item.id!r} differs from the committed one "
-            f"({table.digest[:16]}… vs {c.table_digest[:16]}…)"
+            f"({table.digest[:16]}… vs {str(c.table_digest)[:16]}…)"
         )
-    remade = Commitment.from_table(table, item, year=c.year)
+    remade = Commitment.from_table(table, item, year=c.year, digests=digested)
     if remade.directory_digest != c.directory_digest:
         raise CommitmentMismatchError(
             f"the directory (digest {str(remade.directory_digest)[:16]}…) is not the committed snapshot "

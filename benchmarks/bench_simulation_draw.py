@@ -1,0 +1,127 @@
+"""Benchmark of the simulation path of a draw (``NumpySource``) against a bare numpy per-stratum sample.
+
+    python benchmarks/bench_simulation_draw.py [--n 1000000] [--strata 100] [--repeat 5]
+
+Measured in the same run, on the same synthetic directory (``bench_draw.build_directory``), best of
+``--repeat`` runs each:
+
+- baseline: a bare numpy per-stratum simple random sample of the same per-stratum sizes (one
+  ``Generator.permutation`` of the frame, rank within stratum, keep the first ``n_h``): the floor of any
+  stratified draw in numpy;
+- ``randinspect.draw.select(table, NumpySource(seed), context)`` over a ready π table (the random step a
+  replication repeats);
+- ``randinspect.draw.draw(directory, item, NumpySource(seed))``: one whole simulated draw (frame, π table,
+  selection, record), which skips the SHA-256 frame and table digests a simulation never publishes;
+- the same draw given ``commitment=`` (which makes it compute the digests, as every draw did before), to
+  show what the skip saves;
+- peak traced memory of one simulated draw (tracemalloc, in a separate run).
+
+The target (issue 8): the simulation path of one draw of a 1,000,000-object frame within 2× the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from bench_draw import build_directory  # the script's folder is on sys.path
+from randinspect.directory import Scope
+from randinspect.draw import (
+    NumpySource,
+    StratifiedPolicy,
+    commit,
+    draw,
+    inclusion_probabilities,
+    select,
+)
+from randinspect.items import CheckItem
+
+
+def best_of(fn: Callable[[int], Any], repeat: int) -> float:
+    """Best wall time of ``repeat`` runs of ``fn(run)``."""
+    best = float("inf")
+    for run in range(repeat):
+        t = time.perf_counter()
+        fn(run)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=1_000_000, help="objects in the directory")
+    parser.add_argument("--strata", type=int, default=100, help="supervising units (strata)")
+    parser.add_argument("--repeat", type=int, default=5, help="timing repeats (best is reported)")
+    args = parser.parse_args(argv)
+
+    directory = build_directory(args.n, args.strata)
+    directory.digest  # a loaded directory's digest is computed once and cached  # noqa: B018
+    item = CheckItem(
+        id="SIM-2027-001",
+        name="simulation bench",
+        department="SAMR",
+        year=2027,
+        scope=Scope(),
+        ratio=Fraction(1, 20),
+        legal_basis=["《中华人民共和国食品安全法》"],
+    )
+    policy = StratifiedPolicy()
+    table = inclusion_probabilities(directory, item, policy)
+    sizes = table.policy["allocation"]
+    print(
+        f"frame: {len(table):,} objects in {len(table.frame.stratum_labels)} strata; "
+        f"{int(table.expected_count):,} drawn per replication"
+    )
+
+    codes = table.frame.stratum_codes.astype(np.int16)  # small codes: numpy's stable sort is a radix sort
+    n_h = np.asarray([sizes.get(s, 0) for s in table.frame.stratum_labels], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=n_h.size))])
+
+    def numpy_baseline(run: int) -> None:
+        perm = np.random.default_rng(run).permutation(codes.size)
+        keys = codes[perm]
+        by_stratum = np.argsort(keys, kind="stable")
+        rank = np.arange(codes.size) - starts[keys[by_stratum]]
+        _ = perm[by_stratum[rank < n_h[keys[by_stratum]]]]
+
+    c = commit(directory, item, policy=policy)
+    t_base = best_of(numpy_baseline, args.repeat)
+    t_select = best_of(lambda r: select(table, NumpySource(r), f"sim|{r}"), args.repeat)
+    t_draw = best_of(lambda r: draw(directory, item, NumpySource(r), policy=policy), args.repeat)
+    t_digests = best_of(
+        lambda r: draw(directory, item, NumpySource(r), policy=policy, commitment=c), args.repeat
+    )
+
+    tracemalloc.start()
+    draw(directory, item, NumpySource(0), policy=policy)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+
+    print()
+    print(f"{'measure':<66}{'seconds':>9}{'ratio':>10}")
+    for name, secs in (
+        ("baseline: bare numpy per-stratum sample", t_base),
+        ("select(table, NumpySource) over a ready π table", t_select),
+        ("draw(directory, item, NumpySource): whole simulated draw", t_draw),
+        ("  same draw computing the SHA-256 digests (commitment=)", t_digests),
+    ):
+        print(f"{name:<66}{secs:>9.3f}{secs / t_base:>9.2f}×")
+    print()
+    print(f"select / baseline: {t_select / t_base:.2f}× (target: within 2×)")
+    print(f"whole simulated draw / baseline: {t_draw / t_base:.2f}×")
+    print(f"digests skipped save {1 - t_draw / t_digests:.0%} of a simulated draw that computed them")
+    print(f"peak traced memory of one simulated draw: {peak / 2**20:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
