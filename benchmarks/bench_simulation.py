@@ -95,7 +95,7 @@ def sweep_figures(n: int, replications: int, years: int) -> None:
     )
     t = time.perf_counter()
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         remote = sweep(
