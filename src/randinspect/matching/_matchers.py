@@ -23,7 +23,7 @@ from randinspect.errors import (
     UnsupportedVersionError,
 )
 from randinspect.matching import _flow
-from randinspect.matching._problem import STAGES, MatchingProblem
+from randinspect.matching._problem import CONFLICT_RULES, STAGES, MatchingProblem
 from randinspect.matching._result import (
     InfeasibleTask,
     MatchRecord,
@@ -98,13 +98,22 @@ def _stage_message(problem: MatchingProblem, g_idx: int, stage: int, counts: lis
         )
     if name == "conflict":
         return (
-            f"candidates conflicted (回避: declared, former employer, family tie, affiliation or competitor) "
-            f"with object {task.object_id!r}: {have} of {prev} remain, {need} needed"
+            f"candidates conflicted (回避: {_rules_named(problem, g_idx)}) with object {task.object_id!r}: "
+            f"{have} of {prev} remain, {need} needed"
         )
     return (
         f"the remaining candidates inspected object {task.object_id!r} last time: {have} of {prev} remain, "
         f"{need} needed"
     )
+
+
+def _rules_named(problem: MatchingProblem, g_idx: int) -> str:
+    """The 回避 rules that removed candidates of a seat group, with counts (``former_employer 2, ...``)."""
+    counts = problem.rule_counts[g_idx].tolist() if len(problem.rule_counts) else []
+    named = [
+        f"{r.replace('_', ' ')} {n}" for r, n in zip(CONFLICT_RULES[:-1], counts[:-1], strict=False) if n
+    ]
+    return ", ".join(named) or "declared list"
 
 
 def _stage_infeasible(problem: MatchingProblem) -> list[InfeasibleTask]:

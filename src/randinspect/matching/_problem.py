@@ -269,6 +269,9 @@ class MatchingProblem:
     removed_by_rule:
         Eligible (seat group, inspector) pairs each 回避 rule of :data:`CONFLICT_RULES` removed, counted
         among the pairs that passed every earlier stage; a pair two rules forbid counts for both.
+    rule_counts:
+        ``(len(groups), len(CONFLICT_RULES))``: the same per seat group, to name the rule that made a
+        group unstaffable.
     """
 
     tasks: tuple[InspectionTask, ...] = attrs.field(repr=False)
@@ -285,6 +288,9 @@ class MatchingProblem:
     rule: SeatRule = attrs.field(repr=False)
     digests: Mapping[str, str] = attrs.field(repr=False)
     removed_by_rule: Mapping[str, int] = attrs.field(factory=dict, repr=False)
+    rule_counts: IntArray = attrs.field(
+        factory=lambda: np.zeros((0, len(CONFLICT_RULES)), np.int64), repr=False
+    )
 
     def __repr__(self) -> str:
         return (
@@ -386,7 +392,7 @@ class MatchingProblem:
             "history": _digest([[h.object_id, h.inspector_id, h.date.isoformat()] for h in history_list]),
             "caps": _digest(cap_arr.tolist() if caps is not None else None),
         }
-        eg, ei, stage, removed_by_rule = _eligible_pairs(
+        eg, ei, stage, removed_by_rule, rule_counts = _eligible_pairs(
             task_list,
             groups,
             np.asarray(group_task, dtype=np.int64),
@@ -402,6 +408,7 @@ class MatchingProblem:
             "edge_inspector": ei,
             "caps": cap_arr,
             "stage_counts": stage,
+            "rule_counts": rule_counts,
         }
         for arr in arrays.values():
             arr.flags.writeable = False
@@ -454,6 +461,20 @@ class MatchingProblem:
             raise MatchInputError(f"unknown task {task_id!r}; it is not among the matched tasks")
         return pos
 
+    def rules_removing(self, seat_group_id: str) -> dict[str, int]:
+        """The 回避 rules that removed candidates of one seat group, with the number each removed.
+
+        Raises
+        ------
+        MatchInputError
+            If the seat group is not in the problem.
+        """
+        for g_idx, g in enumerate(self.groups):
+            if g.id == seat_group_id:
+                counts = self.rule_counts[g_idx].tolist()
+                return {r: int(n) for r, n in zip(CONFLICT_RULES, counts, strict=True) if n}
+        raise MatchInputError(f"unknown seat group {seat_group_id!r}")
+
     def components(self) -> IntArray:
         """Component label of every seat group (groups sharing a label must be solved together)."""
         labels = _components(len(self.groups), len(self.inspector_ids), self.edge_group, self.edge_inspector)
@@ -496,6 +517,7 @@ class MatchingProblem:
             "edge_inspector": self.edge_inspector[keep_e].copy(),
             "caps": self.caps.copy(),
             "stage_counts": self.stage_counts[keep_g].copy(),
+            "rule_counts": self.rule_counts[keep_g].copy(),
         }
         for arr in arrays.values():
             arr.flags.writeable = False
@@ -515,16 +537,17 @@ def _eligible_pairs(
     rule: SeatRule,
     conflicts: ConflictList,
     history: list[HistoryRecord],
-) -> tuple[IntArray, IntArray, IntArray, dict[str, int]]:
+) -> tuple[IntArray, IntArray, IntArray, dict[str, int], IntArray]:
     """Eligible (group, inspector) pairs sorted by (group, inspector), the per-stage candidate counts and
     the pairs each 回避 rule removed."""
     n_g = len(groups)
     n_i = len(records)
     stage = np.zeros((n_g, len(STAGES)), dtype=np.int64)
     removed_by_rule = dict.fromkeys(CONFLICT_RULES, 0)
+    rule_counts = np.zeros((n_g, len(CONFLICT_RULES)), dtype=np.int64)
     if n_g == 0 or n_i == 0:
         e = np.zeros(0, dtype=np.int64)
-        return e, e.copy(), stage, removed_by_rule
+        return e, e.copy(), stage, removed_by_rule, rule_counts
     officer_roles = set(rule.officer_roles)
     roles = [_role_of(r) for r in records]
     is_officer = np.asarray([r in officer_roles for r in roles], dtype=bool)
@@ -709,10 +732,11 @@ def _eligible_pairs(
             for other in sorted(rival.get(employer, ())):
                 forbid("competitor", j, other)
     before = keep
-    for rule_name in CONFLICT_RULES[:-1]:
+    for r_idx, rule_name in enumerate(CONFLICT_RULES[:-1]):
         if bad[rule_name]:
             hit = before & np.isin(pair_obj_key, np.asarray(bad[rule_name], dtype=np.int64))
             removed_by_rule[rule_name] = int(hit.sum())
+            rule_counts[:, r_idx] = np.bincount(pair_g[hit], minlength=n_g)
             keep = keep & ~hit
     stage[:, 5] = np.bincount(pair_g[keep], minlength=n_g)
 
@@ -734,6 +758,7 @@ def _eligible_pairs(
         if last:
             hit = keep & np.isin(pair_obj_key, np.asarray(last, dtype=np.int64))
             removed_by_rule["previous_inspector"] = int(hit.sum())
+            rule_counts[:, -1] = np.bincount(pair_g[hit], minlength=n_g)
             keep = keep & ~hit
     stage[:, 6] = np.bincount(pair_g[keep], minlength=n_g)
-    return pair_g[keep].astype(np.int64), pair_i[keep].astype(np.int64), stage, removed_by_rule
+    return pair_g[keep].astype(np.int64), pair_i[keep].astype(np.int64), stage, removed_by_rule, rule_counts
