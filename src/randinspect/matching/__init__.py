@@ -21,7 +21,7 @@ from randinspect.matching._matchers import (
     replace,
     verify_match,
 )
-from randinspect.matching._problem import STAGES, MatchingProblem
+from randinspect.matching._problem import CONFLICT_RULES, STAGES, MatchingProblem
 from randinspect.matching._result import (
     MATCH_RECORD_VERSION,
     InfeasibleTask,
@@ -40,10 +40,12 @@ from randinspect.matching._tasks import (
     SeatGroup,
     SeatKind,
     SeatRule,
+    TaskCategory,
     seat_groups,
 )
 
 __all__ = [
+    "CONFLICT_RULES",
     "DEFAULT_SEAT_RULE",
     "MATCH_RECORD_VERSION",
     "MAX_DENOMINATOR",
@@ -63,6 +65,7 @@ __all__ = [
     "SeatGroup",
     "SeatKind",
     "SeatRule",
+    "TaskCategory",
     "UniformMatcher",
     "diagnose",
     "load_conflicts",
