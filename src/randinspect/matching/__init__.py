@@ -22,6 +22,7 @@ from randinspect.matching._matchers import (
     verify_match,
 )
 from randinspect.matching._problem import CONFLICT_RULES, STAGES, MatchingProblem
+from randinspect.matching._rematch import MatchVersion, rematch
 from randinspect.matching._result import (
     MATCH_RECORD_VERSION,
     InfeasibleTask,
@@ -59,6 +60,7 @@ __all__ = [
     "JurisdictionLevel",
     "MatchRecord",
     "MatchResult",
+    "MatchVersion",
     "MatchingProblem",
     "ReplacementRecord",
     "Seat",
@@ -72,6 +74,7 @@ __all__ = [
     "load_history",
     "load_tasks",
     "match_inspectors",
+    "rematch",
     "replace",
     "seat_groups",
     "verify_match",
