@@ -337,3 +337,104 @@ class TestExtraTasks:
             for seat in g.seats:
                 if seat.key == f"SAMR/{specialty}":
                     assert all(specialty in people[i].specialties for i in seat.inspector_ids)
+
+
+class TestPlanCommandRules:
+    def _run(self, args: list[str]) -> int:
+        import argparse
+
+        from randinspect.cli import plan as plan_cli
+
+        parser = argparse.ArgumentParser(prog="randinspect")
+        plan_cli.register(parser.add_subparsers(dest="command"))
+        parsed = parser.parse_args(["plan", *args])
+        return int(parsed.func(parsed))
+
+    def _files(self, city: DemoCity, tmp_path: Any) -> list[str]:
+        import json
+
+        objects = tmp_path / "objects.csv"
+        city.objects.to_csv(objects)
+        people = tmp_path / "inspectors.csv"
+        city.inspectors.to_csv(people)
+        items = tmp_path / "items.json"
+        items.write_text(json.dumps(_items().to_dict(), ensure_ascii=False), encoding="utf-8")
+        return ["--objects", str(objects), "--items", str(items), "--seed", "s", "--inspectors", str(people)]
+
+    def test_rules_files(self, city: DemoCity, last_year: CycleResult, tmp_path: Any, capsys: Any) -> None:
+        """Conflicts, history, an overlay and case tasks from files reach the cycle and its summary."""
+        import json
+
+        base = self._files(city, tmp_path)
+        person, obj = city.inspectors.inspectors[0].id, str(city.objects.ids[0])
+        (tmp_path / "conflicts.csv").write_text(f"inspector_id,object_id\n{person},{obj}\n", encoding="utf-8")
+        history = tmp_path / "history.csv"
+        history.write_text(
+            "object_id,inspector_id,date\n"
+            + "".join(f"{h.object_id},{h.inspector_id},{h.date}\n" for h in last_year.inspection_history()),
+            encoding="utf-8",
+        )
+        district = _district(city)
+        overlay = tmp_path / "overlay.json"
+        overlay.write_text(
+            json.dumps(
+                {
+                    "district": district,
+                    "year": YEAR,
+                    "provenance": "区文件 2026-10",
+                    "adjust": [{"item_id": "FIRE-2027-1", "ratio": "0.2"}],
+                }
+            ),
+            encoding="utf-8",
+        )
+        k = 3
+        tasks = tmp_path / "tasks.csv"
+        tasks.write_text(
+            "id,object_id,region,unit,start,end,departments,category,note\n"
+            f"CASE-1,{city.objects.ids[k]},{city.objects.regions[k]},{city.objects.units[k]},"
+            "2027-05-06,2027-05-20,SAMR,case,12315-001\n",
+            encoding="utf-8",
+        )
+        out = tmp_path / "out"
+        code = self._run(
+            [
+                *base,
+                "--conflicts",
+                str(tmp_path / "conflicts.csv"),
+                "--history",
+                str(history),
+                "--overlay",
+                str(overlay),
+                "--tasks",
+                str(tasks),
+                "--out",
+                str(out),
+            ]
+        )
+        assert code == 0
+        printed = capsys.readouterr().out
+        assert "pairs removed" in printed
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        assert summary["tasks_by_category"]["case"] == 1
+        assert summary["matching"]["pairs_removed_by_rule"]["previous_inspector"] > 0
+        assert summary["overlay_items"][f"FIRE-2027-1@{district}"]["provenance"] == ["区文件 2026-10"]
+
+    def test_bad_rows_named(self, city: DemoCity, tmp_path: Any) -> None:
+        """Unknown inspectors and future history are refused with their row and column."""
+        from randinspect.errors import LoadError
+
+        base = self._files(city, tmp_path)
+        obj = str(city.objects.ids[0])
+        person = city.inspectors.inspectors[0].id
+        conflicts = tmp_path / "c.csv"
+        conflicts.write_text(f"inspector_id,object_id\n{person},{obj}\nNOBODY,{obj}\n", encoding="utf-8")
+        with pytest.raises(LoadError) as info:
+            self._run([*base, "--conflicts", str(conflicts)])
+        (problem,) = info.value.problems
+        assert (problem.row, problem.column, problem.value) == (2, "inspector_id", "NOBODY")
+        history = tmp_path / "h.csv"
+        history.write_text(f"object_id,inspector_id,date\n{obj},{person},2027-02-01\n", encoding="utf-8")
+        with pytest.raises(LoadError) as info:
+            self._run([*base, "--history", str(history)])
+        (problem,) = info.value.problems
+        assert (problem.row, problem.column) == (1, "date")

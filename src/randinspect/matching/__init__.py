@@ -12,7 +12,7 @@ fill them (:class:`MatchingProblem`), and an :class:`~randinspect.typing.Inspect
 from __future__ import annotations
 
 from randinspect.matching._flow import MAX_DENOMINATOR
-from randinspect.matching._io import load_conflicts, load_history, load_tasks
+from randinspect.matching._io import load_competitors, load_conflicts, load_history, load_tasks
 from randinspect.matching._matchers import (
     ExactMarginalMatcher,
     UniformMatcher,
@@ -70,6 +70,7 @@ __all__ = [
     "TaskCategory",
     "UniformMatcher",
     "diagnose",
+    "load_competitors",
     "load_conflicts",
     "load_history",
     "load_tasks",
