@@ -438,3 +438,24 @@ class TestPlanCommandRules:
             self._run([*base, "--history", str(history)])
         (problem,) = info.value.problems
         assert (problem.row, problem.column) == (1, "date")
+
+
+class TestDemoRules:
+    def test_demo_applies_conflicts_and_history(self, tmp_path: Any) -> None:
+        """The demo runs with the declared conflict list and last year's history, and reports both."""
+        import json
+
+        from randinspect.cli import main
+
+        assert main(["demo", "--objects", "3000", "--out", str(tmp_path)]) == 0
+        summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+        removed = summary["matching"]["pairs_removed_by_rule"]
+        assert removed["previous_inspector"] > 0
+        assert set(removed) == {
+            "declared",
+            "former_employer",
+            "family_tie",
+            "affiliation",
+            "competitor",
+            "previous_inspector",
+        }
