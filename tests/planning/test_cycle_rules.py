@@ -459,3 +459,35 @@ class TestDemoRules:
             "competitor",
             "previous_inspector",
         }
+
+
+class TestImmediateTask:
+    def test_case_task_from_directory(self, city: DemoCity) -> None:
+        """A case task takes region and unit from the directory and is matched in a re-matching."""
+        from randinspect.matching import rematch
+        from randinspect.planning import immediate_task
+
+        result = run_cycle(city.objects, _items(), source=PublicSeedSource("imm"), inspectors=city.inspectors)
+        assert result.matching is not None
+        obj = str(city.objects.ids[11])
+        task = immediate_task(
+            city.objects, obj, departments=["SAMR"], start=dt.date(YEAR, 6, 2), note="12315 #88"
+        )
+        assert task.category is TaskCategory.CASE
+        assert task.region == str(city.objects.regions[11])
+        v2 = rematch(
+            result.matching,
+            [*result.tasks, task],
+            city.inspectors,
+            reason="个案线索 12315 #88",
+            source=PublicSeedSource("imm"),
+        )
+        assert v2.affected == (task.id,)
+        assert len(v2.kept) == len(result.matching.groups)
+
+    def test_unknown_object(self, city: DemoCity) -> None:
+        """A task for an object outside the directory is refused."""
+        from randinspect.planning import immediate_task
+
+        with pytest.raises(PlanError, match="not in the object directory"):
+            immediate_task(city.objects, "NOPE", departments=["SAMR"], start=dt.date(YEAR, 6, 2))

@@ -26,7 +26,7 @@ from randinspect.planning._joint import Answer, JointPlan, OverlapMerger, Propos
 if TYPE_CHECKING:
     from randinspect.typing import JointPlanMerger, RandomSource, WorkCalendar
 
-__all__ = ["CycleResult", "inspection_tasks", "period_window", "run_cycle"]
+__all__ = ["CycleResult", "immediate_task", "inspection_tasks", "period_window", "run_cycle"]
 
 #: A task mixing items of several supervision levels takes the highest one set by law.
 _LEVEL_RANK: dict[SupervisionLevel, int] = {
@@ -113,6 +113,16 @@ def inspection_tasks(
                 solo.append((plan.department, o, v, q))
     periods = joint.plans[0].periods if joint.plans else DEFAULT_PERIODS
 
+    special = {
+        i.id
+        for i in by_id.values()
+        if i.officer_specialty
+        or i.service_field
+        or i.third_party is not None
+        or i.level is not SupervisionLevel.TERRITORIAL
+    }
+    windows = {q: period_window(joint.year, q, periods) for q in range(periods)}
+
     def make(
         task_id: str, object_id: str, departments: Sequence[str], item_ids: list[str], period: int
     ) -> Any:
@@ -122,21 +132,30 @@ def inspection_tasks(
         its = [by_id[i] for i in sorted(set(item_ids))]
         specialties = sorted({s for it in its if (s := it.expert_specialty)})
         k = position[object_id]
+        extra: dict[str, Any] = {}
+        if special and any(it.id in special for it in its):
+            extra = {
+                "officer_specialties": sorted(
+                    {(it.department, s) for it in its if (s := it.officer_specialty)}
+                ),
+                "service_fields": sorted({s for it in its if (s := it.service_field)}),
+                "level": max(
+                    (it.level for it in its),
+                    key=_LEVEL_RANK.__getitem__,
+                    default=SupervisionLevel.TERRITORIAL,
+                ),
+                "third_parties": _unique(it.third_party for it in its if it.third_party is not None),
+            }
         return InspectionTask(
             id=task_id,
             object_id=object_id,
             region=str(regions[k]),
             unit=str(units[k]),
-            window=period_window(joint.year, period, periods),
+            window=windows[period],
             items=tuple(it.id for it in its),
             departments=tuple(departments),
             specialties=tuple(specialties),
-            officer_specialties=sorted({(it.department, s) for it in its if (s := it.officer_specialty)}),
-            service_fields=sorted({s for it in its if (s := it.service_field)}),
-            level=max(
-                (it.level for it in its), key=_LEVEL_RANK.__getitem__, default=SupervisionLevel.TERRITORIAL
-            ),
-            third_parties=_unique(it.third_party for it in its if it.third_party is not None),
+            **extra,
         )
 
     tasks = []
@@ -147,6 +166,71 @@ def inspection_tasks(
     for d, o, v, q in sorted(solo):
         tasks.append(make(f"{d}|{o}|{v}", o, (d,), visit_items[(d, o, v)], q))
     return tuple(tasks)
+
+
+def immediate_task(
+    objects: Any,
+    object_id: str,
+    *,
+    departments: Sequence[str],
+    start: dt.date,
+    end: dt.date | None = None,
+    category: Any = "case",
+    note: str = "",
+    items: Sequence[str] = (),
+    task_id: str | None = None,
+) -> Any:
+    """A task outside the yearly draw, for an object of the directory: a case lead or a special campaign.
+
+    §四(八)2: leads from complaints, referrals or monitoring are checked at once (立即实施检查); widespread
+    problems get special campaigns (专项检查) under a published plan adjustment. The task takes its region and
+    supervising unit from the directory; pass it to :func:`run_cycle` (``extra_tasks``) or to
+    :func:`randinspect.matching.rematch` to match it with the plan's tasks.
+
+    Parameters
+    ----------
+    objects:
+        The object directory.
+    object_id:
+        The object to inspect.
+    departments:
+        Departments taking part.
+    start, end:
+        The window (``end`` defaults to ``start``: the same day).
+    category:
+        :class:`randinspect.matching.TaskCategory` ``"case"`` (default) or ``"special"``.
+    note:
+        The case or campaign reference, recorded with the task.
+    items:
+        Ids of the check items done, when the visit follows items of the list.
+    task_id:
+        The task id; default ``"<category>|<departments>|<object id>|<start>"``.
+
+    Raises
+    ------
+    PlanError
+        If the object is not in the directory.
+    """
+    from randinspect.matching import InspectionTask, TaskCategory
+
+    ids = np.asarray(objects.ids)
+    hit = np.flatnonzero(ids == object_id)
+    if not hit.size:
+        raise PlanError(f"object {object_id!r} is not in the object directory; a task needs a known object")
+    k = int(hit[0])
+    kind = category if isinstance(category, TaskCategory) else TaskCategory(str(category))
+    last = start if end is None else end
+    return InspectionTask(
+        id=task_id or f"{kind.value}|{'+'.join(departments)}|{object_id}|{start.isoformat()}",
+        object_id=object_id,
+        region=str(objects.regions[k]),
+        unit=str(objects.units[k]),
+        window=(start, last),
+        items=tuple(items),
+        departments=tuple(departments),
+        category=kind,
+        note=note,
+    )
 
 
 @attrs.frozen(kw_only=True, eq=False)
