@@ -311,7 +311,8 @@ class Inspector:
         return any(a <= start and stop <= b for a, b in self.availability)
 
     def to_public_record(self) -> dict[str, Any]:
-        """Plain dict of the public fields (no identity-card or phone number); dates as ISO text."""
+        """Plain dict of the public fields (no identity-card or phone number, no family ties); dates as ISO
+        text. ``affiliation``, ``joined_on``, ``left_on`` and ``admission`` appear only when set."""
         cert = self.certificate
         return {
             "id": self.id,
@@ -328,11 +329,18 @@ class Inspector:
             "service_fields": list(self.service_fields),
             "availability": [f"{a.isoformat()}~{b.isoformat()}" for a, b in self.availability],
             "former_employers": list(self.former_employers),
+            **self._membership_record(),
+        }
+
+    def _membership_record(self) -> dict[str, str]:
+        """Fields added in 0.2, present only when set so that earlier published digests stay valid."""
+        out = {
             "affiliation": self.affiliation,
             "joined_on": "" if self.joined_on is None else self.joined_on.isoformat(),
             "left_on": "" if self.left_on is None else self.left_on.isoformat(),
             "admission": "" if self.admission is None else self.admission.value,
         }
+        return {k: v for k, v in out.items() if v}
 
 
 #: Columns of an inspector file, in the order :meth:`InspectorDirectory.to_csv` would write them.
@@ -644,9 +652,8 @@ class InspectorDirectory:
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow([INSPECTOR_HEADERS_ZH[c] for c in columns] if chinese_headers else columns)
         for record in self.to_public_records():
-            writer.writerow(
-                [";".join(record[c]) if isinstance(record[c], list) else record[c] for c in columns]
-            )
+            cells = [record.get(c, "") for c in columns]
+            writer.writerow([";".join(v) if isinstance(v, list) else v for v in cells])
         text = buf.getvalue()
         if path is not None:
             with open(path, "w", encoding="utf-8", newline="") as fh:
