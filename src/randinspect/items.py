@@ -200,13 +200,16 @@ def _work_tuple(values: object) -> tuple[EntrustedWork, ...]:
     return tuple(dict.fromkeys(EntrustedWork.parse(v) for v in values))
 
 
-def _qualifications(value: object) -> Mapping[str, str]:
-    if not isinstance(value, Mapping):
+def _qualifications(value: object) -> tuple[tuple[str, str], ...]:
+    pairs: Any = value.items() if isinstance(value, Mapping) else value
+    try:
+        out = {EntrustedWork.parse(k).value: str(v).strip() for k, v in pairs}
+    except (TypeError, ValueError):
         raise ConfigurationError(
             "third-party qualifications must map each kind of work to a qualification "
             '(e.g. {"testing": "CMA 2019xxxx"})'
-        )
-    return {EntrustedWork.parse(k).value: str(v).strip() for k, v in value.items()}
+        ) from None
+    return tuple(sorted(out.items()))
 
 
 @attrs.frozen(kw_only=True)
@@ -225,7 +228,7 @@ class ThirdParty:
         Kinds of work entrusted.
     qualifications:
         For each kind of work, the qualification that allows it (资质, e.g. a CMA certificate number for
-        testing).
+        testing): a mapping, kept as sorted ``(work, qualification)`` pairs so the value is hashable.
     scope:
         Scope of the entrusted work in words (委托范围).
 
@@ -237,7 +240,7 @@ class ThirdParty:
 
     institution: str
     work: tuple[EntrustedWork, ...] = attrs.field(converter=_work_tuple)
-    qualifications: Mapping[str, str] = attrs.field(converter=_qualifications)
+    qualifications: tuple[tuple[str, str], ...] = attrs.field(converter=_qualifications)
     scope: str = ""
 
     def __attrs_post_init__(self) -> None:
@@ -245,7 +248,8 @@ class ThirdParty:
             raise ConfigurationError("a third party needs the name of its institution")
         if not self.work:
             raise ConfigurationError(f"third party {self.institution!r}: no work entrusted")
-        missing = [w.value for w in self.work if not self.qualifications.get(w.value)]
+        held = dict(self.qualifications)
+        missing = [w.value for w in self.work if not held.get(w.value)]
         if missing:
             raise ConfigurationError(
                 f"third party {self.institution!r} has no qualification for the entrusted work {missing}; "
@@ -257,7 +261,7 @@ class ThirdParty:
         return {
             "institution": self.institution,
             "work": [w.value for w in self.work],
-            "qualifications": dict(sorted(self.qualifications.items())),
+            "qualifications": dict(self.qualifications),
             "scope": self.scope,
         }
 

@@ -188,6 +188,7 @@ class TestTasks:
             note="2027 专项",
         )
         assert InspectionTask.from_dict(t.to_dict()) == t
+        assert len({t, InspectionTask.from_dict(t.to_dict())}) == 1  # hashable, like every task
         assert set(task().to_dict()) == {
             "id",
             "object_id",
