@@ -18,7 +18,11 @@ and ``--cycle-departments`` departments (40) and ``--items`` items from
 :func:`randinspect.datasets.benchmark_items` (300), matching inspectors too: the issue-5 target is
 ``--cycle 1000000`` (40 departments, 300 items, about 8,000 inspectors) within a minute and 2 GB. It prints
 each stage's time, the peak resident memory of the process, and a baseline measured in the same run (each
-item's frame mask plus a plain numpy uniform sample, the least work any cycle does).
+item's frame mask plus a plain numpy uniform sample, the least work any cycle does). It then runs the same
+cycle again with the rules of issue 14: a realistic declared conflict list (5 % of the inspectors with a
+former employer in the city, :func:`randinspect.datasets.demo_conflicts`) and a year of history (the groups
+of the previous year's cycle, run untimed with another seed), and prints the extra time against the cycle
+without them (same run, same city).
 """
 
 from __future__ import annotations
@@ -121,6 +125,9 @@ def _cycle(n_objects: int, n_items: int, n_departments: int) -> None:
     t_items = time.perf_counter() - t0
     # The cycle reads the two directories only, as a deployment loading them would: drop the rest of the
     # demo city (its complaint stream) before measuring.
+    from randinspect.datasets import demo_conflicts
+
+    conflicts = demo_conflicts(city)
     objects, inspectors, n_departments = city.objects, city.inspectors, len(city.departments)
     del city
     gc.collect()
@@ -154,6 +161,48 @@ def _cycle(n_objects: int, n_items: int, n_departments: int) -> None:
     print(
         f"peak resident memory: {rss_after:,.0f} MiB "
         f"(after building the city and items: {rss_before:,.0f} MiB)"
+    )
+    _cycle_with_rules(objects, items, inspectors, conflicts, result, total)
+
+
+def _cycle_with_rules(
+    objects: Any, items: Any, inspectors: Any, conflicts: Any, plain: Any, plain_total: float
+) -> None:
+    """The same cycle with the declared conflict list and a year of history; extra time against ``plain``."""
+    import attrs
+
+    from randinspect.planning import ItemList
+
+    last_items = ItemList(year=2026, items=[attrs.evolve(i, year=2026) for i in items.items])
+    last = run_cycle(objects, last_items, source=PublicSeedSource("bench-cycle-2026"), inspectors=inspectors)
+    history = last.inspection_history()
+    t0 = time.perf_counter()
+    result = run_cycle(
+        objects,
+        items,
+        source=PublicSeedSource("bench-cycle"),
+        inspectors=inspectors,
+        conflicts=conflicts,
+        history=history,
+    )
+    total = time.perf_counter() - t0
+    m = result.summary()["matching"]
+    print(
+        f"with 回避 and history: {len(conflicts):,} declared conflicts "
+        f"({len(conflicts) / max(len(inspectors.inspectors), 1):.1%} of inspectors), "
+        f"{len(history):,} history records (last year's groups)"
+    )
+    print(
+        f"  match {result.timings['match']:8.3f} s (without: {plain.timings['match']:.3f} s, "
+        f"ratio {result.timings['match'] / plain.timings['match']:.2f}x)"
+    )
+    print(
+        f"  total {total:8.3f} s (without: {plain_total:.3f} s; extra {total - plain_total:+.3f} s, "
+        f"ratio {total / plain_total:.2f}x)"
+    )
+    print(
+        f"  pairs removed: {m['pairs_removed_by_rule']}; not staffed {m['infeasible']:,} "
+        f"({m['infeasible_by_constraint']}); peak resident memory {_peak_rss_mib():,.0f} MiB"
     )
 
 

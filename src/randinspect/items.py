@@ -29,9 +29,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CheckItem",
+    "EntrustedWork",
     "InspectionMethod",
     "ItemCategory",
     "LegalBasis",
+    "SupervisionLevel",
+    "ThirdParty",
     "format_ratio",
     "load_item",
     "load_items",
@@ -129,6 +132,164 @@ class LegalBasis:
             return cls(str(value.get("title", "")), str(value.get("article", "") or ""))
         title, _, article = str(value).partition("|")
         return cls(title.strip(), article.strip())
+
+
+class SupervisionLevel(enum.Enum):
+    """Level that organises an item's inspections (检查任务实施层级, §四(七)3).
+
+    Laws may fix the level (province, city or county); otherwise territorial supervision (属地监管) applies:
+    the lowest unit responsible for the object. The jurisdiction rule of the matching follows the level: a
+    city-level item needs inspectors whose jurisdiction covers the whole city, a territorial item the
+    object's own district or supervising unit (see ``docs/matching.md``).
+    """
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    TERRITORIAL = "territorial"
+
+    @property
+    def zh(self) -> str:
+        """The Chinese term."""
+        return {"province": "省级", "city": "市级", "county": "区县级", "territorial": "属地"}[self.value]
+
+    @classmethod
+    def parse(cls, text: str | SupervisionLevel) -> SupervisionLevel:
+        """Read a level from its value or Chinese term."""
+        if isinstance(text, SupervisionLevel):
+            return text
+        t = str(text).strip().lower()
+        for level in cls:
+            if t in (level.value, level.zh):
+                return level
+        accepted = ", ".join(f"{x.value} ({x.zh})" for x in cls)
+        raise ConfigurationError(f"unknown supervision level {text!r}; use one of: {accepted}")
+
+
+class EntrustedWork(enum.Enum):
+    """Work an item may entrust to a third party (委托第三方, §四(七)2)."""
+
+    TESTING = "testing"
+    INSPECTION = "inspection"
+    AUDIT = "audit"
+    ASSESSMENT = "assessment"
+
+    @property
+    def zh(self) -> str:
+        """The Chinese term."""
+        return {"testing": "检测", "inspection": "检验", "audit": "审计", "assessment": "评估"}[self.value]
+
+    @classmethod
+    def parse(cls, text: str | EntrustedWork) -> EntrustedWork:
+        """Read a kind of work from its value or Chinese term."""
+        if isinstance(text, EntrustedWork):
+            return text
+        t = str(text).strip().lower()
+        for w in cls:
+            if t in (w.value, w.zh):
+                return w
+        accepted = ", ".join(f"{w.value} ({w.zh})" for w in cls)
+        raise ConfigurationError(f"unknown entrusted work {text!r}; use one of: {accepted}")
+
+
+def _work_tuple(values: object) -> tuple[EntrustedWork, ...]:
+    if isinstance(values, (str, EntrustedWork)):
+        values = [values]
+    if not isinstance(values, Sequence):
+        raise ConfigurationError("third-party work must be a list of kinds (testing, inspection, ...)")
+    return tuple(dict.fromkeys(EntrustedWork.parse(v) for v in values))
+
+
+def _qualifications(value: object) -> tuple[tuple[str, str], ...]:
+    pairs: Any = value.items() if isinstance(value, Mapping) else value
+    try:
+        out = {EntrustedWork.parse(k).value: str(v).strip() for k, v in pairs}
+    except (TypeError, ValueError):
+        raise ConfigurationError(
+            "third-party qualifications must map each kind of work to a qualification "
+            '(e.g. {"testing": "CMA 2019xxxx"})'
+        ) from None
+    return tuple(sorted(out.items()))
+
+
+@attrs.frozen(kw_only=True)
+class ThirdParty:
+    """A third-party institution an item entrusts work to (委托第三方机构, §四(七)2).
+
+    The institution tests, inspects, audits or assesses on the department's behalf; it never replaces the
+    law-enforcement officers an inspection group needs (the matching seats them as for any task), and the
+    department stays responsible for the lawfulness of entrusting and of using the conclusions.
+
+    Parameters
+    ----------
+    institution:
+        Name of the institution (机构名称).
+    work:
+        Kinds of work entrusted.
+    qualifications:
+        For each kind of work, the qualification that allows it (资质, e.g. a CMA certificate number for
+        testing): a mapping, kept as sorted ``(work, qualification)`` pairs so the value is hashable.
+    scope:
+        Scope of the entrusted work in words (委托范围).
+
+    Raises
+    ------
+    ConfigurationError
+        If the institution is empty, no work is entrusted, or a kind of work has no qualification.
+    """
+
+    institution: str
+    work: tuple[EntrustedWork, ...] = attrs.field(converter=_work_tuple)
+    qualifications: tuple[tuple[str, str], ...] = attrs.field(converter=_qualifications)
+    scope: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.institution.strip():
+            raise ConfigurationError("a third party needs the name of its institution")
+        if not self.work:
+            raise ConfigurationError(f"third party {self.institution!r}: no work entrusted")
+        held = dict(self.qualifications)
+        missing = [w.value for w in self.work if not held.get(w.value)]
+        if missing:
+            raise ConfigurationError(
+                f"third party {self.institution!r} has no qualification for the entrusted work {missing}; "
+                "give the qualification (资质) for each kind of work, or entrust it elsewhere"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping; :meth:`from_dict` reads it back."""
+        return {
+            "institution": self.institution,
+            "work": [w.value for w in self.work],
+            "qualifications": dict(self.qualifications),
+            "scope": self.scope,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ThirdParty:
+        """Build from the :meth:`to_dict` form.
+
+        Raises
+        ------
+        ConfigurationError
+            On missing or unknown fields.
+        """
+        if isinstance(data, ThirdParty):
+            return data
+        if not isinstance(data, Mapping):
+            raise ConfigurationError(f"a third party must be a JSON object, not {type(data).__name__}")
+        unknown = sorted(set(data) - {"institution", "work", "qualifications", "scope"})
+        if unknown:
+            raise ConfigurationError(f"third party: unknown field(s) {unknown}")
+        try:
+            return cls(
+                institution=str(data["institution"]),
+                work=data["work"],
+                qualifications=data.get("qualifications", {}),
+                scope=str(data.get("scope", "")),
+            )
+        except KeyError as exc:
+            raise ConfigurationError(f"third party: missing field {exc.args[0]!r}") from None
 
 
 def parse_ratio(value: object, *, what: str = "ratio") -> Fraction:
@@ -229,6 +390,20 @@ def _optional_scope_from(value: object) -> Scope | None:
     return None if value is None else _scope_from(value)
 
 
+def _level_converter(value: str | SupervisionLevel) -> SupervisionLevel:
+    return SupervisionLevel.parse(value)
+
+
+def _third_party_converter(value: object) -> ThirdParty | None:
+    if value is None:
+        return None
+    if isinstance(value, ThirdParty):
+        return value
+    if isinstance(value, Mapping):
+        return ThirdParty.from_dict(value)
+    raise ConfigurationError(f"third_party must be a mapping, not {type(value).__name__}")
+
+
 def _scope_to_dict(scope: Scope) -> dict[str, Any]:
     return scope.to_dict()
 
@@ -271,6 +446,15 @@ class CheckItem:
         How (检查方式).
     expert_specialty:
         Specialty of an expert seat the inspection group needs (专家), or ``None``.
+    officer_specialty:
+        Specialty (业务专长) one of the department's officers in the group must hold, or ``None``.
+    service_field:
+        Service field (服务领域) of the work: an expert who lists service fields serves only items of
+        those fields; ``None`` for any.
+    level:
+        Supervision level (检查任务实施层级, §四(七)3): set by law, otherwise territorial (属地, the default).
+    third_party:
+        Work entrusted to a third party (委托第三方, §四(七)2), or ``None``.
 
     Raises
     ------
@@ -299,11 +483,16 @@ class CheckItem:
     content: str = ""
     method: InspectionMethod = attrs.field(default=InspectionMethod.ON_SITE, converter=_method_converter)
     expert_specialty: str | None = None
+    officer_specialty: str | None = None
+    service_field: str | None = None
+    level: SupervisionLevel = attrs.field(default=SupervisionLevel.TERRITORIAL, converter=_level_converter)
+    third_party: ThirdParty | None = attrs.field(default=None, converter=_third_party_converter)
 
     def __attrs_post_init__(self) -> None:
-        for name in ("id", "name", "department", "inspecting_body", "content", "expert_specialty"):
+        optional = ("expert_specialty", "officer_specialty", "service_field")
+        for name in ("id", "name", "department", "inspecting_body", "content", *optional):
             value = getattr(self, name)
-            if not isinstance(value, str) and not (name == "expert_specialty" and value is None):
+            if not isinstance(value, str) and not (name in optional and value is None):
                 where = f"item {self.id!r}: " if isinstance(self.id, str) else ""
                 raise ConfigurationError(f"{where}{name} must be text, not {type(value).__name__}")
         if not self.id.strip():
@@ -348,8 +537,13 @@ class CheckItem:
             raise ConfigurationError(f"item {data.get('id', '?')!r}: {exc}") from None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready mapping; ``from_dict(item.to_dict()) == item``."""
-        return {
+        """A JSON-ready mapping; ``from_dict(item.to_dict()) == item``.
+
+        The fields added in 0.2 (``officer_specialty``, ``service_field``, ``level``, ``third_party``) are
+        written only when they differ from their defaults, so the commitments of items without them (and
+        their published digests) are unchanged.
+        """
+        out = {
             "id": self.id,
             "name": self.name,
             "department": self.department,
@@ -366,6 +560,15 @@ class CheckItem:
             "method": self.method.value,
             "expert_specialty": self.expert_specialty,
         }
+        if self.officer_specialty is not None:
+            out["officer_specialty"] = self.officer_specialty
+        if self.service_field is not None:
+            out["service_field"] = self.service_field
+        if self.level is not SupervisionLevel.TERRITORIAL:
+            out["level"] = self.level.value
+        if self.third_party is not None:
+            out["third_party"] = self.third_party.to_dict()
+        return out
 
 
 def _read_json(path: str | os.PathLike[str]) -> Any:

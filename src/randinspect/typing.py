@@ -224,8 +224,10 @@ class JointPlanMerger(Protocol):
       every block has at least two departments.
     - **Savings**: visits with joint inspection never exceed the visits without.
     - **Capacity**: no department's period load exceeds its capacity when its input plan respected it.
-    - **Validation**: answers from departments not asked, to unknown proposals, or after the due date raise
+    - **Validation**: answers from departments not asked or to unknown proposals raise
       :class:`randinspect.errors.PlanError` and nothing is applied.
+    - **Late answers**: an answer after the due date never blocks the merge; its department does not join
+      that object's block this round (the others do), and the decision is marked late.
     - **Reproducibility**: the same inputs and RandomSource give the same plan.
 
     :func:`randinspect.testing.check_joint_plan_merger` tests these. Built-ins:

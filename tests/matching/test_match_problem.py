@@ -128,7 +128,7 @@ class TestEligibility:
         """Stage counts fall monotonically and explain which filter removed candidates."""
         people = [officer("A"), officer("B", cert=(dt.date(2020, 1, 1), dt.date(2021, 1, 1)))]
         problem = MatchingProblem.build([the_task()], people)
-        assert problem.stage_counts[0].tolist() == [2, 2, 1, 1, 1, 1]
+        assert problem.stage_counts[0].tolist() == [2, 2, 2, 1, 1, 1, 1]
 
     @settings(max_examples=30, deadline=None)
     @given(matching_instances())

@@ -66,10 +66,14 @@ def _rows(p: DepartmentPlan) -> dict[tuple[str, str, int], tuple[int, int]]:
     }
 
 
+PUBLISHED = dt.date(2026, 12, 20)
+
+
 class TestAdjust:
     def test_new_item_goes_to_open_periods(self, plan: DepartmentPlan) -> None:
         """A new item decided on 1 July lands only in Q3 or Q4 (or joins an open visit there)."""
         change = PlanChange(
+            published_on=PUBLISHED,
             reason="燃气安全风险上升",
             effective_on=dt.date(2027, 7, 1),
             draws=[ItemDraw(item_id="GAS", selected_ids=["N1", "N2", "N3", "O001"])],
@@ -91,6 +95,7 @@ class TestAdjust:
         """A re-draw of A keeps done tasks (even if no longer selected) and drops undone ones not selected."""
         done = [("O000", "A", 1), ("O001", "A", 1)]
         change = PlanChange(
+            published_on=PUBLISHED,
             reason="ratio raised to 8%",
             effective_on=dt.date(2027, 4, 1),
             draws=[ItemDraw(item_id="A", selected_ids=["O001", *_ids(10, 100)])],
@@ -111,7 +116,9 @@ class TestAdjust:
     def test_remove_item(self, plan: DepartmentPlan) -> None:
         """Withdrawing B removes its undone tasks; done ones stay."""
         done = [("O030", "B", 1)]
-        change = PlanChange(reason="事项取消", effective_on=dt.date(2027, 5, 1), remove_items=["B"])
+        change = PlanChange(
+            published_on=PUBLISHED, reason="事项取消", effective_on=dt.date(2027, 5, 1), remove_items=["B"]
+        )
         new = adjust(plan, change, done=done, source=NumpySource(1))
         assert set(new.item_ids.tolist()) == {"A", "B"}
         assert [k for k in _rows(new) if k[1] == "B"] == [("O030", "B", 1)]
@@ -120,6 +127,7 @@ class TestAdjust:
     def test_history_is_json_ready(self, plan: DepartmentPlan) -> None:
         """The revision records reason, digests and changes, and serialises to JSON."""
         change = PlanChange(
+            published_on=PUBLISHED,
             reason="新增事项",
             effective_on=dt.date(2027, 3, 1),
             draws=[ItemDraw(item_id="N", selected_ids=["Z"])],
@@ -131,7 +139,9 @@ class TestAdjust:
         assert data["history"][0]["digest_after"] != plan.digest
         twice = adjust(
             new,
-            change.__class__(reason="again", effective_on=dt.date(2027, 3, 2), remove_items=["N"]),
+            change.__class__(
+                reason="again", published_on=PUBLISHED, effective_on=dt.date(2027, 3, 2), remove_items=["N"]
+            ),
             source=NumpySource(1),
         )
         assert [r.number for r in twice.history] == [1, 2]
@@ -141,7 +151,9 @@ class TestAdjust:
         before = plan.digest
         adjust(
             plan,
-            PlanChange(reason="x", effective_on=dt.date(2027, 8, 1), remove_items=["A"]),
+            PlanChange(
+                published_on=PUBLISHED, reason="x", effective_on=dt.date(2027, 8, 1), remove_items=["A"]
+            ),
             source=NumpySource(1),
         )
         assert plan.digest == before
@@ -164,6 +176,7 @@ class TestAdjust:
             p for p in merger.merge(round_, [], source=NumpySource(0)).plans if p.department == "SAMR"
         )
         change = PlanChange(
+            published_on=PUBLISHED,
             reason="new risk",
             effective_on=dt.date(2027, 1, 1),
             draws=[ItemDraw(item_id="S2", selected_ids=["a"])],
@@ -176,25 +189,32 @@ class TestAdjust:
 
     def test_unknown_done_task(self, plan: DepartmentPlan) -> None:
         """Done tasks must come from the plan."""
-        change = PlanChange(reason="x", effective_on=dt.date(2027, 8, 1), remove_items=["A"])
+        change = PlanChange(
+            published_on=PUBLISHED, reason="x", effective_on=dt.date(2027, 8, 1), remove_items=["A"]
+        )
         with pytest.raises(PlanError, match="not in the plan"):
             adjust(plan, change, done=[("NOPE", "A", 1)], source=NumpySource(1))
 
     def test_unknown_item_to_remove(self, plan: DepartmentPlan) -> None:
         """Removing an item the plan does not hold is an error."""
-        change = PlanChange(reason="x", effective_on=dt.date(2027, 8, 1), remove_items=["Z"])
+        change = PlanChange(
+            published_on=PUBLISHED, reason="x", effective_on=dt.date(2027, 8, 1), remove_items=["Z"]
+        )
         with pytest.raises(PlanError, match="'Z'"):
             adjust(plan, change, source=NumpySource(1))
 
     def test_after_year_end(self, plan: DepartmentPlan) -> None:
         """A change after the plan year has nothing left to adjust."""
-        change = PlanChange(reason="x", effective_on=dt.date(2028, 1, 5), remove_items=["A"])
+        change = PlanChange(
+            published_on=PUBLISHED, reason="x", effective_on=dt.date(2028, 1, 5), remove_items=["A"]
+        )
         with pytest.raises(PlanError, match="ended"):
             adjust(plan, change, source=NumpySource(1))
 
     def test_frequency_checked_against_items(self, plan: DepartmentPlan) -> None:
         """With the item list given, a round beyond the frequency is refused."""
         change = PlanChange(
+            published_on=PUBLISHED,
             reason="x",
             effective_on=dt.date(2027, 2, 1),
             draws=[ItemDraw(item_id="A", round=2, selected_ids=["O1"])],
@@ -205,9 +225,11 @@ class TestAdjust:
     def test_change_needs_reason_and_content(self) -> None:
         """A change without reason or without content is refused."""
         with pytest.raises(ConfigurationError, match="reason"):
-            PlanChange(reason=" ", effective_on=dt.date(2027, 1, 1), remove_items=["A"])
+            PlanChange(
+                published_on=PUBLISHED, reason=" ", effective_on=dt.date(2027, 1, 1), remove_items=["A"]
+            )
         with pytest.raises(ConfigurationError, match="draws or items"):
-            PlanChange(reason="r", effective_on=dt.date(2027, 1, 1))
+            PlanChange(published_on=PUBLISHED, reason="r", effective_on=dt.date(2027, 1, 1))
 
     def test_current_period(self) -> None:
         """Days map to quarters; before and after the year to -1 and the period count."""
@@ -236,6 +258,7 @@ class TestAdjust:
         done = data.draw(st.sets(st.sampled_from(sorted(rows)))) if rows else set()
         redraw_round = data.draw(st.sampled_from([("A", 1), ("B", 1), ("B", 2)]))
         change = PlanChange(
+            published_on=PUBLISHED,
             reason="emerging risk",
             effective_on=dt.date(2027, data.draw(st.integers(1, 12)), 1),
             draws=[
@@ -265,3 +288,48 @@ class TestAdjust:
         first_open = current_period(change.effective_on, 2027, 4)
         for key in new.history[-1].added:
             assert after[key][1] >= first_open
+
+
+class TestPublication:
+    def test_unpublished_change_refused(self, plan: DepartmentPlan) -> None:
+        """A change without a publication date is never applied."""
+        change = PlanChange(reason="未公布", effective_on=dt.date(2027, 8, 1), remove_items=["A"])
+        with pytest.raises(PlanError, match="no publication date"):
+            adjust(plan, change, source=NumpySource(0))
+
+    def test_published_after_effective_refused(self) -> None:
+        """A change published after its effective date is refused when it is made, naming both dates."""
+        with pytest.raises(ConfigurationError, match=r"2027-08-02.*2027-08-01"):
+            PlanChange(
+                reason="迟发布",
+                published_on=dt.date(2027, 8, 2),
+                effective_on=dt.date(2027, 8, 1),
+                remove_items=["A"],
+            )
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        published=st.dates(dt.date(2027, 1, 1), dt.date(2027, 11, 30)),
+        lag=st.integers(0, 20),
+        applied_shift=st.integers(-30, 30),
+    )
+    def test_never_applied_before_publication(self, published: dt.date, lag: int, applied_shift: int) -> None:
+        """Whatever the dates, a change applies only on or after its publication; the revision says when."""
+        draws = [ItemDraw(item_id="A", selected_ids=_ids(40))]
+        base = plan_department("SAMR", [_item("A")], draws, source=PublicSeedSource("p"))
+        effective = published + dt.timedelta(days=lag)
+        change = PlanChange(reason="专项", published_on=published, effective_on=effective, remove_items=["A"])
+        applied = published + dt.timedelta(days=applied_shift)
+        if applied < published:
+            with pytest.raises(PlanError, match="cannot be applied before"):
+                adjust(base, change, source=NumpySource(0), applied_on=applied)
+            return
+        if effective.year > 2027:
+            return
+        new = adjust(base, change, source=NumpySource(0), applied_on=applied)
+        revision = new.history[-1]
+        assert revision.published_on == published
+        assert revision.applied_on is not None
+        assert revision.applied_on >= revision.published_on
+        assert revision.digest_before == base.digest
+        assert revision.digest_after == new.digest

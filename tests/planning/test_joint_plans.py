@@ -125,12 +125,61 @@ class TestAnswers:
         )
         assert all("FIRE" not in b.departments for b in plan.blocks if "a" in b.object_ids)
 
-    def test_late_answer_rejected(self, round_: ProposalRound) -> None:
-        """An answer the day after the due date raises PlanError naming both dates."""
-        with pytest.raises(PlanError, match=r"2025-10-17.*2025-10-16"):
+    def test_late_answer_handled_per_department(self, round_: ProposalRound) -> None:
+        """A late acceptance keeps FIRE out of object a's block; SAMR and HEALTH still inspect a together."""
+        late_day = dt.date(2025, 10, 17)
+        plan = OverlapMerger().merge(
+            round_,
+            [_answer("FIRE", "a", True, late_day), _answer("SAMR", "a", True), _answer("HEALTH", "a", True)],
+            source=NumpySource(1),
+        )
+        groups = {o: b.departments for b in plan.blocks for o in b.object_ids}
+        assert groups["a"] == ("HEALTH", "SAMR")
+        (late,) = plan.late_answers()
+        assert (late.department, late.proposal, late.answered_on, late.accept) == (
+            "FIRE",
+            "a",
+            late_day,
+            False,
+        )
+
+    def test_conflicting_late_answers(self, round_: ProposalRound) -> None:
+        """Two contradicting late answers of one department are still refused."""
+        late_day = dt.date(2025, 10, 20)
+        with pytest.raises(PlanError, match="conflicting late answers"):
             OverlapMerger().merge(
-                round_, [_answer("FIRE", "a", True, dt.date(2025, 10, 17))], source=NumpySource(1)
+                round_,
+                [_answer("FIRE", "a", True, late_day), _answer("FIRE", "a", False, late_day)],
+                source=NumpySource(1),
             )
+
+    @settings(max_examples=30, deadline=None)
+    @given(late=st.sets(st.sampled_from(["SAMR", "HEALTH", "FIRE"])), seed=st.integers(0, 2**16))
+    def test_late_answer_never_blocks_others(self, late: set[str], seed: int) -> None:
+        """Whoever answers late, every group of on-time accepting departments still forms its block."""
+        plans = (
+            _plan("SAMR", ["a", "b", "c", "d", "e", "f"]),
+            _plan("HEALTH", ["a", "b", "c"], ["x"]),
+            _plan("FIRE", ["a", "d", "y"]),
+        )
+        round_ = OverlapMerger().propose(plans, pushed_on=PUSH, calendar=OFFICIAL)
+        late_day = dt.date(2025, 10, 21)
+        answers = [
+            _answer(d, p.id, True, late_day if d in late else PUSH)
+            for p in round_.proposals
+            for d in p.departments
+        ]
+        plan = OverlapMerger().merge(round_, answers, source=NumpySource(seed))
+        groups = {o: b.departments for b in plan.blocks for o in b.object_ids}
+        for p in round_.proposals:
+            on_time = tuple(sorted(d for d in p.departments if d not in late))
+            if len(on_time) >= 2 and p.object_id not in plan.dissolved:
+                assert groups[p.object_id] == on_time
+            else:
+                assert p.object_id not in groups
+        assert {(d.department, d.proposal) for d in plan.late_answers()} == {
+            (d, p.id) for p in round_.proposals for d in p.departments if d in late
+        }
 
     def test_answer_from_department_not_asked(self, round_: ProposalRound) -> None:
         """FIRE was not asked about b."""
@@ -303,14 +352,19 @@ class TestMerge:
 
     @settings(deadline=None, max_examples=20)
     @given(data=st.data())
-    def test_late_answers_always_rejected(self, data: st.DataObject) -> None:
-        """Any answer after the due date makes the merge fail, whatever else is given."""
+    def test_late_answers_never_join(self, data: st.DataObject) -> None:
+        """An answer after the due date never fails the merge and never puts its department in a block."""
         plans = data.draw(department_plan_sets())
         round_ = OverlapMerger().propose(plans, pushed_on=dt.date(2026, 11, 20), calendar=WeekendsOnly())
         late = data.draw(answers_for(round_, on_time=False))
-        if late:
-            with pytest.raises(PlanError, match="after the due date"):
-                OverlapMerger().merge(round_, late, source=NumpySource(0))
+        plan = OverlapMerger().merge(round_, late, source=NumpySource(0))
+        by_object = {o: set(b.departments) for b in plan.blocks for o in b.object_ids}
+        index = {p.id: p.object_id for p in round_.proposals}
+        for a in late:
+            assert a.department not in by_object.get(index[a.proposal], set())
+        assert {(d.department, d.proposal) for d in plan.late_answers()} == {
+            (a.department, a.proposal) for a in late
+        }
 
 
 class TestGraphs:

@@ -2,7 +2,9 @@
 
 Runs :func:`randinspect.planning.run_cycle` and writes the results to a directory: ``summary.json``,
 ``joint-plan.json``, ``department-plans.json``, ``plan-tasks.csv`` (one row per department, object, item and
-round) and, with ``--inspectors``, ``groups.json``. Exit codes: 0 done, 2 usage or input error.
+round) and, with ``--inspectors``, ``groups.json``. ``--conflicts``, ``--competitors`` and ``--history`` feed
+the matching's conflict-of-interest (回避) and rotation rules, ``--overlay`` the districts' item-list overlays
+and ``--tasks`` special-campaign and case tasks. Exit codes: 0 done, 2 usage or input error.
 """
 
 from __future__ import annotations
@@ -165,7 +167,75 @@ def register(subparsers: Any) -> None:
         help="joint-plan merger (default overlap)",
     )
     p.add_argument("--out", metavar="DIR", help="write the plans to this directory")
+    _register_rules(p)
     p.set_defaults(func=run)
+
+
+def _register_rules(p: argparse.ArgumentParser) -> None:
+    """Options of the rules wired into the cycle (issue 14): 回避, history, overlays and extra tasks."""
+    g = p.add_argument_group(
+        "rules of the cycle",
+        "conflicts of interest (回避), history, district overlays and tasks outside the draw",
+    )
+    g.add_argument(
+        "--conflicts",
+        metavar="CONFLICTS.csv",
+        help="declared conflicts: inspector_id, object_id (CSV or JSON)",
+    )
+    g.add_argument(
+        "--competitors",
+        metavar="COMPETITORS.csv",
+        help="competitor pairs listed by departments: object_id, competitor_id (CSV or JSON)",
+    )
+    g.add_argument(
+        "--history",
+        metavar="HISTORY.csv",
+        help="inspections of earlier years: object_id, inspector_id, date (CSV or JSON)",
+    )
+    g.add_argument(
+        "--overlay",
+        action="append",
+        default=[],
+        metavar="OVERLAY.json",
+        help="a district's overlay of the item list (JSON or TOML); repeat for several districts",
+    )
+    g.add_argument(
+        "--tasks",
+        metavar="TASKS.csv",
+        help="special-campaign and case tasks matched with the plan's (CSV or JSON; column category)",
+    )
+
+
+def _load_rules(args: argparse.Namespace, objects: Any, inspectors: Any, year: int) -> dict[str, Any]:
+    """The run_cycle arguments of the rule options, every bad row of every file named."""
+    from randinspect.matching import load_competitors, load_conflicts, load_history, load_tasks
+    from randinspect.planning import load_overlay
+
+    out: dict[str, Any] = {}
+    needs_people = [name for name in ("conflicts", "history") if getattr(args, name, None)]
+    if needs_people and inspectors is None:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"--{needs_people[0]} applies to the matching, which needs --inspectors",
+                    source=f"--{needs_people[0]}",
+                    hint="add --inspectors INSPECTORS.csv",
+                )
+            ]
+        )
+    if getattr(args, "conflicts", None):
+        out["conflicts"] = load_conflicts(args.conflicts, inspectors=inspectors, objects=objects)
+    if getattr(args, "competitors", None):
+        out["competitors"] = load_competitors(args.competitors, objects=objects)
+    if getattr(args, "history", None):
+        out["history"] = load_history(
+            args.history, inspectors=inspectors, objects=objects, before=dt.date(year, 1, 1)
+        )
+    if getattr(args, "overlay", None):
+        out["overlays"] = [load_overlay(path) for path in args.overlay]
+    if getattr(args, "tasks", None):
+        out["extra_tasks"] = load_tasks(args.tasks)
+    return out
 
 
 def _write_tasks_csv(path: Path, plans: Any) -> None:
@@ -228,6 +298,8 @@ def run(args: argparse.Namespace) -> int:
                 [Problem(message="not an ISO date", source="--pushed-on", value=args.pushed_on)]
             ) from None
     answers = load_answers(args.answers) if args.answers else ()
+    year = args.year if args.year is not None else (items.year if hasattr(items, "year") else None)
+    rules = _load_rules(args, objects, inspectors, year) if year is not None else {}
     result = run_cycle(
         objects,
         items,
@@ -238,6 +310,7 @@ def run(args: argparse.Namespace) -> int:
         answers=answers,
         pushed_on=pushed_on,
         inspectors=inspectors,
+        **rules,
     )
     print_cycle(result)
     if args.out:
@@ -271,10 +344,27 @@ def print_cycle(result: Any) -> None:
         f"{summary['visits_with_joint']} with ({summary['visits_saved']} saved)"
     )
     if summary["matching"] is not None:
-        print(
-            f"groups matched: {summary['matching']['groups']}; "
-            f"not matched: {summary['matching']['infeasible']}"
-        )
+        m = summary["matching"]
+        print(f"groups matched: {m['groups']}; not matched: {m['infeasible']}")
+        removed = {k: v for k, v in m.get("pairs_removed_by_rule", {}).items() if v}
+        if removed:
+            print("  pairs removed (回避 and rotation): " + ", ".join(f"{k} {v}" for k, v in removed.items()))
+        if m.get("infeasible_by_constraint"):
+            print(
+                "  not matched because of: "
+                + ", ".join(f"{k} {v}" for k, v in m["infeasible_by_constraint"].items())
+            )
+        for blocked in m.get("infeasible_by_rules", [])[:5]:
+            rules = ", ".join(f"{k} {v}" for k, v in blocked["rules"].items()) or blocked["constraint"]
+            print(f"  task {blocked['task']} unstaffed by {blocked['constraint']} ({rules})")
+    categories = summary.get("tasks_by_category", {})
+    if set(categories) - {"random"}:
+        print("tasks by category: " + ", ".join(f"{k} {v}" for k, v in categories.items()))
+    late = {d: sum(a["late"].values()) for d, a in summary.get("answers", {}).items() if a["late"]}
+    if late:
+        print("late answers (not joined this round): " + ", ".join(f"{d} {n}" for d, n in late.items()))
+    if summary.get("overlay_items"):
+        print(f"district overlay items: {len(summary['overlay_items'])} (provenance in summary.json)")
     for milestone, due in summary["deadlines"].items():
         print(f"  deadline {milestone}: {due}")
     for warning in summary["warnings"]:

@@ -29,6 +29,7 @@ from randinspect.datasets._complaints import (
     complaint_records,
     generate_complaint_columns,
 )
+from randinspect.datasets._conflicts import DEFAULT_CONFLICT_SHARE, demo_conflicts
 from randinspect.datasets._items import DEMO_ITEMS, demo_items
 from randinspect.datasets._objects import (
     DEPARTMENT_RISK_CODES,
@@ -51,6 +52,7 @@ __all__ = [
     "BENCHMARK_LAWS",
     "COMPLAINT_COLUMNS",
     "COMPLAINT_HEADERS_ZH",
+    "DEFAULT_CONFLICT_SHARE",
     "DEFAULT_DEPARTMENTS",
     "DEMO_ITEMS",
     "DEPARTMENT_RISK_CODES",
@@ -63,6 +65,7 @@ __all__ = [
     "complaint_count_table",
     "complaint_records",
     "demo_city",
+    "demo_conflicts",
     "demo_departments",
     "demo_items",
     "demo_units",

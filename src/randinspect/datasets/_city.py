@@ -55,7 +55,7 @@ COMPLAINT_HEADERS_ZH: Mapping[str, str] = {
     "category": "问题类别",
     "substantiated": "是否属实",
 }
-_PRIVATE_INSPECTOR_COLUMNS = frozenset({"id_card", "phone"})
+_PRIVATE_INSPECTOR_COLUMNS = frozenset({"id_card", "phone", "family_ties"})
 
 
 def _repr_city(city: DemoCity) -> str:
@@ -293,7 +293,8 @@ def _write_inspectors(
             record = person.to_public_record()
             record["id_card"] = person.id_card or ""
             record["phone"] = person.phone or ""
-            writer.writerow([_cell(record[c]) for c in columns])
+            record["family_ties"] = list(person.family_ties)
+            writer.writerow([_cell(record.get(c, "")) for c in columns])
 
 
 def _cell(value: Any) -> str:

@@ -45,6 +45,7 @@ __all__ = [
     "INSPECTOR_COLUMNS",
     "INSPECTOR_HEADERS_ZH",
     "EnforcementCertificate",
+    "ExpertAdmission",
     "Inspector",
     "InspectorDirectory",
     "InspectorRole",
@@ -102,6 +103,42 @@ for _role, _labels in (
 ):
     for _label in _labels:
         _ROLE_LOOKUP[_norm(_label)] = _role
+
+
+class ExpertAdmission(enum.Enum):
+    """How a person entered the expert directory (§四(三)2: 坚持特邀和自愿申请原则)."""
+
+    #: Invited by a department (特邀).
+    INVITED = "invited"
+    #: Applied of their own accord (自愿申请).
+    APPLIED = "applied"
+
+    @property
+    def zh(self) -> str:
+        """The Chinese term."""
+        return "特邀" if self is ExpertAdmission.INVITED else "自愿申请"
+
+    @classmethod
+    def parse(cls, text: str | ExpertAdmission) -> ExpertAdmission:
+        """Read from the value or the Chinese term (特邀/邀请, 自愿申请/申请).
+
+        Raises
+        ------
+        InputError
+            If the text names no way of admission.
+        """
+        if isinstance(text, ExpertAdmission):
+            return text
+        t = _norm(str(text))
+        if t in ("invited", "invitation", "特邀", "邀请"):
+            return cls.INVITED
+        if t in ("applied", "application", "自愿申请", "申请"):
+            return cls.APPLIED
+        raise InputError(f"unknown admission {text!r}; use invited (特邀) or applied (自愿申请)")
+
+
+def _opt_admission(value: str | ExpertAdmission | None) -> ExpertAdmission | None:
+    return None if value is None or value == "" else ExpertAdmission.parse(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -205,6 +242,17 @@ class Inspector:
         dropped); empty means always.
     former_employers:
         Ids of objects the person worked for (曾任职单位), for conflict avoidance (回避).
+    affiliation:
+        Id of the object (or name of the institution) the person works for now (工作单位, §四(三)2); an
+        expert never inspects it or the competitors the department lists (回避).
+    joined_on, left_on:
+        First and last day in the directory (入库, 出库; inclusive; ``None``: open). The person is matched
+        only to tasks whose whole window lies between them.
+    admission:
+        How an expert entered the directory: by invitation or by application (:class:`ExpertAdmission`).
+    family_ties:
+        Private: ids of objects where a close relative holds a post or a stake (亲属关系), for 回避. Kept
+        out of ``repr``, equality and every public export like the identity-card number.
     id_card, phone:
         Private; see above.
     """
@@ -221,6 +269,11 @@ class Inspector:
     service_fields: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     availability: tuple[Window, ...] = attrs.field(default=(), converter=_windows)
     former_employers: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    affiliation: str = ""
+    joined_on: dt.date | None = None
+    left_on: dt.date | None = None
+    admission: ExpertAdmission | None = attrs.field(default=None, converter=_opt_admission)
+    family_ties: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple, repr=False, eq=False)
     id_card: str | None = attrs.field(
         default=None, converter=_opt_id_card, validator=_private_ok("id_card"), repr=False, eq=False
     )
@@ -233,6 +286,18 @@ class Inspector:
             raise InputError("an inspector needs an id")
         if self.role is InspectorRole.OFFICER and self.certificate is None:
             raise InputError(f"officer {self.id} needs an enforcement certificate")
+        if self.joined_on is not None and self.left_on is not None and self.joined_on > self.left_on:
+            raise InputError(
+                f"inspector {self.id}: joined the directory on {self.joined_on}, after leaving on "
+                f"{self.left_on}"
+            )
+
+    def in_directory(self, start: dt.date, end: dt.date | None = None) -> bool:
+        """True when the person belongs to the directory on every day of ``start``..``end``."""
+        stop = start if end is None else end
+        return (self.joined_on is None or self.joined_on <= start) and (
+            self.left_on is None or stop <= self.left_on
+        )
 
     def certified_on(self, day: dt.date) -> bool:
         """True when the person holds an enforcement certificate valid on ``day``."""
@@ -246,7 +311,8 @@ class Inspector:
         return any(a <= start and stop <= b for a, b in self.availability)
 
     def to_public_record(self) -> dict[str, Any]:
-        """Plain dict of the public fields (no identity-card or phone number); dates as ISO text."""
+        """Plain dict of the public fields (no identity-card or phone number, no family ties); dates as ISO
+        text. ``affiliation``, ``joined_on``, ``left_on`` and ``admission`` appear only when set."""
         cert = self.certificate
         return {
             "id": self.id,
@@ -263,7 +329,18 @@ class Inspector:
             "service_fields": list(self.service_fields),
             "availability": [f"{a.isoformat()}~{b.isoformat()}" for a, b in self.availability],
             "former_employers": list(self.former_employers),
+            **self._membership_record(),
         }
+
+    def _membership_record(self) -> dict[str, str]:
+        """Fields added in 0.2, present only when set so that earlier published digests stay valid."""
+        out = {
+            "affiliation": self.affiliation,
+            "joined_on": "" if self.joined_on is None else self.joined_on.isoformat(),
+            "left_on": "" if self.left_on is None else self.left_on.isoformat(),
+            "admission": "" if self.admission is None else self.admission.value,
+        }
+        return {k: v for k, v in out.items() if v}
 
 
 #: Columns of an inspector file, in the order :meth:`InspectorDirectory.to_csv` would write them.
@@ -284,6 +361,11 @@ INSPECTOR_COLUMNS: tuple[str, ...] = (
     "id_card",
     "phone",
     "former_employers",
+    "affiliation",
+    "joined_on",
+    "left_on",
+    "admission",
+    "family_ties",
 )
 
 #: Chinese header of each inspector column.
@@ -304,6 +386,11 @@ INSPECTOR_HEADERS_ZH: Mapping[str, str] = {
     "id_card": "身份证号",
     "phone": "联系电话",
     "former_employers": "曾任职单位",
+    "affiliation": "工作单位",
+    "joined_on": "入库日期",
+    "left_on": "出库日期",
+    "admission": "入库方式",
+    "family_ties": "亲属关联单位",
 }
 
 _INSPECTOR_ALIASES: Mapping[str, str] = {
@@ -326,7 +413,7 @@ INSPECTOR_HEADERS: Mapping[str, str] = {
 }
 
 _REQUIRED = ("id", "name", "role", "department")
-_PRIVATE = frozenset({"id_card", "phone"})
+_PRIVATE = frozenset({"id_card", "phone", "family_ties"})
 _DEPT_CODE = re.compile(r"^[A-Za-z0-9_\-]+$")
 _RANGE = re.compile(r"\s*(?:~|～|至|--|\bto\b)\s*")
 
@@ -432,6 +519,42 @@ class InspectorDirectory:
             out[key] = out.get(key, 0) + 1
         return dict(sorted(out.items()))
 
+    def admit(
+        self, person: Inspector, *, on: dt.date, by: ExpertAdmission | str | None = None
+    ) -> InspectorDirectory:
+        """A new directory with ``person`` added from ``on`` (入库), by invitation or application for experts.
+
+        Raises
+        ------
+        InputError
+            If the id is taken, or an expert is admitted without saying how (invited or applied).
+        """
+        if person.id in self._index:
+            raise InputError(f"inspector id {person.id!r} is already in the directory; choose another id")
+        admission = person.admission if by is None else ExpertAdmission.parse(by)
+        if person.role is InspectorRole.EXPERT and admission is None:
+            raise InputError(
+                f"expert {person.id}: say whether they were invited (特邀) or applied (自愿申请), §四(三)2"
+            )
+        added = attrs.evolve(person, joined_on=on, admission=admission)
+        return InspectorDirectory([*self.inspectors, added])
+
+    def retire(self, inspector_id: str, *, on: dt.date) -> InspectorDirectory:
+        """A new directory where the person leaves after ``on`` (出库; their last day); the record stays.
+
+        Raises
+        ------
+        InputError
+            If there is no such person or ``on`` is before the day they joined.
+        """
+        person = self.get(inspector_id)
+        if person.joined_on is not None and on < person.joined_on:
+            raise InputError(
+                f"inspector {inspector_id}: cannot leave on {on}, before joining on {person.joined_on}"
+            )
+        changed = attrs.evolve(person, left_on=on)
+        return InspectorDirectory([changed if p.id == inspector_id else p for p in self.inspectors])
+
     def to_public_records(self) -> list[dict[str, Any]]:
         """Every person's public fields (:meth:`Inspector.to_public_record`); no private values."""
         return [p.to_public_record() for p in self.inspectors]
@@ -529,9 +652,8 @@ class InspectorDirectory:
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow([INSPECTOR_HEADERS_ZH[c] for c in columns] if chinese_headers else columns)
         for record in self.to_public_records():
-            writer.writerow(
-                [";".join(record[c]) if isinstance(record[c], list) else record[c] for c in columns]
-            )
+            cells = [record.get(c, "") for c in columns]
+            writer.writerow([";".join(v) if isinstance(v, list) else v for v in cells])
         text = buf.getvalue()
         if path is not None:
             with open(path, "w", encoding="utf-8", newline="") as fh:
@@ -670,8 +792,38 @@ def _read_person(
         )
 
     lists: dict[str, tuple[str, ...]] = {}
-    for col in ("jurisdiction", "specialties", "service_fields", "former_employers"):
+    for col in ("jurisdiction", "specialties", "service_fields", "former_employers", "family_ties"):
         lists[col] = split_list(cells.get(col))
+    member_dates: dict[str, dt.date | None] = {}
+    for col in ("joined_on", "left_on"):
+        raw = text(col)
+        member_dates[col] = None
+        if raw:
+            try:
+                member_dates[col] = parse_date(raw)
+            except ValueError:
+                problem(col, "not a date", "write the date as YYYY-MM-DD", f"{col}.date", raw)
+    joined, left = member_dates["joined_on"], member_dates["left_on"]
+    if joined is not None and left is not None and joined > left:
+        problem(
+            "left_on",
+            f"leaves the directory on {left}, before joining on {joined}",
+            "correct the dates",
+            "membership.period",
+            text("left_on"),
+        )
+    admission: ExpertAdmission | None = None
+    if text("admission"):
+        try:
+            admission = ExpertAdmission.parse(text("admission"))
+        except InputError:
+            problem(
+                "admission",
+                f"unknown admission {text('admission')!r}",
+                "write invited (特邀) or applied (自愿申请)",
+                "admission.unknown",
+                text("admission"),
+            )
 
     cert: EnforcementCertificate | None = None
     number, start_text, end_text = (
@@ -757,8 +909,16 @@ def _read_person(
     if len(sink.problems) > before or role is None:
         return None
     try:
-        return _make_inspector(
+        person = _make_inspector(
             pid, name, role, dept, text("unit"), lists, cert, text("position"), windows, id_card, phone
+        )
+        return attrs.evolve(
+            person,
+            affiliation=text("affiliation"),
+            joined_on=joined,
+            left_on=left,
+            admission=admission,
+            family_ties=lists["family_ties"],
         )
     except InputError as exc:  # pragma: no cover - every rule is checked above; kept as a safety net
         problem("id", str(exc), "correct the row", "row.invalid", pid)

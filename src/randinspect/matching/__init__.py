@@ -12,7 +12,7 @@ fill them (:class:`MatchingProblem`), and an :class:`~randinspect.typing.Inspect
 from __future__ import annotations
 
 from randinspect.matching._flow import MAX_DENOMINATOR
-from randinspect.matching._io import load_conflicts, load_history, load_tasks
+from randinspect.matching._io import load_competitors, load_conflicts, load_history, load_tasks
 from randinspect.matching._matchers import (
     ExactMarginalMatcher,
     UniformMatcher,
@@ -21,7 +21,8 @@ from randinspect.matching._matchers import (
     replace,
     verify_match,
 )
-from randinspect.matching._problem import STAGES, MatchingProblem
+from randinspect.matching._problem import CONFLICT_RULES, STAGES, MatchingProblem
+from randinspect.matching._rematch import MatchVersion, rematch
 from randinspect.matching._result import (
     MATCH_RECORD_VERSION,
     InfeasibleTask,
@@ -40,10 +41,12 @@ from randinspect.matching._tasks import (
     SeatGroup,
     SeatKind,
     SeatRule,
+    TaskCategory,
     seat_groups,
 )
 
 __all__ = [
+    "CONFLICT_RULES",
     "DEFAULT_SEAT_RULE",
     "MATCH_RECORD_VERSION",
     "MAX_DENOMINATOR",
@@ -57,18 +60,22 @@ __all__ = [
     "JurisdictionLevel",
     "MatchRecord",
     "MatchResult",
+    "MatchVersion",
     "MatchingProblem",
     "ReplacementRecord",
     "Seat",
     "SeatGroup",
     "SeatKind",
     "SeatRule",
+    "TaskCategory",
     "UniformMatcher",
     "diagnose",
+    "load_competitors",
     "load_conflicts",
     "load_history",
     "load_tasks",
     "match_inspectors",
+    "rematch",
     "replace",
     "seat_groups",
     "verify_match",

@@ -10,6 +10,7 @@ objects (or an object with a ``"tasks"``, ``"conflicts"`` or ``"history"`` list)
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 from randinspect.errors import InputError, LoadError, Problem
 from randinspect.matching._tasks import ConflictList, HistoryRecord, InspectionTask
 
-__all__ = ["load_conflicts", "load_history", "load_tasks"]
+__all__ = ["load_competitors", "load_conflicts", "load_history", "load_tasks"]
 
 T = TypeVar("T")
 
@@ -34,6 +35,11 @@ _TASK_ALIASES = {
     "抽查事项": "items",
     "部门": "departments",
     "专长": "specialties",
+    "任务类别": "category",
+    "备注": "note",
+    "监管层级": "level",
+    "服务领域": "service_fields",
+    "执法人员专长": "officer_specialties",
     "department": "departments",
     "specialty": "specialties",
     "item": "items",
@@ -104,11 +110,129 @@ def _conflict(data: dict[str, Any]) -> tuple[str, str]:
     return (str(data["inspector_id"]).strip(), str(data["object_id"]).strip())
 
 
-def load_conflicts(path: str | os.PathLike[str]) -> ConflictList:
-    """Read explicit conflicts of interest (回避) from a CSV or JSON file with ``inspector_id, object_id``."""
+def _known(values: Any) -> set[str] | None:
+    if values is None:
+        return None
+    ids = getattr(values, "ids", None)
+    if ids is not None and not callable(ids):
+        return {str(v) for v in ids}
+    people = getattr(values, "inspectors", values)
+    return {str(getattr(v, "id", v)) for v in people}
+
+
+def _check_rows(
+    path: str | os.PathLike[str],
+    key: str,
+    rows: list[tuple[int, dict[str, Any]]],
+    *,
+    inspectors: set[str] | None,
+    objects: set[str] | None,
+    before: dt.date | None = None,
+) -> None:
+    """Refuse rows naming unknown inspectors or objects, or dated on/after ``before``: every bad row named."""
+    problems: list[Problem] = []
+    for row, data in rows:
+        insp = str(data.get("inspector_id", "")).strip()
+        if inspectors is not None and "inspector_id" in data and insp not in inspectors:
+            problems.append(
+                Problem(
+                    message="inspector is not in the inspector directory",
+                    source=str(path),
+                    row=row,
+                    column="inspector_id",
+                    value=insp,
+                    hint="use the staff number (工号) of the directory",
+                    code=f"{key}.unknown_inspector",
+                )
+            )
+        for column in ("object_id", "competitor_id"):
+            value = str(data.get(column, "")).strip()
+            if objects is not None and column in data and value not in objects:
+                problems.append(
+                    Problem(
+                        message="object is not in the object directory",
+                        source=str(path),
+                        row=row,
+                        column=column,
+                        value=value,
+                        hint="use the unified social credit code of the directory",
+                        code=f"{key}.unknown_object",
+                    )
+                )
+        if before is not None and "date" in data:
+            try:
+                day = dt.date.fromisoformat(str(data["date"]).strip())
+            except ValueError:
+                continue  # reported by the record itself
+            if day >= before:
+                problems.append(
+                    Problem(
+                        message=f"dated on or after {before.isoformat()}: history holds earlier inspections",
+                        source=str(path),
+                        row=row,
+                        column="date",
+                        value=str(data["date"]),
+                        hint="correct the date; inspections of the plan year are not history yet",
+                        code="history.future",
+                    )
+                )
+    if problems:
+        raise LoadError(problems)
+
+
+def load_conflicts(
+    path: str | os.PathLike[str], *, inspectors: Any = None, objects: Any = None
+) -> ConflictList:
+    """Read explicit conflicts of interest (回避) from a CSV or JSON file with ``inspector_id, object_id``.
+
+    With ``inspectors`` (a directory or ids) and ``objects`` (an object directory or ids), rows naming
+    anyone or anything else are refused, each named by row and column.
+
+    Raises
+    ------
+    LoadError
+        With every bad row.
+    """
+    rows = _rows(Path(path), "conflicts")
+    _check_rows(path, "conflicts", rows, inspectors=_known(inspectors), objects=_known(objects))
     return ConflictList(_load(path, "conflicts", _conflict))
 
 
-def load_history(path: str | os.PathLike[str]) -> list[HistoryRecord]:
-    """Read past inspections from a CSV or JSON file with ``object_id, inspector_id, date``."""
+def _competitor(data: dict[str, Any]) -> tuple[str, str]:
+    return (str(data["object_id"]).strip(), str(data["competitor_id"]).strip())
+
+
+def load_competitors(path: str | os.PathLike[str], *, objects: Any = None) -> list[tuple[str, str]]:
+    """Read competitor pairs listed by a department from a CSV or JSON file with ``object_id,
+    competitor_id``: a person affiliated with one object never inspects the other.
+
+    Raises
+    ------
+    LoadError
+        With every bad row (unknown objects when ``objects`` is given).
+    """
+    rows = _rows(Path(path), "competitors")
+    _check_rows(path, "competitors", rows, inspectors=None, objects=_known(objects))
+    return _load(path, "competitors", _competitor)
+
+
+def load_history(
+    path: str | os.PathLike[str],
+    *,
+    inspectors: Any = None,
+    objects: Any = None,
+    before: dt.date | None = None,
+) -> list[HistoryRecord]:
+    """Read past inspections from a CSV or JSON file with ``object_id, inspector_id, date``.
+
+    With ``inspectors`` and ``objects`` unknown ids are refused; with ``before`` (the first day of the plan
+    year) records dated on or after it are refused: each bad row named.
+
+    Raises
+    ------
+    LoadError
+        With every bad row.
+    """
+    rows = _rows(Path(path), "history")
+    _check_rows(path, "history", rows, inspectors=_known(inspectors), objects=_known(objects), before=before)
     return _load(path, "history", HistoryRecord.from_dict)

@@ -23,7 +23,7 @@ from randinspect.errors import (
     UnsupportedVersionError,
 )
 from randinspect.matching import _flow
-from randinspect.matching._problem import STAGES, MatchingProblem
+from randinspect.matching._problem import CONFLICT_RULES, STAGES, MatchingProblem
 from randinspect.matching._result import (
     InfeasibleTask,
     MatchRecord,
@@ -61,11 +61,12 @@ BoolArray = npt.NDArray[np.bool_]
 def _stage_message(problem: MatchingProblem, g_idx: int, stage: int, counts: list[int]) -> str:
     g = problem.groups[g_idx]
     task = problem.tasks[int(problem.group_task[g_idx])]
-    who = (
-        f"officer of department {g.key!r} (roles {', '.join(problem.rule.officer_roles)})"
-        if g.kind is SeatKind.OFFICER
-        else f"expert with specialty {g.key!r}"
-    )
+    if g.kind is SeatKind.OFFICER:
+        who = f"officer of department {g.department!r} (roles {', '.join(problem.rule.officer_roles)})"
+        if g.specialty:
+            who = f"{who} with specialty {g.specialty!r}"
+    else:
+        who = f"expert with specialty {g.key!r}"
     need = g.size
     name = STAGES[stage]
     prev = counts[stage - 1] if stage else 0
@@ -80,6 +81,11 @@ def _stage_message(problem: MatchingProblem, g_idx: int, stage: int, counts: lis
             f"no {who} whose jurisdiction covers region {task.region!r} / unit {task.unit!r}: {prev} of the "
             f"department's candidates, {have} in the jurisdiction, {need} needed"
         )
+    if name == "service_field":
+        return (
+            f"only {have} of {prev} candidates ({who}) serve the task's service fields "
+            f"{', '.join(task.service_fields)} (服务领域); {need} needed"
+        )
     if name == "certificate":
         return (
             f"no certified {who} in unit {task.unit!r}: of {prev} candidates {have} hold an enforcement "
@@ -87,18 +93,27 @@ def _stage_message(problem: MatchingProblem, g_idx: int, stage: int, counts: lis
         )
     if name == "availability":
         return (
-            f"only {have} of {prev} remaining candidates ({who}) are available for the whole window "
-            f"{task.start}..{task.end}; {need} needed"
+            f"only {have} of {prev} remaining candidates ({who}) are available and in the directory for the "
+            f"whole window {task.start}..{task.end}; {need} needed"
         )
     if name == "conflict":
         return (
-            f"candidates conflicted (回避) with object {task.object_id!r}: {have} of {prev} remain, "
-            f"{need} needed"
+            f"candidates conflicted (回避: {_rules_named(problem, g_idx)}) with object {task.object_id!r}: "
+            f"{have} of {prev} remain, {need} needed"
         )
     return (
         f"the remaining candidates inspected object {task.object_id!r} last time: {have} of {prev} remain, "
         f"{need} needed"
     )
+
+
+def _rules_named(problem: MatchingProblem, g_idx: int) -> str:
+    """The 回避 rules that removed candidates of a seat group, with counts (``former_employer 2, ...``)."""
+    counts = problem.rule_counts[g_idx].tolist() if len(problem.rule_counts) else []
+    named = [
+        f"{r.replace('_', ' ')} {n}" for r, n in zip(CONFLICT_RULES[:-1], counts[:-1], strict=False) if n
+    ]
+    return ", ".join(named) or "declared list"
 
 
 def _stage_infeasible(problem: MatchingProblem) -> list[InfeasibleTask]:

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from randinspect.errors import MatchInputError
+from randinspect.items import SupervisionLevel
 from randinspect.matching._tasks import (
     DEFAULT_SEAT_RULE,
     ConflictList,
@@ -39,7 +40,7 @@ from randinspect.matching._tasks import (
 if TYPE_CHECKING:
     import networkx as nx  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = ["STAGES", "MatchingProblem"]
+__all__ = ["CONFLICT_RULES", "STAGES", "MatchingProblem"]
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -47,11 +48,22 @@ BoolArray = npt.NDArray[np.bool_]
 #: Filter stages in the order they are applied; ``stage_counts`` has one column per stage.
 STAGES: tuple[str, ...] = (
     "role",  # right role and department (officers) or specialty (experts)
-    "jurisdiction",  # territorial rule (属地)
+    "jurisdiction",  # territorial rule (属地), following the items' supervision level
+    "service_field",  # an expert who lists service fields (服务领域) serves one of the task's
     "certificate",  # enforcement certificate valid on every day of the window (officers)
-    "availability",  # available for the whole window
+    "availability",  # available and in the directory (joined, not left) for the whole window
     "conflict",  # no conflict of interest (回避): explicit list and former employers
     "history",  # not an inspector of the object's previous inspection
+)
+
+#: The 回避 rules whose removed pairs :attr:`MatchingProblem.removed_by_rule` counts, in the order applied.
+CONFLICT_RULES: tuple[str, ...] = (
+    "declared",  # the explicit conflict list
+    "former_employer",  # the inspector worked for the object (曾任职单位)
+    "family_tie",  # a relative holds a post or stake in the object (亲属关系)
+    "affiliation",  # the object is the person's current employer (工作单位)
+    "competitor",  # the object competes with the person's employer (listed by the department)
+    "previous_inspector",  # inspected the object last time (history)
 )
 
 _NO_DAY = np.iinfo(np.int64).max // 4
@@ -66,20 +78,50 @@ def _role_of(inspector: Any) -> str:
     return str(getattr(role, "value", role)).strip().lower()
 
 
-def _territory_keys(region: str, unit: str, level: JurisdictionLevel) -> list[str]:
-    """Jurisdiction entries that cover an object in ``region`` supervised by ``unit``."""
+def _significance(code: str) -> int:
+    """Significant digits of a division code: a prefix's length, a padded 6-digit code's without 00s."""
+    if len(code) != 6:
+        return len(code)
+    while code.endswith("00") and len(code) > 2:
+        code = code[:-2]
+    return len(code)
+
+
+_LEVEL_WIDTH: dict[SupervisionLevel, int] = {
+    SupervisionLevel.TERRITORIAL: 6,
+    SupervisionLevel.COUNTY: 6,
+    SupervisionLevel.CITY: 4,
+    SupervisionLevel.PROVINCE: 2,
+}
+
+
+def _territory_keys(
+    region: str,
+    unit: str,
+    level: JurisdictionLevel,
+    supervision: SupervisionLevel = SupervisionLevel.TERRITORIAL,
+) -> list[str]:
+    """Jurisdiction entries that cover an object in ``region`` supervised by ``unit``.
+
+    Under the ``REGION`` rule the supervision level narrows the entries: territorial work (属地) accepts the
+    object's unit, its district and any division covering it; county-level work the district or wider (no
+    unit); city-level work a city-wide or province-wide entry; province-level work a province-wide entry.
+    """
     if level is JurisdictionLevel.NONE:
         return ["*"]
-    keys = ["*", f"u:{unit}"]
+    territorial = supervision is SupervisionLevel.TERRITORIAL
+    keys = ["*", f"u:{unit}"] if level is JurisdictionLevel.UNIT or territorial else ["*"]
     if level is JurisdictionLevel.REGION and region:
-        keys.append(f"r:{region}")
+        codes = [region]
         if len(region) == 6 and region.isdigit():
             # a jurisdiction entry may be a division code covering the region, padded ("520100") or as a
             # prefix ("5201")
             for cut in (4, 2):
                 for code in (region[:cut] + "0" * (6 - cut), region[:cut]):
-                    if code != region:
-                        keys.append(f"r:{code}")
+                    if code not in codes:
+                        codes.append(code)
+        width = _LEVEL_WIDTH[supervision]
+        keys.extend(f"r:{c}" for c in codes if territorial or _significance(c) <= width)
     return keys
 
 
@@ -103,7 +145,7 @@ def _digest(obj: Any) -> str:
 
 def _inspector_public(inspector: Any) -> dict[str, Any]:
     cert = getattr(inspector, "certificate", None)
-    return {
+    out: dict[str, Any] = {
         "id": str(inspector.id),
         "role": _role_of(inspector),
         "department": str(getattr(inspector, "department", "")),
@@ -116,6 +158,19 @@ def _inspector_public(inspector: Any) -> dict[str, Any]:
         ),
         "former_employers": sorted(str(o) for o in getattr(inspector, "former_employers", ()) or ()),
     }
+    # fields added in 0.2 enter the digest only when set, so earlier records keep their digests; family
+    # ties are private but only their hash enters the (public) digest
+    extra = {
+        "service_fields": sorted(str(s) for s in getattr(inspector, "service_fields", ()) or ()),
+        "affiliation": str(getattr(inspector, "affiliation", "") or ""),
+        "joined_on": getattr(inspector, "joined_on", None),
+        "left_on": getattr(inspector, "left_on", None),
+        "family_ties": sorted(str(o) for o in getattr(inspector, "family_ties", ()) or ()),
+    }
+    for key, value in extra.items():
+        if value:
+            out[key] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
 
 
 def _csr_expand(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArray]:
@@ -211,6 +266,12 @@ class MatchingProblem:
     digests:
         SHA-256 of the canonical JSON of each input part (``tasks``, ``inspectors``, ``rule``,
         ``conflicts``, ``history``, ``caps``), for records and verification.
+    removed_by_rule:
+        Eligible (seat group, inspector) pairs each 回避 rule of :data:`CONFLICT_RULES` removed, counted
+        among the pairs that passed every earlier stage; a pair two rules forbid counts for both.
+    rule_counts:
+        ``(len(groups), len(CONFLICT_RULES))``: the same per seat group, to name the rule that made a
+        group unstaffable.
     """
 
     tasks: tuple[InspectionTask, ...] = attrs.field(repr=False)
@@ -226,6 +287,10 @@ class MatchingProblem:
     stage_counts: IntArray = attrs.field(repr=False)
     rule: SeatRule = attrs.field(repr=False)
     digests: Mapping[str, str] = attrs.field(repr=False)
+    removed_by_rule: Mapping[str, int] = attrs.field(factory=dict, repr=False)
+    rule_counts: IntArray = attrs.field(
+        factory=lambda: np.zeros((0, len(CONFLICT_RULES)), np.int64), repr=False
+    )
 
     def __repr__(self) -> str:
         return (
@@ -316,15 +381,18 @@ class MatchingProblem:
                 groups.append(g)
                 group_task.append(t_idx)
         cap_arr = _caps_array(caps, ids, default=max(len(task_list), 1))
+        conflict_digest: Any = conflict_list.sorted_pairs()
+        if conflict_list.competitors:
+            conflict_digest = {"pairs": conflict_digest, "competitors": sorted(conflict_list.competitors)}
         digests = {
             "tasks": _digest([t.to_dict() for t in task_list]),
             "inspectors": _digest([_inspector_public(r) for r in records]),
             "rule": _digest(rule.to_dict()),
-            "conflicts": _digest(conflict_list.sorted_pairs()),
+            "conflicts": _digest(conflict_digest),
             "history": _digest([[h.object_id, h.inspector_id, h.date.isoformat()] for h in history_list]),
             "caps": _digest(cap_arr.tolist() if caps is not None else None),
         }
-        eg, ei, stage = _eligible_pairs(
+        eg, ei, stage, removed_by_rule, rule_counts = _eligible_pairs(
             task_list,
             groups,
             np.asarray(group_task, dtype=np.int64),
@@ -340,6 +408,7 @@ class MatchingProblem:
             "edge_inspector": ei,
             "caps": cap_arr,
             "stage_counts": stage,
+            "rule_counts": rule_counts,
         }
         for arr in arrays.values():
             arr.flags.writeable = False
@@ -351,6 +420,7 @@ class MatchingProblem:
             inspector_departments=tuple(str(getattr(r, "department", "")) for r in records),
             rule=rule,
             digests=digests,
+            removed_by_rule=removed_by_rule,
             **arrays,
         )
 
@@ -390,6 +460,20 @@ class MatchingProblem:
         if pos >= len(ids) or ids[pos] != task_id:
             raise MatchInputError(f"unknown task {task_id!r}; it is not among the matched tasks")
         return pos
+
+    def rules_removing(self, seat_group_id: str) -> dict[str, int]:
+        """The 回避 rules that removed candidates of one seat group, with the number each removed.
+
+        Raises
+        ------
+        MatchInputError
+            If the seat group is not in the problem.
+        """
+        for g_idx, g in enumerate(self.groups):
+            if g.id == seat_group_id:
+                counts = self.rule_counts[g_idx].tolist()
+                return {r: int(n) for r, n in zip(CONFLICT_RULES, counts, strict=True) if n}
+        raise MatchInputError(f"unknown seat group {seat_group_id!r}")
 
     def components(self) -> IntArray:
         """Component label of every seat group (groups sharing a label must be solved together)."""
@@ -433,6 +517,7 @@ class MatchingProblem:
             "edge_inspector": self.edge_inspector[keep_e].copy(),
             "caps": self.caps.copy(),
             "stage_counts": self.stage_counts[keep_g].copy(),
+            "rule_counts": self.rule_counts[keep_g].copy(),
         }
         for arr in arrays.values():
             arr.flags.writeable = False
@@ -452,14 +537,17 @@ def _eligible_pairs(
     rule: SeatRule,
     conflicts: ConflictList,
     history: list[HistoryRecord],
-) -> tuple[IntArray, IntArray, IntArray]:
-    """Eligible (group, inspector) pairs sorted by (group, inspector), and the per-stage candidate counts."""
+) -> tuple[IntArray, IntArray, IntArray, dict[str, int], IntArray]:
+    """Eligible (group, inspector) pairs sorted by (group, inspector), the per-stage candidate counts and
+    the pairs each 回避 rule removed."""
     n_g = len(groups)
     n_i = len(records)
     stage = np.zeros((n_g, len(STAGES)), dtype=np.int64)
+    removed_by_rule = dict.fromkeys(CONFLICT_RULES, 0)
+    rule_counts = np.zeros((n_g, len(CONFLICT_RULES)), dtype=np.int64)
     if n_g == 0 or n_i == 0:
         e = np.zeros(0, dtype=np.int64)
-        return e, e.copy(), stage
+        return e, e.copy(), stage, removed_by_rule, rule_counts
     officer_roles = set(rule.officer_roles)
     roles = [_role_of(r) for r in records]
     is_officer = np.asarray([r in officer_roles for r in roles], dtype=bool)
@@ -476,12 +564,18 @@ def _eligible_pairs(
     for j, rec in enumerate(records):
         juris = [str(c) for c in (getattr(rec, "jurisdiction", ()) or ())]
         if is_officer[j]:
-            b = f"o|{getattr(rec, 'department', '')}"
-            role_bucket_count[b] = role_bucket_count.get(b, 0) + 1
-            for key in _inspector_keys(juris, rule.jurisdiction):
-                ins_rows.append(j)
-                ins_bucket.append(b)
-                ins_terr.append(key)
+            department = str(getattr(rec, "department", ""))
+            buckets = [f"o|{department}"] + [
+                f"o|{department}/{spec}"
+                for spec in sorted({str(x) for x in getattr(rec, "specialties", ()) or ()})
+            ]
+            own_keys = _inspector_keys(juris, rule.jurisdiction)
+            for b in buckets:
+                role_bucket_count[b] = role_bucket_count.get(b, 0) + 1
+                for key in own_keys:
+                    ins_rows.append(j)
+                    ins_bucket.append(b)
+                    ins_terr.append(key)
         elif is_expert[j]:
             level = rule.jurisdiction if rule.expert_jurisdiction else JurisdictionLevel.NONE
             for spec in sorted({str(s) for s in (getattr(rec, "specialties", ()) or ())}):
@@ -509,7 +603,7 @@ def _eligible_pairs(
         ck = (t_idx, officer)
         keys = task_keys.get(ck)
         if keys is None:
-            keys = _territory_keys(task.region, task.unit, level)
+            keys = _territory_keys(task.region, task.unit, level, task.level)
             task_keys[ck] = keys
         b = f"{'o' if officer else 'e'}|{g.key}"
         stage[g_idx, 0] = role_bucket_count.get(b, 0)
@@ -546,6 +640,24 @@ def _eligible_pairs(
     t_end = np.asarray([_day(t.end) for t in tasks], dtype=np.int64)[pair_t]
     pair_officer = np.asarray([g.kind is SeatKind.OFFICER for g in groups], dtype=bool)[pair_g]
 
+    # --- service fields (服务领域): an expert who lists fields serves tasks of one of them -----------------
+    keep = np.ones(pair_g.size, dtype=bool)
+    field_tasks = [j for j, t in enumerate(tasks) if t.service_fields]
+    field_people = [
+        j for j, r in enumerate(records) if is_expert[j] and (getattr(r, "service_fields", ()) or ())
+    ]
+    if field_tasks and field_people:
+        check = np.flatnonzero(
+            ~pair_officer
+            & np.isin(pair_t, np.asarray(field_tasks, dtype=np.int64))
+            & np.isin(pair_i, np.asarray(field_people, dtype=np.int64))
+        )
+        for edge in check.tolist():
+            served = {str(x) for x in getattr(records[int(pair_i[edge])], "service_fields", ())}
+            if served.isdisjoint(tasks[int(pair_t[edge])].service_fields):
+                keep[edge] = False
+    stage[:, 2] = np.bincount(pair_g[keep], minlength=n_g)
+
     # --- certificate (officers) ---------------------------------------------------------------------------
     cert_from = np.full(n_i, _NO_DAY, dtype=np.int64)
     cert_to = np.full(n_i, -_NO_DAY, dtype=np.int64)
@@ -555,8 +667,8 @@ def _eligible_pairs(
             cert_from[j] = _day(cert.valid_from)
             cert_to[j] = _day(cert.valid_to)
     ok = ~pair_officer | ((cert_from[pair_i] <= t_start) & (cert_to[pair_i] >= t_end))
-    keep = ok
-    stage[:, 2] = np.bincount(pair_g[keep], minlength=n_g)
+    keep = keep & ok
+    stage[:, 3] = np.bincount(pair_g[keep], minlength=n_g)
 
     # --- availability: one window must contain the whole task window (as Inspector.is_available) ---------
     av_s: list[int] = []
@@ -580,29 +692,53 @@ def _eligible_pairs(
         avail[cand] = covered
     else:
         avail = np.ones(pair_i.size, dtype=bool)
+    # membership: joined the directory by the first day, not left before the last (入库/出库)
+    joined = np.asarray(
+        [-_NO_DAY if (d := getattr(r, "joined_on", None)) is None else _day(d) for r in records],
+        dtype=np.int64,
+    )
+    left = np.asarray(
+        [_NO_DAY if (d := getattr(r, "left_on", None)) is None else _day(d) for r in records], dtype=np.int64
+    )
+    avail = avail & (joined[pair_i] <= t_start) & (left[pair_i] >= t_end)
     keep = keep & avail
-    stage[:, 3] = np.bincount(pair_g[keep], minlength=n_g)
+    stage[:, 4] = np.bincount(pair_g[keep], minlength=n_g)
 
-    # --- conflicts (回避): explicit pairs and former employers ---------------------------------------------
+    # --- conflicts (回避): declared pairs, former employers, family ties, affiliation and its competitors ---
     obj_vocab: dict[str, int] = {}
     task_obj = _encode((t.object_id for t in tasks), obj_vocab)
     n_obj = len(obj_vocab)
     pair_obj_key = pair_i * n_obj + task_obj[pair_t]
     index = {str(r.id): j for j, r in enumerate(records)}
-    bad: list[int] = []
-    for insp, obj in conflicts.sorted_pairs():
+    rival = conflicts.competitors_of() if conflicts.competitors else {}
+    bad: dict[str, list[int]] = {r: [] for r in CONFLICT_RULES}
+
+    def forbid(rule_name: str, j: int, obj: str) -> None:
         o = obj_vocab.get(obj)
         if o is not None:
-            bad.append(index[insp] * n_obj + o)
-    if rule.former_employer_conflict:
-        for j, rec in enumerate(records):
+            bad[rule_name].append(j * n_obj + o)
+
+    for insp, obj in conflicts.sorted_pairs():
+        forbid("declared", index[insp], obj)
+    for j, rec in enumerate(records):
+        if rule.former_employer_conflict:
             for obj in getattr(rec, "former_employers", ()) or ():
-                o = obj_vocab.get(str(obj))
-                if o is not None:
-                    bad.append(j * n_obj + o)
-    if bad:
-        keep = keep & ~np.isin(pair_obj_key, np.asarray(bad, dtype=np.int64))
-    stage[:, 4] = np.bincount(pair_g[keep], minlength=n_g)
+                forbid("former_employer", j, str(obj))
+        for obj in getattr(rec, "family_ties", ()) or ():
+            forbid("family_tie", j, str(obj))
+        employer = str(getattr(rec, "affiliation", "") or "").strip()
+        if employer:
+            forbid("affiliation", j, employer)
+            for other in sorted(rival.get(employer, ())):
+                forbid("competitor", j, other)
+    before = keep
+    for r_idx, rule_name in enumerate(CONFLICT_RULES[:-1]):
+        if bad[rule_name]:
+            hit = before & np.isin(pair_obj_key, np.asarray(bad[rule_name], dtype=np.int64))
+            removed_by_rule[rule_name] = int(hit.sum())
+            rule_counts[:, r_idx] = np.bincount(pair_g[hit], minlength=n_g)
+            keep = keep & ~hit
+    stage[:, 5] = np.bincount(pair_g[keep], minlength=n_g)
 
     # --- history: not the inspectors of the object's latest inspection -----------------------------------
     if rule.avoid_previous and history:
@@ -620,6 +756,9 @@ def _eligible_pairs(
             if o is not None:
                 last.extend(index[i] * n_obj + o for i in insps)
         if last:
-            keep = keep & ~np.isin(pair_obj_key, np.asarray(last, dtype=np.int64))
-    stage[:, 5] = np.bincount(pair_g[keep], minlength=n_g)
-    return pair_g[keep].astype(np.int64), pair_i[keep].astype(np.int64), stage
+            hit = keep & np.isin(pair_obj_key, np.asarray(last, dtype=np.int64))
+            removed_by_rule["previous_inspector"] = int(hit.sum())
+            rule_counts[:, -1] = np.bincount(pair_g[hit], minlength=n_g)
+            keep = keep & ~hit
+    stage[:, 6] = np.bincount(pair_g[keep], minlength=n_g)
+    return pair_g[keep].astype(np.int64), pair_i[keep].astype(np.int64), stage, removed_by_rule, rule_counts

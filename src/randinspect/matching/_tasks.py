@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from randinspect.errors import ConfigurationError, InputError
+from randinspect.items import SupervisionLevel, ThirdParty
 
 __all__ = [
     "DEFAULT_SEAT_RULE",
@@ -23,8 +24,81 @@ __all__ = [
     "SeatGroup",
     "SeatKind",
     "SeatRule",
+    "TaskCategory",
     "seat_groups",
 ]
+
+
+class TaskCategory(enum.Enum):
+    """Why a task exists (任务类别): the yearly random draw, a special campaign, or a case.
+
+    ``RANDOM``: drawn by the year's plan (双随机抽查). ``SPECIAL``: a special campaign (专项检查)
+    launched by a published plan adjustment against a widespread problem (§四(八)2). ``CASE``: an
+    individual lead from a complaint, referral or monitoring that must be checked at once (个案线索,
+    立即实施检查). All three enter the same matching, so workload and statistics see them.
+    """
+
+    RANDOM = "random"
+    SPECIAL = "special"
+    CASE = "case"
+
+    @property
+    def zh(self) -> str:
+        """The Chinese term."""
+        return {"random": "双随机抽查", "special": "专项检查", "case": "个案线索检查"}[self.value]
+
+
+def _category(value: Any) -> TaskCategory:
+    if isinstance(value, TaskCategory):
+        return value
+    text = str(value).strip().lower()
+    for c in TaskCategory:
+        if text in (c.value, c.zh):
+            return c
+    raise InputError(
+        f"unknown task category {value!r}; use one of: "
+        + ", ".join(f"{c.value} ({c.zh})" for c in TaskCategory)
+    )
+
+
+def _level(value: Any) -> SupervisionLevel:
+    try:
+        return SupervisionLevel.parse(value)
+    except ConfigurationError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _officer_specialties(values: Any) -> tuple[tuple[str, str], ...]:
+    """``(department, specialty)`` pairs from pairs or ``"DEPT:specialty"`` text (``;``/``|``/``,`` lists)."""
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = [v for v in values.replace(";", ",").replace("|", ",").split(",") if v.strip()]
+    out: list[tuple[str, str]] = []
+    for v in values:
+        if isinstance(v, str):
+            department, sep, specialty = v.partition(":")
+            if not sep:
+                raise InputError(
+                    f"officer specialty {v!r} must be written DEPARTMENT:specialty (e.g. SAMR:特种设备)"
+                )
+        else:
+            department, specialty = v
+        pair = (str(department).strip(), str(specialty).strip())
+        if not pair[0] or not pair[1]:
+            raise InputError(f"officer specialty {v!r} needs a department and a specialty")
+        if pair not in out:
+            out.append(pair)
+    return tuple(sorted(out))
+
+
+def _third_parties(values: Any) -> tuple[ThirdParty, ...]:
+    if values is None:
+        return ()
+    try:
+        return tuple(v if isinstance(v, ThirdParty) else ThirdParty.from_dict(v) for v in values)
+    except ConfigurationError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _as_date(value: Any, what: str) -> dt.date:
@@ -82,6 +156,21 @@ class InspectionTask:
         Codes of the participating departments (one or several, no duplicates).
     specialties:
         Expert specialties the items need (专家业务专长, §四(三)2); one expert seat group each.
+    officer_specialties:
+        ``(department, specialty)`` pairs: one of that department's officer seats needs an officer with the
+        specialty (业务专长, §四(三)1).
+    service_fields:
+        Service fields of the items (服务领域); an expert who lists service fields must serve one of them.
+    level:
+        Supervision level of the items (:class:`randinspect.items.SupervisionLevel`); the jurisdiction rule
+        follows it.
+    third_parties:
+        Third parties entrusted with part of the work (委托第三方); recorded with the task, they never take
+        an officer's seat.
+    category:
+        Random draw, special campaign or case (:class:`TaskCategory`).
+    note:
+        Free text: the campaign or case reference of a special or case task.
     """
 
     id: str = attrs.field(converter=str)
@@ -92,6 +181,12 @@ class InspectionTask:
     items: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     departments: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     specialties: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    officer_specialties: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_officer_specialties)
+    service_fields: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    level: SupervisionLevel = attrs.field(default=SupervisionLevel.TERRITORIAL, converter=_level)
+    third_parties: tuple[ThirdParty, ...] = attrs.field(default=(), converter=_third_parties)
+    category: TaskCategory = attrs.field(default=TaskCategory.RANDOM, converter=_category)
+    note: str = attrs.field(default="", converter=str)
 
     def __attrs_post_init__(self) -> None:
         if not self.id.strip():
@@ -103,6 +198,12 @@ class InspectionTask:
             )
         if not self.departments:
             raise InputError(f"task {self.id!r} names no department; list the participating departments")
+        foreign = sorted({d for d, _ in self.officer_specialties if d not in self.departments})
+        if foreign:
+            raise InputError(
+                f"task {self.id!r}: officer specialties name department(s) {foreign} that do not take part "
+                f"(departments: {', '.join(self.departments)})"
+            )
 
     @property
     def start(self) -> dt.date:
@@ -115,8 +216,12 @@ class InspectionTask:
         return self.window[1]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping; :meth:`from_dict` reads it back."""
-        return {
+        """JSON-ready mapping; :meth:`from_dict` reads it back.
+
+        Fields added in 0.2 are written only when they differ from their defaults, so the digests of
+        tasks without them are unchanged.
+        """
+        out: dict[str, Any] = {
             "id": self.id,
             "object_id": self.object_id,
             "region": self.region,
@@ -127,6 +232,19 @@ class InspectionTask:
             "departments": list(self.departments),
             "specialties": list(self.specialties),
         }
+        if self.officer_specialties:
+            out["officer_specialties"] = [f"{d}:{s}" for d, s in self.officer_specialties]
+        if self.service_fields:
+            out["service_fields"] = list(self.service_fields)
+        if self.level is not SupervisionLevel.TERRITORIAL:
+            out["level"] = self.level.value
+        if self.third_parties:
+            out["third_parties"] = [t.to_dict() for t in self.third_parties]
+        if self.category is not TaskCategory.RANDOM:
+            out["category"] = self.category.value
+        if self.note:
+            out["note"] = self.note
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> InspectionTask:
@@ -146,6 +264,12 @@ class InspectionTask:
                 items=data.get("items") or (),
                 departments=data.get("departments") or (),
                 specialties=data.get("specialties") or (),
+                officer_specialties=data.get("officer_specialties") or (),
+                service_fields=data.get("service_fields") or (),
+                level=data.get("level") or SupervisionLevel.TERRITORIAL,
+                third_parties=data.get("third_parties") or (),
+                category=data.get("category") or TaskCategory.RANDOM,
+                note=data.get("note") or "",
             )
         except KeyError as exc:
             raise InputError(
@@ -261,13 +385,24 @@ DEFAULT_SEAT_RULE = SeatRule()
 class SeatGroup:
     """Interchangeable seats of one task: ``size`` officers of one department, or experts of one specialty.
 
-    ``id`` is ``"<task id>|officer|<department>"`` or ``"<task id>|expert|<specialty>"``.
+    ``id`` is ``"<task id>|officer|<department>"``, ``"<task id>|officer|<department>/<specialty>"`` (a seat
+    for an officer with a specialty the task needs) or ``"<task id>|expert|<specialty>"``.
     """
 
     task_id: str
     kind: SeatKind
     key: str
     size: int
+
+    @property
+    def department(self) -> str:
+        """Department of an officer seat (empty for experts)."""
+        return self.key.partition("/")[0] if self.kind is SeatKind.OFFICER else ""
+
+    @property
+    def specialty(self) -> str:
+        """Specialty the seat needs (an expert's, or an officer's after ``/``; empty when none)."""
+        return self.key if self.kind is SeatKind.EXPERT else self.key.partition("/")[2]
 
     @property
     def id(self) -> str:
@@ -291,11 +426,16 @@ def seat_groups(task: InspectionTask, rule: SeatRule = DEFAULT_SEAT_RULE) -> tup
     if departments:
         per, extra = divmod(missing, len(departments))
         sizes = [s + per + (1 if j < extra else 0) for j, s in enumerate(sizes)]
-    out = [
-        SeatGroup(task_id=task.id, kind=SeatKind.OFFICER, key=d, size=s)
-        for d, s in zip(departments, sizes, strict=True)
-        if s > 0
-    ]
+    specialists: dict[str, list[str]] = {}
+    for d, spec in task.officer_specialties:
+        specialists.setdefault(d, []).append(spec)
+    out: list[SeatGroup] = []
+    for d, size in zip(departments, sizes, strict=True):
+        specs = sorted(specialists.get(d, ()))
+        # one seat per needed specialty (key "DEPT/specialty"), the rest of the share as plain seats
+        out.extend(SeatGroup(task_id=task.id, kind=SeatKind.OFFICER, key=f"{d}/{sp}", size=1) for sp in specs)
+        if size - len(specs) > 0:
+            out.append(SeatGroup(task_id=task.id, kind=SeatKind.OFFICER, key=d, size=size - len(specs)))
     if rule.experts_per_specialty > 0:
         out.extend(
             SeatGroup(task_id=task.id, kind=SeatKind.EXPERT, key=s, size=rule.experts_per_specialty)
@@ -315,17 +455,49 @@ def _pairs(values: Iterable[Any]) -> frozenset[tuple[str, str]]:
     return frozenset(_pair(v, "conflict") for v in values)
 
 
+def _competitor_pairs(values: Iterable[Any]) -> frozenset[tuple[str, str]]:
+    out: set[tuple[str, str]] = set()
+    for v in values:
+        if isinstance(v, Mapping):
+            a, b = str(v["object_id"]), str(v["competitor_id"])
+        else:
+            a, b = (str(x) for x in v)
+        if a == b:
+            raise InputError(f"object {a!r} is listed as its own competitor")
+        out.add((min(a, b), max(a, b)))
+    return frozenset(out)
+
+
 @attrs.frozen
 class ConflictList:
     """Explicit conflicts of interest (回避名单): ``(inspector_id, object_id)`` pairs that must not meet.
 
-    Rule-based conflicts (an inspector's former employers) are applied on top of it by :class:`SeatRule`.
+    Rule-based conflicts recorded on the inspector are applied on top of it: former employers (曾任职单位,
+    switchable by :class:`SeatRule`), family ties (亲属关系) and the affiliation (工作单位) of an expert, with
+    the affiliation's competitors listed by the department (``competitors``).
+
+    Parameters
+    ----------
+    pairs:
+        Declared ``(inspector_id, object_id)`` pairs.
+    competitors:
+        ``(object_id, competitor_id)`` pairs, read both ways: a person affiliated with one object never
+        inspects the other.
     """
 
     pairs: frozenset[tuple[str, str]] = attrs.field(factory=frozenset, converter=_pairs)
+    competitors: frozenset[tuple[str, str]] = attrs.field(factory=frozenset, converter=_competitor_pairs)
 
     def __len__(self) -> int:
         return len(self.pairs)
+
+    def competitors_of(self) -> dict[str, set[str]]:
+        """Each object's competitors (both directions)."""
+        out: dict[str, set[str]] = {}
+        for a, b in self.competitors:
+            out.setdefault(a, set()).add(b)
+            out.setdefault(b, set()).add(a)
+        return out
 
     def sorted_pairs(self) -> list[tuple[str, str]]:
         """The pairs in canonical order."""

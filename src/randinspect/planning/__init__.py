@@ -51,7 +51,13 @@ from randinspect.planning._joint import (
     co_draw_graph,
     department_object_graph,
 )
-from randinspect.planning._run import CycleResult, inspection_tasks, period_window, run_cycle
+from randinspect.planning._run import (
+    CycleResult,
+    immediate_task,
+    inspection_tasks,
+    period_window,
+    run_cycle,
+)
 
 __all__ = [
     "ANSWER_WORKING_DAYS",
@@ -94,6 +100,7 @@ __all__ = [
     "current_period",
     "department_object_graph",
     "effective_list",
+    "immediate_task",
     "inspection_tasks",
     "load_item_list",
     "load_overlay",

@@ -1,9 +1,13 @@
 """Dynamic adjustment of a published plan (动态调整计划, §四(六)2).
 
-Mid-year a department may add items or change an item's ratio because of an emerging risk. Only the affected
+Mid-year a department may add items or change an item's ratio because of an emerging risk. The change is
+published on the city platform before it applies (在市级平台公开发布后实施): a :class:`PlanChange` carries its
+publication date, and :func:`adjust` refuses to apply it before that date or without one. Only the affected
 part is re-planned: work already done is never touched, tasks of unaffected items keep their periods, new work
-goes only into periods that have not ended, and every change is recorded with its reason in the plan's history
-(published with the plan).
+goes only into periods that have not ended, and every change is recorded with its reason and dates in the
+plan's history (published with the plan): every version of the plan is named by its digest. The inspection
+groups of the affected tasks are re-matched with :func:`randinspect.matching.rematch`, which keeps every other
+group.
 """
 
 from __future__ import annotations
@@ -53,23 +57,33 @@ class PlanChange:
         selection replaces the old one's undone tasks).
     remove_items:
         Items withdrawn; their undone tasks leave the plan.
+    published_on:
+        Date the change was published on the city platform (公开发布, §四(六)2); on or before
+        ``effective_on``. :func:`adjust` refuses a change without one.
 
     Raises
     ------
     ConfigurationError
-        If the reason is empty or the change changes nothing.
+        If the reason is empty, the change changes nothing, or it is published after its effective date.
     """
 
     reason: str
     effective_on: dt.date
     draws: tuple[ItemDraw, ...] = attrs.field(default=(), converter=_draws_converter)
     remove_items: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    published_on: dt.date | None = None
 
     def __attrs_post_init__(self) -> None:
         if not self.reason.strip():
             raise ConfigurationError("a plan change needs a reason; it is published with the plan's history")
         if not self.draws and not self.remove_items:
             raise ConfigurationError("a plan change needs new draws or items to remove")
+        if self.published_on is not None and self.published_on > self.effective_on:
+            raise ConfigurationError(
+                f"plan change {self.reason!r}: published on {self.published_on.isoformat()}, after its "
+                f"effective date {self.effective_on.isoformat()}; a change applies only after it is "
+                "published (§四(六)2): move the effective date to the publication date or later"
+            )
 
 
 @attrs.frozen(kw_only=True)
@@ -80,8 +94,10 @@ class PlanRevision:
     ----------
     number:
         1 for the first revision.
-    reason, effective_on:
+    reason, effective_on, published_on:
         From the change.
+    applied_on:
+        When the change was applied to the plan (on or after ``published_on``).
     added, removed:
         Tasks ``(object_id, item_id, round)`` added and removed.
     kept_done:
@@ -98,6 +114,8 @@ class PlanRevision:
     kept_done: tuple[TaskKey, ...]
     digest_before: str
     digest_after: str = ""
+    published_on: dt.date | None = None
+    applied_on: dt.date | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready form for the journal and publication."""
@@ -110,6 +128,8 @@ class PlanRevision:
             "kept_done": [list(t) for t in self.kept_done],
             "digest_before": self.digest_before,
             "digest_after": self.digest_after,
+            "published_on": None if self.published_on is None else self.published_on.isoformat(),
+            "applied_on": None if self.applied_on is None else self.applied_on.isoformat(),
         }
 
 
@@ -138,6 +158,7 @@ def adjust(
     done: Iterable[TaskKey] = (),
     source: RandomSource,
     items: Mapping[str, Any] | None = None,
+    applied_on: dt.date | None = None,
 ) -> DepartmentPlan:
     """Re-plan only what ``change`` affects; return the new plan with the revision in its history.
 
@@ -154,6 +175,8 @@ def adjust(
         RandomSource for the periods of new visits (context ``"plan|<year>|<department>|adjust|<n>"``).
     items:
         Optional mapping item id → CheckItem to check new draws' frequency against.
+    applied_on:
+        When the change is applied (default: its effective date); never before its publication date.
 
     Returns
     -------
@@ -165,9 +188,21 @@ def adjust(
     Raises
     ------
     PlanError
-        If a done task is not in the plan, a removed item is not in the plan, no open period is left, or the
-        capacity of the open periods is too small. Nothing is applied.
+        If the change was not published, is applied before its publication date, a done task is not in the
+        plan, a removed item is not in the plan, no open period is left, or the capacity of the open periods
+        is too small. Nothing is applied.
     """
+    if change.published_on is None:
+        raise PlanError(
+            f"plan of {plan.department}: change {change.reason!r} has no publication date; a plan change is "
+            "published on the city platform before it applies (§四(六)2): set published_on"
+        )
+    applied = change.effective_on if applied_on is None else applied_on
+    if applied < change.published_on:
+        raise PlanError(
+            f"plan of {plan.department}: change {change.reason!r} is published on "
+            f"{change.published_on.isoformat()} and cannot be applied before, on {applied.isoformat()}"
+        )
     done_set = set(done)
     keys = _task_keys(plan)
     key_set = set(keys)
@@ -333,5 +368,7 @@ def adjust(
         kept_done=tuple(sorted(kept_done)),
         digest_before=plan.digest,
         digest_after=new_plan.digest,
+        published_on=change.published_on,
+        applied_on=applied,
     )
     return attrs.evolve(new_plan, history=(*plan.history, revision))

@@ -11,11 +11,14 @@ Workflow
    (``"accept"``), because the policy makes joint inspection the rule and not joining the exception
    (§四(七): 抽查检查以联合为常态，不联合为例外); pass ``missing_answer="decline"`` for the opposite reading.
 3. :meth:`OverlapMerger.merge` validates every answer first (unknown proposal, a department not asked, a
-   date after the due date or before the push, conflicting answers: :class:`~randinspect.errors.PlanError`,
-   nothing applied). The accepting departments of an object form its joint group; objects with the same
-   department set form a :class:`JointBlock` with one common period, chosen under every member's capacity
-   with the RandomSource breaking ties. Objects only one department drew, and departments that declined,
-   stay in the department's own plan.
+   date before the push, conflicting answers: :class:`~randinspect.errors.PlanError`, nothing applied). An
+   answer after the due date is handled for its department alone: the department does not join this round
+   (:attr:`Decision.late`), the proposal stands for the departments that answered, and the late answer is
+   reported (:meth:`JointPlan.late_answers`); it never blocks the other departments' blocks. The accepting
+   departments of an object form its joint group; objects with the same department set form a
+   :class:`JointBlock` with one common period, chosen under every member's capacity with the RandomSource
+   breaking ties. Objects only one department drew, and departments that declined, stay in the
+   department's own plan.
 
 :class:`LouvainMerger` runs Louvain community detection (networkx ``louvain_communities``, seeded from the
 RandomSource) on the weighted department co-draw graph to propose standing joint teams, and groups each
@@ -293,12 +296,30 @@ class SavingsReport:
 
 @attrs.frozen(kw_only=True)
 class Decision:
-    """The effective answer of one department to one proposal (given or defaulted)."""
+    """The effective answer of one department to one proposal (given, late or defaulted).
+
+    Attributes
+    ----------
+    proposal, department:
+        Which proposal and which department.
+    accept:
+        Whether the department joins the object's joint group.
+    defaulted:
+        No answer arrived: ``accept`` is the merger's ``missing_answer``.
+    answered_on:
+        When the answer arrived (``None`` when missing).
+    late:
+        The answer arrived after the due date: the department does not join this round (the proposal
+        stands for the departments that answered in time); it is reported and may join later through a
+        published plan adjustment.
+    """
 
     proposal: str
     department: str
     accept: bool
     defaulted: bool
+    answered_on: dt.date | None = None
+    late: bool = False
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -345,6 +366,11 @@ class JointPlan:
             if plan.department == department:
                 return plan
         raise PlanError(f"no plan for department {department!r} in the {self.year} joint plan")
+
+    def late_answers(self) -> tuple[Decision, ...]:
+        """Answers that arrived after the due date: those departments visit alone this round and may join
+        later through a published adjustment."""
+        return tuple(d for d in self.decisions if d.late)
 
     def block(self, block_id: str) -> JointBlock:
         """The block with this id."""
@@ -622,6 +648,7 @@ def _decide(
     """Validate every answer, then return the effective decisions. Raises PlanError listing all problems."""
     index = _proposal_index(round_)
     given: dict[tuple[str, str], Answer] = {}
+    late: dict[tuple[str, str], Answer] = {}
     problems: list[str] = []
     for answer in answers:
         where = f"answer of {answer.department} to proposal {answer.proposal!r}"
@@ -635,11 +662,11 @@ def _decide(
             )
             continue
         if answer.answered_on > proposal.due_on:
-            problems.append(
-                f"{where}: answered on {answer.answered_on.isoformat()}, after the due date "
-                f"{proposal.due_on.isoformat()} ({ANSWER_WORKING_DAYS} working days after "
-                f"{proposal.pushed_on.isoformat()})"
-            )
+            # late: handled per department (it does not join this round), never blocking the others
+            key = (answer.proposal, answer.department)
+            if key in late and late[key].accept != answer.accept:
+                problems.append(f"{where}: conflicting late answers (accept and decline); send one answer")
+            late.setdefault(key, answer)
             continue
         if answer.answered_on < proposal.pushed_on:
             problems.append(
@@ -668,12 +695,32 @@ def _decide(
     for p in round_.proposals:
         for d in p.departments:
             found = given.get((p.id, d))
-            if found is None:
+            came_late = late.get((p.id, d))
+            if found is not None:
+                decisions.append(
+                    Decision(
+                        proposal=p.id,
+                        department=d,
+                        accept=found.accept,
+                        defaulted=False,
+                        answered_on=found.answered_on,
+                    )
+                )
+            elif came_late is not None:
+                decisions.append(
+                    Decision(
+                        proposal=p.id,
+                        department=d,
+                        accept=False,
+                        defaulted=False,
+                        answered_on=came_late.answered_on,
+                        late=True,
+                    )
+                )
+            else:
                 decisions.append(
                     Decision(proposal=p.id, department=d, accept=missing_answer == "accept", defaulted=True)
                 )
-            else:
-                decisions.append(Decision(proposal=p.id, department=d, accept=found.accept, defaulted=False))
     return tuple(decisions)
 
 
@@ -897,9 +944,9 @@ class OverlapMerger:
         Raises
         ------
         PlanError
-            For an answer to an unknown proposal, from a department not asked, after the due date or before
-            the push, conflicting answers, or a merge before the due date with answers missing. Nothing is
-            applied.
+            For an answer to an unknown proposal, from a department not asked, before the push, conflicting
+            answers, or a merge before the due date with answers missing. Nothing is applied. Late answers
+            are not errors: see :attr:`Decision.late`.
         """
         decisions = _decide(round, answers, self.missing_answer, decided_on)
         return _merge(

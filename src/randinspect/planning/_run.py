@@ -16,17 +16,33 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from randinspect.errors import ConfigurationError, PlanError
-from randinspect.items import CheckItem
+from randinspect.errors import ConfigurationError, MatchInputError, PlanError
+from randinspect.items import CheckItem, SupervisionLevel
 from randinspect.planning._cycle import AnnualCycle, Milestone
 from randinspect.planning._department import DEFAULT_PERIODS, DepartmentPlan, ItemDraw, plan_department
-from randinspect.planning._items import ItemList
+from randinspect.planning._items import DistrictOverlay, ItemList, ItemOrigin, effective_list
 from randinspect.planning._joint import Answer, JointPlan, OverlapMerger, ProposalRound
 
 if TYPE_CHECKING:
     from randinspect.typing import JointPlanMerger, RandomSource, WorkCalendar
 
-__all__ = ["CycleResult", "inspection_tasks", "period_window", "run_cycle"]
+__all__ = ["CycleResult", "immediate_task", "inspection_tasks", "period_window", "run_cycle"]
+
+#: A task mixing items of several supervision levels takes the highest one set by law.
+_LEVEL_RANK: dict[SupervisionLevel, int] = {
+    SupervisionLevel.TERRITORIAL: 0,
+    SupervisionLevel.COUNTY: 1,
+    SupervisionLevel.CITY: 2,
+    SupervisionLevel.PROVINCE: 3,
+}
+
+
+def _unique(values: Iterable[Any]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return tuple(out)
 
 
 def period_window(year: int, period: int, periods: int = DEFAULT_PERIODS) -> tuple[dt.date, dt.date]:
@@ -97,23 +113,49 @@ def inspection_tasks(
                 solo.append((plan.department, o, v, q))
     periods = joint.plans[0].periods if joint.plans else DEFAULT_PERIODS
 
+    special = {
+        i.id
+        for i in by_id.values()
+        if i.officer_specialty
+        or i.service_field
+        or i.third_party is not None
+        or i.level is not SupervisionLevel.TERRITORIAL
+    }
+    windows = {q: period_window(joint.year, q, periods) for q in range(periods)}
+
     def make(
         task_id: str, object_id: str, departments: Sequence[str], item_ids: list[str], period: int
     ) -> Any:
         unknown = sorted({i for i in item_ids if i not in by_id})
         if unknown:
             raise PlanError(f"items {unknown} of the plan are not in the item list")
-        specialties = sorted({s for i in item_ids if (s := by_id[i].expert_specialty)})
+        its = [by_id[i] for i in sorted(set(item_ids))]
+        specialties = sorted({s for it in its if (s := it.expert_specialty)})
         k = position[object_id]
+        extra: dict[str, Any] = {}
+        if special and any(it.id in special for it in its):
+            extra = {
+                "officer_specialties": sorted(
+                    {(it.department, s) for it in its if (s := it.officer_specialty)}
+                ),
+                "service_fields": sorted({s for it in its if (s := it.service_field)}),
+                "level": max(
+                    (it.level for it in its),
+                    key=_LEVEL_RANK.__getitem__,
+                    default=SupervisionLevel.TERRITORIAL,
+                ),
+                "third_parties": _unique(it.third_party for it in its if it.third_party is not None),
+            }
         return InspectionTask(
             id=task_id,
             object_id=object_id,
             region=str(regions[k]),
             unit=str(units[k]),
-            window=period_window(joint.year, period, periods),
-            items=tuple(sorted(set(item_ids))),
+            window=windows[period],
+            items=tuple(it.id for it in its),
             departments=tuple(departments),
             specialties=tuple(specialties),
+            **extra,
         )
 
     tasks = []
@@ -124,6 +166,71 @@ def inspection_tasks(
     for d, o, v, q in sorted(solo):
         tasks.append(make(f"{d}|{o}|{v}", o, (d,), visit_items[(d, o, v)], q))
     return tuple(tasks)
+
+
+def immediate_task(
+    objects: Any,
+    object_id: str,
+    *,
+    departments: Sequence[str],
+    start: dt.date,
+    end: dt.date | None = None,
+    category: Any = "case",
+    note: str = "",
+    items: Sequence[str] = (),
+    task_id: str | None = None,
+) -> Any:
+    """A task outside the yearly draw, for an object of the directory: a case lead or a special campaign.
+
+    §四(八)2: leads from complaints, referrals or monitoring are checked at once (立即实施检查); widespread
+    problems get special campaigns (专项检查) under a published plan adjustment. The task takes its region and
+    supervising unit from the directory; pass it to :func:`run_cycle` (``extra_tasks``) or to
+    :func:`randinspect.matching.rematch` to match it with the plan's tasks.
+
+    Parameters
+    ----------
+    objects:
+        The object directory.
+    object_id:
+        The object to inspect.
+    departments:
+        Departments taking part.
+    start, end:
+        The window (``end`` defaults to ``start``: the same day).
+    category:
+        :class:`randinspect.matching.TaskCategory` ``"case"`` (default) or ``"special"``.
+    note:
+        The case or campaign reference, recorded with the task.
+    items:
+        Ids of the check items done, when the visit follows items of the list.
+    task_id:
+        The task id; default ``"<category>|<departments>|<object id>|<start>"``.
+
+    Raises
+    ------
+    PlanError
+        If the object is not in the directory.
+    """
+    from randinspect.matching import InspectionTask, TaskCategory
+
+    ids = np.asarray(objects.ids)
+    hit = np.flatnonzero(ids == object_id)
+    if not hit.size:
+        raise PlanError(f"object {object_id!r} is not in the object directory; a task needs a known object")
+    k = int(hit[0])
+    kind = category if isinstance(category, TaskCategory) else TaskCategory(str(category))
+    last = start if end is None else end
+    return InspectionTask(
+        id=task_id or f"{kind.value}|{'+'.join(departments)}|{object_id}|{start.isoformat()}",
+        object_id=object_id,
+        region=str(objects.regions[k]),
+        unit=str(objects.units[k]),
+        window=(start, last),
+        items=tuple(items),
+        departments=tuple(departments),
+        category=kind,
+        note=note,
+    )
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -154,6 +261,10 @@ class CycleResult:
         Ids of items whose scope selected no alive object (only with ``skip_empty=True``).
     warnings:
         Deadlines of the cycle (§五(四)) this run misses, in words; empty when it keeps them all.
+    origins:
+        Provenance of every item drawn that a district overlay shaped (区(市、县)调整补充): item id →
+        ``{"origin", "district", "city_item", "changes", "provenance"}``; city items narrowed to leave an
+        overlaid district out are listed with origin ``"city-outside-overlays"``.
     """
 
     year: int
@@ -167,6 +278,7 @@ class CycleResult:
     timings: Mapping[str, float]
     skipped: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    origins: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """What a city officer wants to see, JSON-ready: draws per department and tier, joint blocks, visits
@@ -179,7 +291,10 @@ class CycleResult:
         savings = self.joint.savings()
         matched = None
         if self.matching is not None:
-            matched = {"groups": len(self.matching.groups), "infeasible": len(self.matching.infeasible)}
+            matched = _matching_summary(self.matching)
+        categories: dict[str, int] = defaultdict(int)
+        for task in self.tasks:
+            categories[task.category.value] += 1
         return {
             "year": self.year,
             "drawn": {d: dict(t) for d, t in sorted(drawn.items())},
@@ -191,21 +306,225 @@ class CycleResult:
             "visits_with_joint": savings.visits_with,
             "visits_saved": savings.saved,
             "tasks": len(self.tasks),
+            "tasks_by_category": dict(sorted(categories.items())),
+            "answers": _answers_summary(self.joint),
             "matching": matched,
             "deadlines": {m.value: d.isoformat() for m, d in self.cycle.schedule()},
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "skipped_items": list(self.skipped),
+            "overlay_items": {k: dict(v) for k, v in sorted(self.origins.items())},
             "warnings": list(self.warnings),
         }
+
+    def inspection_history(self) -> tuple[Any, ...]:
+        """The matched groups as inspection history (:class:`randinspect.matching.HistoryRecord`), dated on
+        the first day of each task's window: the next year's cycle passes it as ``history`` so nobody
+        inspects the same object twice in a row."""
+        from randinspect.matching import HistoryRecord
+
+        if self.matching is None:
+            return ()
+        tasks = {t.id: t for t in self.tasks}
+        return tuple(
+            HistoryRecord(object_id=tasks[g.task_id].object_id, inspector_id=i, date=tasks[g.task_id].start)
+            for g in self.matching.groups
+            for i in g.inspector_ids
+        )
 
     def to_json_dict(self) -> dict[str, Any]:
         """JSON-ready summary, department plans and joint plan (draw records are published by the journal)."""
         return {
             "summary": self.summary(),
+            "item_origins": {k: dict(v) for k, v in sorted(self.origins.items())},
             "proposals": self.proposals.to_json_dict(),
             "joint_plan": self.joint.to_json_dict(),
             "department_plans": [p.to_json_dict() for p in self.joint.plans],
         }
+
+
+def _matching_summary(matching: Any) -> dict[str, Any]:
+    """Groups, infeasible tasks by binding constraint (回避 rules named) and pairs removed per rule."""
+    problem = matching.problem
+    by_constraint: dict[str, int] = defaultdict(int)
+    by_rules: list[dict[str, Any]] = []
+    for t in matching.infeasible:
+        by_constraint[t.constraint] += 1
+        if t.constraint in ("conflict", "history"):
+            by_rules.append(
+                {
+                    "task": t.task_id,
+                    "constraint": t.constraint,
+                    "rules": problem.rules_removing(t.seat),
+                    "message": t.message,
+                }
+            )
+    loads = matching.loads()
+    by_category: dict[str, int] = defaultdict(int)
+    tasks = {t.id: t for t in problem.tasks}
+    for g in matching.groups:
+        by_category[tasks[g.task_id].category.value] += 1
+    return {
+        "groups": len(matching.groups),
+        "groups_by_category": dict(sorted(by_category.items())),
+        "infeasible": len(matching.infeasible),
+        "infeasible_by_constraint": dict(sorted(by_constraint.items())),
+        "infeasible_by_rules": by_rules,
+        "pairs_removed_by_rule": dict(problem.removed_by_rule),
+        "max_load": max(loads.values(), default=0),
+    }
+
+
+def _answers_summary(joint: JointPlan) -> dict[str, Any]:
+    """Per department: answers given on time by date, late answers by date, and answers missing."""
+    out: dict[str, dict[str, Any]] = {}
+    for d in joint.decisions:
+        row = out.setdefault(d.department, {"on_time": {}, "late": {}, "missing": 0})
+        if d.answered_on is None:
+            row["missing"] += 1
+        else:
+            bucket = row["late"] if d.late else row["on_time"]
+            day = d.answered_on.isoformat()
+            bucket[day] = bucket.get(day, 0) + 1
+    return {
+        k: {**v, "on_time": dict(sorted(v["on_time"].items())), "late": dict(sorted(v["late"].items()))}
+        for k, v in sorted(out.items())
+    }
+
+
+def _apply_overlays(
+    items: tuple[CheckItem, ...], year: int, overlays: Sequence[DistrictOverlay], objects: Any
+) -> tuple[tuple[CheckItem, ...], dict[str, dict[str, Any]]]:
+    """The items to draw with the districts' overlays applied, and the provenance of every shaped item.
+
+    For each overlaid district the effective list is computed (:func:`effective_list`); a city item the
+    district adjusts or removes is drawn city-wide *outside* the district (its scope regions narrowed to the
+    directory's other districts) and, when adjusted, drawn in the district as ``"<id>@<district>"``; the
+    district's own items are drawn in the district. Unchanged city items are drawn city-wide as before.
+    """
+    if not overlays:
+        return items, {}
+    regions = sorted({str(r) for r in np.unique(np.asarray(objects.regions)).tolist()})
+    problems: list[str] = []
+    for n, overlay in enumerate(overlays, start=1):
+        if not any(r.startswith(overlay.district) for r in regions):
+            problems.append(
+                f"overlay {n} ({overlay.provenance or 'no provenance'}) is for district {overlay.district}, "
+                "which has no object in the directory: it lies outside the city"
+            )
+    if problems:
+        raise PlanError("; ".join(problems) + "; check the overlay's district code (GB/T 2260)")
+    city = ItemList(year=year, items=items, name="city list")
+    origins: dict[str, dict[str, Any]] = {}
+    extra: list[CheckItem] = []
+    outside: dict[str, set[str]] = defaultdict(set)  # city item id -> districts it leaves out
+    for district in sorted({o.district for o in overlays}):
+        effective = effective_list(city, overlays, district)
+        for entry in effective.entries:
+            if entry.origin is ItemOrigin.CITY:
+                continue
+            record = {
+                "origin": entry.origin.value,
+                "district": district,
+                "city_item": "" if entry.origin is ItemOrigin.DISTRICT_ADDED else entry.item.id,
+                "changes": [f"{c.field}: {c.old} -> {c.new}" for c in entry.changes],
+                "provenance": list(entry.provenance),
+            }
+            if entry.origin is ItemOrigin.DISTRICT_ADDED:
+                extra.append(entry.item)
+                origins[entry.item.id] = record
+                continue
+            outside[entry.item.id].add(district)
+            if entry.origin is ItemOrigin.DISTRICT_ADJUSTED and entry.applies:
+                local = attrs.evolve(entry.item, id=f"{entry.item.id}@{district}")
+                extra.append(local)
+                origins[local.id] = record
+            else:
+                origins[f"{entry.item.id}@{district}"] = record
+    out: list[CheckItem] = []
+    for item in items:
+        left_out = outside.get(item.id)
+        if not left_out:
+            out.append(item)
+            continue
+        prefixes = item.scope.regions
+        keep = [
+            r
+            for r in regions
+            if not any(r.startswith(d) for d in left_out)
+            and (prefixes is None or any(r.startswith(x) for x in prefixes))
+        ]
+        origins[item.id] = {
+            "origin": "city-outside-overlays",
+            "district": ",".join(sorted(left_out)),
+            "city_item": item.id,
+            "changes": [f"scope.regions: leaves out {', '.join(sorted(left_out))}"],
+            "provenance": [],
+        }
+        if keep:
+            out.append(attrs.evolve(item, scope=attrs.evolve(item.scope, regions=tuple(keep))))
+    return (*out, *extra), origins
+
+
+def _check_conflicts_and_history(
+    conflicts: Any, history: Sequence[Any], inspectors: Any, objects: Any, year: int
+) -> None:
+    """Refuse conflicts and history naming unknown inspectors or objects, and history not yet happened.
+
+    Errors name the entry's position (1-based) in the input, like a row number.
+    """
+    people = {str(p.id) for p in getattr(inspectors, "inspectors", inspectors)}
+    ids = np.asarray(objects.ids)
+    pairs = list(conflicts.sorted_pairs())
+    for n, (insp, obj) in enumerate(pairs, start=1):
+        if insp not in people:
+            raise MatchInputError(
+                f"conflict {n} ({insp!r}, {obj!r}) names an inspector who is not in the inspector "
+                "directory; correct the id or remove the row"
+            )
+    known = np.isin(np.asarray([o for _, o in pairs] or [""], dtype=str), ids)[: len(pairs)]
+    if not known.all():
+        n = int(np.flatnonzero(~known)[0])
+        raise MatchInputError(
+            f"conflict {n + 1} ({pairs[n][0]!r}, {pairs[n][1]!r}) names an object that is not in the object "
+            "directory; correct the id or remove the row"
+        )
+    first_day = dt.date(year, 1, 1)
+    for n, h in enumerate(history, start=1):
+        if h.inspector_id not in people:
+            raise MatchInputError(
+                f"history record {n} (object {h.object_id!r}, {h.date}) names inspector {h.inspector_id!r} "
+                "who is not in the inspector directory"
+            )
+        if h.date >= first_day:
+            raise MatchInputError(
+                f"history record {n} (object {h.object_id!r}, inspector {h.inspector_id!r}) is dated "
+                f"{h.date}, on or after the start of the plan year {year}: history holds earlier "
+                "inspections only; correct the date"
+            )
+    hist_known = np.isin(np.asarray([h.object_id for h in history] or [""], dtype=str), ids)[: len(history)]
+    if not hist_known.all():
+        n = int(np.flatnonzero(~hist_known)[0])
+        raise MatchInputError(
+            f"history record {n + 1} names object {history[n].object_id!r}, which is not in the object "
+            "directory"
+        )
+
+
+def _with_extra_tasks(tasks: tuple[Any, ...], extra: tuple[Any, ...], objects: Any) -> tuple[Any, ...]:
+    """The plan's tasks followed by special-campaign and case tasks, checked for ids and objects."""
+    seen = {t.id for t in tasks}
+    ids = np.asarray(objects.ids)
+    known = np.isin(np.asarray([t.object_id for t in extra], dtype=str), ids)
+    for n, task in enumerate(extra, start=1):
+        if task.id in seen:
+            raise MatchInputError(f"extra task {n} repeats the task id {task.id!r}; give it a unique id")
+        if not known[n - 1]:
+            raise MatchInputError(
+                f"extra task {n} ({task.id!r}) names object {task.object_id!r}, which is not in the object "
+                "directory"
+            )
+        seen.add(task.id)
+    return (*tasks, *extra)
 
 
 def run_cycle(
@@ -224,6 +543,13 @@ def run_cycle(
     matcher: Any = None,
     periods: int = DEFAULT_PERIODS,
     skip_empty: bool = False,
+    conflicts: Any = None,
+    competitors: Iterable[tuple[str, str]] = (),
+    history: Iterable[Any] = (),
+    rule: Any = None,
+    caps: int | Mapping[str, int] | None = None,
+    overlays: Iterable[DistrictOverlay] = (),
+    extra_tasks: Iterable[Any] = (),
 ) -> CycleResult:
     """Run plan → draw → joint plan → matching for a city in one call.
 
@@ -261,13 +587,36 @@ def run_cycle(
         When true, an item whose scope selects no alive object is left out and listed in
         ``CycleResult.skipped`` instead of stopping the cycle with
         :class:`randinspect.errors.EmptyFrameError`.
+    conflicts:
+        Declared conflicts of interest (回避名单): a :class:`randinspect.matching.ConflictList` or
+        ``(inspector_id, object_id)`` pairs. Former employers, family ties and experts' affiliations recorded
+        on the inspectors apply on top of it in every group.
+    competitors:
+        ``(object_id, competitor_id)`` pairs listed by the departments: a person affiliated with one never
+        inspects the other.
+    history:
+        Inspection history of earlier years (:class:`randinspect.matching.HistoryRecord`, e.g.
+        :meth:`CycleResult.inspection_history` of last year's cycle): the inspectors of an object's latest
+        inspection do not inspect it again.
+    rule, caps:
+        Seat rule and load caps of the matching (see :func:`randinspect.matching.match_inspectors`).
+    overlays:
+        District overlays (区(市、县)调整补充, §四(六)3): each district's additions and adjustments are drawn
+        in the same cycle; ``CycleResult.origins`` records their provenance.
+    extra_tasks:
+        Tasks outside the yearly draw that enter the same matching: special campaigns (专项检查) and
+        case-triggered tasks (:class:`randinspect.matching.TaskCategory`), with ids unique among the
+        cycle's tasks and objects of the directory.
 
     Raises
     ------
     PlanError
-        If the items span several years, a capacity names a department without items, or a stage refuses
-        its input (each stage's own typed errors pass
-        through unchanged).
+        If the items span several years, a capacity names a department without items, an overlay's district
+        has no object in the directory (outside the city) or an overlay does not apply, or a stage refuses its
+        input (each stage's own typed errors pass through unchanged).
+    MatchInputError
+        If a conflict or history record names an unknown inspector or object (its position given), history
+        is dated in the plan year or later, or an extra task repeats an id or names an unknown object.
     """
     from randinspect.draw import draw
     from randinspect.errors import EmptyFrameError
@@ -278,6 +627,25 @@ def run_cycle(
         if len(years) != 1:
             raise PlanError(f"items span years {sorted(years)}; pass year=")
         year = years.pop()
+    from randinspect.matching import ConflictList
+
+    history_list = tuple(history)
+    conflict_list = (
+        conflicts
+        if isinstance(conflicts, ConflictList) and not competitors
+        else ConflictList(
+            conflicts.pairs if isinstance(conflicts, ConflictList) else (conflicts or ()),
+            competitors=[
+                *(conflicts.competitors if isinstance(conflicts, ConflictList) else ()),
+                *competitors,
+            ],
+        )
+    )
+    if inspectors is not None and (conflict_list.pairs or history_list):
+        _check_conflicts_and_history(conflict_list, history_list, inspectors, objects, year)
+    extra = tuple(extra_tasks)
+    overlay_list = tuple(overlays)
+    item_tuple, origins = _apply_overlays(item_tuple, year, overlay_list, objects)
     unknown = sorted(set(capacities or {}) - {i.department for i in item_tuple})
     if unknown:
         raise PlanError(
@@ -348,6 +716,8 @@ def run_cycle(
 
     start = time.perf_counter()
     tasks = inspection_tasks(joint, objects, item_tuple)
+    if extra:
+        tasks = _with_extra_tasks(tasks, extra, objects)
     timings["tasks"] = time.perf_counter() - start
 
     matching = None
@@ -356,7 +726,16 @@ def run_cycle(
 
         start = time.perf_counter()
         matching = match_inspectors(
-            tasks, inspectors, source=source, matcher=matcher, context=f"match|{year}", allow_partial=True
+            tasks,
+            inspectors,
+            source=source,
+            matcher=matcher,
+            rule=rule,
+            conflicts=conflict_list,
+            history=history_list,
+            caps=caps,
+            context=f"match|{year}",
+            allow_partial=True,
         )
         timings["match"] = time.perf_counter() - start
     return CycleResult(
@@ -371,4 +750,5 @@ def run_cycle(
         timings=timings,
         skipped=tuple(skipped),
         warnings=tuple(warnings),
+        origins=origins,
     )

@@ -154,12 +154,17 @@ def random_matching_instance(
     n_conflicts: int = 5,
     n_history: int = 10,
     cap: int | None = None,
+    extra_rules: bool = False,
 ) -> MatchingInstance:
     """A reproducible random instance (test data only; uses a local numpy ``Generator``).
 
     Officers: ``officers_per_bucket`` per department and region, some with an expired certificate or a
     short availability window; experts city-wide; tasks spread over the regions and the year's quarters,
     some joint, some needing a specialty; random explicit conflicts and history.
+
+    With ``extra_rules`` the instance also exercises the rules added in 0.2: officers with specialties and
+    family ties, city-wide officers, experts with an affiliation, service fields and directory dates,
+    competitor pairs, tasks needing an officer specialty or a service field, and city-level tasks.
     """
     rng = np.random.default_rng(seed)
     regions = [f"5201{k:02d}" for k in range(1, n_regions + 1)]
@@ -219,10 +224,16 @@ def random_matching_instance(
             )
         )
     del year_start
+    competitors: list[tuple[str, str]] = []
+    if extra_rules:
+        inspectors, tasks, competitors = _extra_rules(rng, inspectors, tasks, departments, regions)
     ids = [p.id for p in inspectors]
     conflicts = ConflictList(
-        (ids[int(rng.integers(0, len(ids)))], tasks[int(rng.integers(0, n_tasks))].object_id)
-        for _ in range(n_conflicts)
+        [
+            (ids[int(rng.integers(0, len(ids)))], tasks[int(rng.integers(0, n_tasks))].object_id)
+            for _ in range(n_conflicts)
+        ],
+        competitors=competitors,
     )
     history = tuple(
         HistoryRecord(
@@ -237,17 +248,92 @@ def random_matching_instance(
     )
 
 
+def _extra_rules(
+    rng: np.random.Generator,
+    inspectors: list[Any],
+    tasks: list[InspectionTask],
+    departments: Sequence[str],
+    regions: Sequence[str],
+) -> tuple[list[Any], list[InspectionTask], list[tuple[str, str]]]:
+    """Add the 0.2 rules to an instance (see :func:`random_matching_instance`)."""
+    objects = [t.object_id for t in tasks]
+    fields = ("food-service", "retail")
+    people: list[Any] = []
+    for person in inspectors:
+        changes: dict[str, Any] = {}
+        if person.role.value == "officer":
+            if rng.random() < 0.5:
+                changes["specialties"] = ("boilers",)
+            if rng.random() < 0.1:
+                changes["family_ties"] = (objects[int(rng.integers(0, len(objects)))],)
+        else:
+            if rng.random() < 0.3:
+                changes["affiliation"] = objects[int(rng.integers(0, len(objects)))]
+            if rng.random() < 0.5:
+                changes["service_fields"] = (fields[int(rng.integers(0, 2))],)
+            if rng.random() < 0.3:
+                changes["joined_on"] = dt.date(_YEAR, 1 + int(rng.integers(0, 12)), 1)
+            if rng.random() < 0.2:
+                changes["left_on"] = dt.date(_YEAR, 6 + int(rng.integers(0, 7)), 1)
+                if changes.get("joined_on") and changes["joined_on"] > changes["left_on"]:
+                    del changes["joined_on"]
+        people.append(attrs.evolve(person, **changes) if changes else person)
+    city = regions[0][:4]
+    for d in departments:
+        for k in range(3):
+            iid = f"{d}-city-{k:03d}"
+            people.append(
+                _inspector(
+                    id=iid,
+                    name=iid,
+                    role="officer",
+                    department=d,
+                    unit="UCITY",
+                    jurisdiction=(city,),
+                    cert=(dt.date(_YEAR - 3, 1, 1), dt.date(_YEAR, 12, 31)),
+                    specialties=("boilers",) if k else (),
+                )
+            )
+    from randinspect.items import SupervisionLevel
+
+    out: list[InspectionTask] = []
+    for t in tasks:
+        changes = {}
+        if rng.random() < 0.3:
+            d = t.departments[int(rng.integers(0, len(t.departments)))]
+            changes["officer_specialties"] = ((d, "boilers"),)
+        if t.specialties and rng.random() < 0.5:
+            changes["service_fields"] = (fields[int(rng.integers(0, 2))],)
+        if rng.random() < 0.2:
+            changes["level"] = SupervisionLevel.CITY
+        out.append(attrs.evolve(t, **changes) if changes else t)
+    competitors = []
+    for _ in range(3 if len(objects) > 1 else 0):
+        a, b = rng.choice(len(objects), size=2, replace=False).tolist()
+        competitors.append((objects[a], objects[b]))
+    return people, out, competitors
+
+
 # ----------------------------------------------------------------------------- independent eligibility check
 
 
 def _covers(juris: Iterable[str], task: InspectionTask, level: JurisdictionLevel) -> bool:
+    from randinspect.items import SupervisionLevel
+
     codes = [str(c) for c in juris]
     if level is JurisdictionLevel.NONE or not codes:
         return True
-    if task.unit in codes:
+    territorial = task.level is SupervisionLevel.TERRITORIAL
+    if task.unit in codes and (territorial or level is JurisdictionLevel.UNIT):
         return True
     if level is JurisdictionLevel.UNIT:
         return False
+    if not territorial:
+        # the supervision level fixes the widest division a covering entry may be narrower than
+        width = {SupervisionLevel.COUNTY: 6, SupervisionLevel.CITY: 4, SupervisionLevel.PROVINCE: 2}[
+            task.level
+        ]
+        codes = [c for c in codes if (_significant(c) if len(c) == 6 else len(c)) <= width]
     for c in codes:
         stripped = c
         while stripped.endswith("00") and len(stripped) > 2:
@@ -255,6 +341,14 @@ def _covers(juris: Iterable[str], task: InspectionTask, level: JurisdictionLevel
         if task.region == c or (len(c) < 6 and task.region.startswith(c)) or task.region.startswith(stripped):
             return True
     return False
+
+
+def _significant(code: str) -> int:
+    """Digits of a padded 6-digit division code that matter (``"520100"`` → 4, ``"520102"`` → 6)."""
+    stripped = code
+    while stripped.endswith("00") and len(stripped) > 2:
+        stripped = stripped[:-2]
+    return len(stripped)
 
 
 def _last_inspectors(history: Iterable[HistoryRecord]) -> dict[str, set[str]]:
@@ -284,7 +378,10 @@ def eligible(
     """
     role = str(getattr(inspector.role, "value", inspector.role)).lower()
     if kind is SeatKind.OFFICER:
-        if role not in rule.officer_roles or inspector.department != key:
+        department, _, specialty = key.partition("/")
+        if role not in rule.officer_roles or inspector.department != department:
+            return False
+        if specialty and specialty not in inspector.specialties:
             return False
         if not _covers(inspector.jurisdiction, task, rule.jurisdiction):
             return False
@@ -298,13 +395,27 @@ def eligible(
             return False
         if rule.expert_same_department and inspector.department not in task.departments:
             return False
+        served = getattr(inspector, "service_fields", ())
+        if task.service_fields and served and not set(served) & set(task.service_fields):
+            return False
     if inspector.availability and not any(
         a <= task.start and task.end <= b for a, b in inspector.availability
     ):
         return False
+    joined, left = getattr(inspector, "joined_on", None), getattr(inspector, "left_on", None)
+    if (joined is not None and task.start < joined) or (left is not None and task.end > left):
+        return False
     if (inspector.id, task.object_id) in conflicts.pairs:
         return False
     if rule.former_employer_conflict and task.object_id in inspector.former_employers:
+        return False
+    if task.object_id in getattr(inspector, "family_ties", ()):
+        return False
+    employer = getattr(inspector, "affiliation", "")
+    if employer and (
+        task.object_id == employer
+        or (min(employer, task.object_id), max(employer, task.object_id)) in conflicts.competitors
+    ):
         return False
     return not (rule.avoid_previous and inspector.id in last.get(task.object_id, set()))
 
@@ -370,7 +481,9 @@ def check_inspector_matcher(
 
     name = type(matcher).__name__
     for seed in seeds:
-        instance = random_matching_instance(seed, n_tasks=n_tasks, cap=max(4, n_tasks // 5))
+        instance = random_matching_instance(
+            seed, n_tasks=n_tasks, cap=max(4, n_tasks // 5), extra_rules=bool(seed % 2)
+        )
         problem = instance.problem()
         before = (problem.edge_group.copy(), problem.edge_inspector.copy(), problem.caps.copy())
         source = PublicSeedSource(f"conformance-{seed}")
@@ -444,6 +557,7 @@ def matching_instances(
             n_conflicts=draw(st.integers(0, 6)),
             n_history=draw(st.integers(0, 6)),
             cap=draw(st.one_of(st.none(), st.integers(1, 6))) if with_caps else None,
+            extra_rules=draw(st.booleans()),
         )
 
     return build()

@@ -299,10 +299,20 @@ def check_joint_plan_merger(merger: Any, *, n_cases: int = 12, seed: int = 20271
                 answered_on=p.due_on + dt.timedelta(days=1),
             )
             stranger = Answer(department="NOT-ASKED", proposal=p.id, accept=True, answered_on=pushed_on)
-            for bad, what in ((late, "a late answer"), (stranger, "an answer from a department not asked")):
-                try:
-                    merger.merge(round_, [bad], source=source)
-                except PlanError:
-                    pass
-                else:
-                    raise AssertionError(f"case {case}: {what} was accepted; it must raise PlanError")
+            try:
+                merger.merge(round_, [stranger], source=source)
+            except PlanError:
+                pass
+            else:
+                raise AssertionError(
+                    f"case {case}: an answer from a department not asked was accepted; "
+                    "it must raise PlanError"
+                )
+            with_late = merger.merge(round_, [late], source=source)
+            joined = {d for b in with_late.blocks if p.object_id in b.object_ids for d in b.departments}
+            assert late.department not in joined, (
+                f"case {case}: a late answer let {late.department} join the block of {p.object_id}"
+            )
+            assert any(
+                d.late and d.department == late.department and d.proposal == p.id for d in with_late.decisions
+            ), f"case {case}: the late answer is not marked late in the decisions"
