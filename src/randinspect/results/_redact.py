@@ -1,0 +1,187 @@
+"""Redaction (脱敏): what of a result the public sees, decided here and nowhere else.
+
+Every public output of the results package (the publication's JSON and CSV, the annual summary's tables)
+is built from :meth:`RedactionPolicy.public_result`, and every public file is checked by
+:meth:`RedactionPolicy.check` before it is written.
+
+.. versionadded:: 0.1.0
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from randinspect.errors import ExposureError
+from randinspect.results._book import EnteredResult
+from randinspect.results._records import Origin
+
+__all__ = ["DEFAULT_REDACTION", "PUBLIC_FIELDS", "RedactionPolicy"]
+
+#: Fields of a public result, in export order, with the Chinese header of the national enterprise credit
+#: information publicity system's spot-check results (抽查检查结果信息) they follow.
+PUBLIC_FIELDS: tuple[tuple[str, str], ...] = (
+    ("uscc", "统一社会信用代码"),
+    ("name", "企业名称"),
+    ("inspecting_body", "检查实施机关"),
+    ("type", "类型"),
+    ("date", "日期"),
+    ("result", "结果"),
+    ("result_code", "结果代码"),
+    ("task_id", "抽查任务编号"),
+    ("item_id", "抽查事项"),
+    ("method", "检查方式"),
+    ("notes", "检查情况说明"),
+    ("published_on", "公示日期"),
+)
+
+_TYPE_ZH = {
+    Origin.PLAN: "双随机抽查",
+    Origin.CONVERSION: "双随机抽查（转实地检查）",
+    Origin.CASE: "检查（案件线索等触发）",
+    Origin.COMMITMENT: "信用承诺核查",
+}
+
+# 18-digit resident identity card numbers and 11-digit mainland mobile numbers, not inside longer digit runs.
+_ID_CARD = re.compile(
+    r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_ID_FIELDS = frozenset({"uscc", "task_id", "item_id"})
+
+
+@attrs.frozen(kw_only=True)
+class RedactionPolicy:
+    """What a publication hides (公示脱敏规则).
+
+    Always hidden: the representative (for an individual business, the owner) with every personal datum,
+    the inspectors' identity-card and phone numbers (inspectors are not named in results at all), the notes
+    of findings flagged as trade secrets (商业秘密), and the fields a record's ``redact`` marks. This policy
+    adds fields hidden for every record (``rule_fields``, e.g. ``("notes",)``) and the mark shown instead.
+
+    Parameters
+    ----------
+    rule_fields:
+        Public fields (names of :data:`PUBLIC_FIELDS`) hidden for every record.
+    mark:
+        What replaces a hidden value.
+    secret_mark:
+        What replaces a trade-secret note.
+    scan_patterns:
+        Also refuse any public text that looks like an identity-card or mobile number.
+    """
+
+    rule_fields: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    mark: str = "（依法不予公示）"
+    secret_mark: str = "（涉及商业秘密，不予公示）"
+    scan_patterns: bool = True
+
+    def public_result(
+        self,
+        result: EnteredResult,
+        *,
+        name: str = "",
+        inspecting_body: str = "",
+        published_on: str = "",
+    ) -> dict[str, str]:
+        """The public form of one result: the only function that decides what is shown.
+
+        Parameters
+        ----------
+        result:
+            The entered result.
+        name:
+            The object's public name (企业名称), from the directory.
+        inspecting_body:
+            The inspecting department's public name.
+        published_on:
+            ISO date of publication.
+        """
+        record = result.record
+        hidden = set(self.rule_fields) | {f.split(".")[0] for f in record.redact}
+        notes = []
+        for f in record.findings:
+            if f.trade_secret:
+                notes.append(f"{f.content}：{self.secret_mark}")
+            elif "findings.note" in record.redact or "notes" in hidden:
+                notes.append(f"{f.content}：{self.mark}")
+            elif f.note:
+                notes.append(f"{f.content}：{f.note}")
+        row = {
+            "uscc": record.object_id,
+            "name": name,
+            "inspecting_body": inspecting_body or record.department,
+            "type": _TYPE_ZH[record.origin],
+            "date": record.end.isoformat(),
+            "result": result.category.zh,
+            "result_code": result.category.code,
+            "task_id": record.task_id,
+            "item_id": record.item_id,
+            "method": record.method.zh,
+            "notes": "；".join(notes),
+            "published_on": published_on,
+        }
+        for field in hidden:
+            if field in row and field not in {"uscc", "result", "result_code", "published_on"}:
+                row[field] = self.mark
+        return row
+
+    def protected_values(
+        self, results: Iterable[EnteredResult], inspectors: Any = None
+    ) -> dict[str, tuple[str, str]]:
+        """Protected text -> (record id or ``"inspectors"``, kind) that must not appear in public output."""
+        out: dict[str, tuple[str, str]] = {}
+        for r in results:
+            record = r.record
+            ack = record.acknowledgement
+            if ack is not None and ack.representative is not None:
+                for v in ack.representative.private_values():
+                    out.setdefault(v, (record.record_id, "representative's personal data"))
+            for f in record.findings:
+                if f.trade_secret and f.note.strip():
+                    out.setdefault(f.note, (record.record_id, "trade secret"))
+                if "findings.note" in record.redact and f.note.strip():
+                    out.setdefault(f.note, (record.record_id, "rule-marked note"))
+        if inspectors is not None:
+            for person in inspectors:
+                for secret in (getattr(person, "id_card", None), getattr(person, "phone", None)):
+                    if secret:
+                        out.setdefault(str(secret), ("inspectors", "inspector's personal data"))
+        return out
+
+    def check(self, rows: Iterable[Mapping[str, str]], protected: Mapping[str, tuple[str, str]]) -> None:
+        """Refuse public rows that show a protected value or something shaped like personal data.
+
+        Raises
+        ------
+        ExposureError
+            Naming the record (task and item) and what kind of value would be exposed, never the value.
+        """
+        for row in rows:
+            text = json.dumps(dict(row), ensure_ascii=False)
+            rid = f"{row.get('task_id', '?')}/{row.get('item_id', '?')}"
+            for value, (owner, kind) in protected.items():
+                if len(value) >= 2 and value in text:
+                    raise ExposureError(
+                        f"record {rid}: publication would expose a protected value ({kind} of {owner}); "
+                        "flag the finding as a trade secret, mark the field in the record's 'redact', or "
+                        "remove the text",
+                        record_id=rid,
+                    )
+            free = json.dumps(
+                {k: v for k, v in row.items() if k not in _ID_FIELDS}, ensure_ascii=False
+            )  # codes (USCC, task ids) are public and may be digit runs
+            if self.scan_patterns and (_ID_CARD.search(free) or _MOBILE.search(free)):
+                raise ExposureError(
+                    f"record {rid}: publication would show text shaped like an identity-card or mobile "
+                    "number; remove it from the finding's note or mark the note in 'redact'",
+                    record_id=rid,
+                )
+
+
+DEFAULT_REDACTION = RedactionPolicy()
+"""The redaction used when none is given. Docs: ``docs/results.md`` (Redaction)."""
