@@ -21,6 +21,7 @@ PACKAGES = [
     "randinspect.matching",
     "randinspect.model",
     "randinspect.planning",
+    "randinspect.results",
     "randinspect.testing",
     "randinspect.testing.strategies",
     "randinspect.typing",

@@ -765,7 +765,9 @@ def statutory_holidays(year: int) -> dict[dt.date, str]:
         ) from exc
 
     def solar(month: int, day: int) -> dt.date:
-        value: dt.date = lunar.LunarDate(year, month, day).toSolarDate()
+        moment = lunar.LunarDate(year, month, day)
+        convert = getattr(moment, "to_solar_date", None) or moment.toSolarDate  # new name since 0.3
+        value: dt.date = convert()
         return value
 
     new_year = solar(1, 1)

@@ -29,6 +29,7 @@ from randinspect.datasets._complaints import (
     complaint_records,
     generate_complaint_columns,
 )
+from randinspect.datasets._findings import synthetic_results
 from randinspect.datasets._items import DEMO_ITEMS, demo_items
 from randinspect.datasets._objects import (
     DEPARTMENT_RISK_CODES,
@@ -72,4 +73,5 @@ __all__ = [
     "generate_object_columns",
     "id_card_check_char",
     "industry_classes",
+    "synthetic_results",
 ]

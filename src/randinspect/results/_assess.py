@@ -189,6 +189,7 @@ def assess(
     referrals: Iterable[Any] = (),
     cycle: Any = None,
     completed: Mapping[Any, dt.date | None] | None = None,
+    milestones: Sequence[Any] | None = None,
     estimator: Estimator | None = None,
     names: Mapping[str, str] | None = None,
     best_grade: str | None = None,
@@ -216,6 +217,8 @@ def assess(
         The referrals made.
     cycle, completed:
         The :class:`randinspect.planning.AnnualCycle` and each milestone's completion date: deadlines met.
+    milestones:
+        Milestone statuses given directly (instead of ``cycle`` and ``completed``).
     estimator:
         Optional :data:`Estimator` for the population problem rate (the Horvitz–Thompson estimate lives in
         ``randinspect.draw``); ``None`` reports the sample rate only.
@@ -292,9 +295,9 @@ def assess(
         rows[dep]["items_inspected"] += len(inspected_items.get(dep, set()) & listed.get(dep, set()))
     dep_rows = tuple(AssessmentRow(key=k, **dict(v)) for k, v in sorted(rows.items()))
     dist_rows = tuple(AssessmentRow(key=k, **dict(v)) for k, v in sorted(districts.items()))
-    milestones: tuple[Any, ...] = ()
+    statuses: tuple[Any, ...] = tuple(milestones or ())
     if cycle is not None:
-        milestones = tuple(cycle.status(completed or {}, today=as_of))
+        statuses += tuple(cycle.status(completed or {}, today=as_of))
     estimate = None if estimator is None else estimator(tuple(draw_records), found)
     assessment = Assessment(
         year=year,
@@ -302,7 +305,7 @@ def assess(
         departments=dep_rows,
         districts=dist_rows,
         total=_sum_rows("total", dep_rows),
-        milestones=milestones,
+        milestones=statuses,
         provisional=report.provisional,
         estimate=estimate,
         names=dict(names or {}),

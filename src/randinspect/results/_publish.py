@@ -145,6 +145,7 @@ def publish(
     department: str | None = None,
     departments: Mapping[str, str] | None = None,
     policy: RedactionPolicy = DEFAULT_REDACTION,
+    record_ids: Iterable[str] | None = None,
     journal: Any = None,
 ) -> tuple[ResultBook, Publication]:
     """Publish the entered, unpublished results (结果公示); return the new book and the publication.
@@ -171,6 +172,8 @@ def publish(
         Department code -> public name (检查实施机关).
     policy:
         The redaction policy.
+    record_ids:
+        Publish only these records (among the unpublished ones).
     journal:
         When given, the publication is journalled as one ``publication`` entry (record ids and the digest of
         the public JSON).
@@ -180,10 +183,13 @@ def publish(
     ExposureError
         If a public row would show a protected value; nothing is published.
     """
+    only = None if record_ids is None else set(record_ids)
     chosen = [
         r
         for r in book.unpublished()
-        if r.record.entered_on <= on and (department is None or r.record.department == department)
+        if r.record.entered_on <= on
+        and (department is None or r.record.department == department)
+        and (only is None or r.record_id in only)
     ]
     names = _names(objects, (r.record.object_id for r in chosen))
     bodies = departments or {}
