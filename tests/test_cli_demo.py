@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from pathlib import Path
-
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
