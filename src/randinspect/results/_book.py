@@ -245,6 +245,18 @@ def enter_results(
                 f"(departments: {', '.join(task.departments)}); the inspecting department enters its result",
                 record_id=rid,
             )
+        if record.start < task.start:
+            raise ResultDateError(
+                f"record {rid}: inspection started {record.start}, before the task's window opens "
+                f"{task.start}",
+                record_id=rid,
+            )
+        if record.entered_on < record.end:
+            raise ResultDateError(
+                f"record {rid}: entered on {record.entered_on}, before the inspection ended on "
+                f"{record.end}; enter a result after the inspection",
+                record_id=rid,
+            )
         categories = [vocab.parse(f.category, record_id=rid) for f in record.findings]
         group = groups[record.task_id]
         for presence in record.inspectors:
@@ -269,18 +281,6 @@ def enter_results(
             raise InspectorNotInGroupError(
                 f"record {rid}: an on-site inspection needs at least {min_officers} inspectors present with "
                 f"their certificates; the record lists {len(record.inspectors)}",
-                record_id=rid,
-            )
-        if record.start < task.start:
-            raise ResultDateError(
-                f"record {rid}: inspection started {record.start}, before the task's window opens "
-                f"{task.start}",
-                record_id=rid,
-            )
-        if record.entered_on < record.end:
-            raise ResultDateError(
-                f"record {rid}: entered on {record.entered_on}, before the inspection ended on "
-                f"{record.end}; enter a result after the inspection",
                 record_id=rid,
             )
         gone = None if deregistered is None else deregistered.get(record.object_id)

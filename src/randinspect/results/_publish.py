@@ -59,7 +59,7 @@ def publication_due(end: dt.date, calendar: Any, days: int = PUBLICATION_WORKING
     --------
     >>> from randinspect.calendar import ChineseOfficialCalendar
     >>> publication_due(dt.date(2026, 9, 25), ChineseOfficialCalendar())  # National Day lies between
-    Deadline(due=datetime.date(2026, 10, 30), provisional=False)
+    Deadline(due=datetime.date(2026, 10, 29), provisional=False)
     """
     due = calendar.add_working_days(end, days)
     return Deadline(due, _provisional(calendar, end, due))

@@ -91,6 +91,8 @@ class RoutingTable:
                 industry=data.get("industry", {}),
                 due_working_days=int(data.get("due_working_days", 10)),
             )
+        except UnknownDepartmentError:
+            raise
         except (KeyError, TypeError, ValueError) as exc:
             raise ReferralError(f"malformed routing table: {exc!r}") from None
 
