@@ -117,19 +117,62 @@ class ResultBook:
         return out
 
     def to_json_dict(self) -> dict[str, Any]:
-        """JSON-ready form (no personal data)."""
+        """JSON-ready form without personal data (the representative is kept as a digest).
+
+        :meth:`from_json_dict` reads it back; the ``vocabulary`` is written with it.
+        """
         return {
+            "format": "randinspect.result-book",
+            "version": 1,
             "year": self.year,
+            "vocabulary": self.vocabulary.to_dict(),
             "results": [
                 {
                     "record": r.record.to_json_dict(),
                     "category": r.category.code,
                     "published_on": None if r.published_on is None else r.published_on.isoformat(),
-                    "corrections": len(r.superseded),
+                    "superseded": [s.to_json_dict() for s in r.superseded],
                 }
                 for r in self.results
             ],
         }
+
+    @classmethod
+    def from_json_dict(cls, data: Mapping[str, Any], *, where: str = "result book") -> ResultBook:
+        """Read the form written by :meth:`to_json_dict`.
+
+        Raises
+        ------
+        ResultInputError
+            If the data is not a result book or a result is malformed (the message names it).
+        """
+        if not isinstance(data, Mapping) or data.get("format") != "randinspect.result-book":
+            raise ResultInputError(f"{where}: not a result book (expected format 'randinspect.result-book')")
+        try:
+            vocab = FindingVocabulary.from_dict(data["vocabulary"])
+            results = []
+            for i, raw in enumerate(data["results"], start=1):
+                rec = InspectionRecord.from_dict(raw["record"], where=f"{where}, result {i}")
+                results.append(
+                    EnteredResult(
+                        record=rec,
+                        category=vocab.parse(raw["category"], record_id=rec.record_id),
+                        published_on=_date_or_none(raw.get("published_on")),
+                        superseded=tuple(
+                            InspectionRecord.from_dict(x, where=f"{where}, result {i}")
+                            for x in raw.get("superseded", ())
+                        ),
+                    )
+                )
+            return cls(year=int(data["year"]), vocabulary=vocab, results=tuple(results))
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, ResultInputError):
+                raise
+            raise ResultInputError(f"{where}: malformed: {exc!r}") from None
+
+
+def _date_or_none(value: Any) -> dt.date | None:
+    return None if value in (None, "") else dt.date.fromisoformat(str(value))
 
 
 def _groups_of(assignments: Any) -> dict[str, set[str]]:

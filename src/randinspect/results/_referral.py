@@ -152,6 +152,31 @@ class Referral:
             "receipt_on": None if self.receipt_on is None else self.receipt_on.isoformat(),
         }
 
+    @classmethod
+    def from_json_dict(cls, data: Mapping[str, Any]) -> Referral:
+        """Read the form written by :meth:`to_json_dict`.
+
+        Raises
+        ------
+        ReferralError
+            If a field is missing or malformed.
+        """
+        try:
+            return cls(
+                id=str(data["id"]),
+                kind=ReferralKind(data["kind"]),
+                record_id=str(data["record_id"]),
+                object_id=str(data["object_id"]),
+                from_department=str(data["from"]),
+                to_department=str(data["to"]),
+                matter=str(data.get("matter", "")),
+                sent_on=_day(data["sent_on"]),
+                due=Deadline(_day(data["due"]), bool(data.get("provisional", False))),
+                receipt_on=None if data.get("receipt_on") in (None, "") else _day(data["receipt_on"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ReferralError(f"malformed referral {data.get('id', '?')!r}: {exc!r}") from None
+
 
 def _due(calendar: Any, start: dt.date, n: int) -> Deadline:
     due = calendar.add_working_days(start, n)
