@@ -14,7 +14,7 @@ from randinspect.draw import PublicSeedSource
 from randinspect.planning import run_cycle
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class World:
     """Everything a results test needs, built once per session."""
 

@@ -1,4 +1,4 @@
-"""Tests for the record, publish, refer, regrade and assess commands: from files, nothing written if refused."""
+"""Tests for the record, publish, refer, regrade and assess commands: nothing written if refused."""
 
 from __future__ import annotations
 

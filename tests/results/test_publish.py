@@ -157,7 +157,9 @@ class TestPublication:
         assert len(entry.payload["records"]) == 5
 
 
-secret_text = st.text(alphabet="配方工艺参数甲乙丙丁0123456789", min_size=4, max_size=12)
+secret_text = st.text(alphabet="配方工艺参数甲乙丙丁0123456789", min_size=4, max_size=12).map(
+    lambda s: f"秘{s}密"
+)
 
 
 class TestRedaction:
