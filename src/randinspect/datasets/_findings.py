@@ -96,13 +96,17 @@ def synthetic_results(
         credit = dict(zip(ids, grades.tolist(), strict=True))
     records = []
     publish_on: dict[str, dt.date | None] = {}
+    windows: dict[tuple[dt.date, dt.date], list[dt.date]] = {}
     for t in task_list:
-        days = []
-        d = t.start
-        while d <= t.end:
-            if calendar.is_working_day(d):
-                days.append(d)
-            d += dt.timedelta(days=1)
+        days = windows.get(t.window)
+        if days is None:
+            days = []
+            d = t.start
+            while d <= t.end:
+                if calendar.is_working_day(d):
+                    days.append(d)
+                d += dt.timedelta(days=1)
+            windows[t.window] = days
         if not days:
             continue
         group = groups[t.id]

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from randinspect.results._book import ResultBook
+from randinspect.results._book import ResultBook, _positions
 from randinspect.results._publish import DeadlineReport
 from randinspect.results._records import Origin
 
@@ -261,13 +261,11 @@ def assess(
     grade: dict[str, str] = {}
     region: dict[str, str] = {}
     if ids:
-        wanted = sorted(set(ids))
-        idx = objects.index_of([w for w in wanted if w in objects]) if wanted else np.empty(0, np.int64)
-        present = [w for w in wanted if w in objects]
-        credit = np.asarray(objects.credit)[idx]
-        regions = np.asarray(objects.regions)[idx]
-        grade = dict(zip(present, credit.tolist(), strict=True))
-        region = dict(zip(present, regions.tolist(), strict=True))
+        at = _positions(objects, ids)
+        credit = np.asarray(objects.credit)
+        regions = np.asarray(objects.regions)
+        grade = {oid: str(credit[i]) for oid, i in at.items()}
+        region = {oid: str(regions[i]) for oid, i in at.items()}
     found: dict[str, bool] = {}
     for r in book.results:
         rec = r.record

@@ -171,6 +171,17 @@ class ResultBook:
             raise ResultInputError(f"{where}: malformed: {exc!r}") from None
 
 
+def _positions(objects: Any, ids: Iterable[str]) -> dict[str, int]:
+    """Id -> position in the directory for the ``ids`` found in it (a directory keeps its ids sorted)."""
+    wanted = sorted(set(ids))
+    all_ids = np.asarray(objects.ids)
+    if not wanted or not len(all_ids):
+        return {}
+    pos = np.minimum(np.searchsorted(all_ids, np.asarray(wanted)), len(all_ids) - 1)
+    hits = all_ids[pos] == np.asarray(wanted)
+    return {w: int(p) for w, p, h in zip(wanted, pos.tolist(), hits.tolist(), strict=True) if h}
+
+
 def _date_or_none(value: Any) -> dt.date | None:
     return None if value in (None, "") else dt.date.fromisoformat(str(value))
 
@@ -248,18 +259,12 @@ def enter_results(
     groups = _groups_of(assignments)
     vocab = book.vocabulary
     current = {r.record_id: r for r in book.results}
-    alive_of: dict[str, bool] = {}
     batch = list(records)
+    alive_of: dict[str, bool] = {}
     if objects is not None and batch:
-        wanted = sorted({r.object_id for r in batch})
-        ids = np.asarray(objects.ids)
-        order = np.argsort(ids, kind="stable")
-        pos = np.searchsorted(ids, wanted, sorter=order)
-        pos = np.minimum(pos, max(len(ids) - 1, 0))
+        found = _positions(objects, {r.object_id for r in batch})
         alive = np.asarray(objects.alive)
-        for oid, p in zip(wanted, pos.tolist(), strict=True):
-            if len(ids) and ids[order[p]] == oid:
-                alive_of[oid] = bool(alive[order[p]])
+        alive_of = {oid: bool(alive[i]) for oid, i in found.items()}
     seen_in_batch: set[str] = set()
     entered: list[EnteredResult] = []
     for record in batch:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import attrs
 
-from randinspect.results._book import EnteredResult, ResultBook
+from randinspect.results._book import EnteredResult, ResultBook, _positions
 from randinspect.results._redact import DEFAULT_REDACTION, PUBLIC_FIELDS, RedactionPolicy
 
 __all__ = [
@@ -119,20 +119,9 @@ class Publication:
 def _names(objects: Any, ids: Iterable[str]) -> dict[str, str]:
     if objects is None:
         return {}
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    import numpy as np
-
-    all_ids = np.asarray(objects.ids)
-    names = np.asarray(objects.names)
-    order = np.argsort(all_ids, kind="stable")
-    pos = np.minimum(np.searchsorted(all_ids, wanted, sorter=order), max(len(all_ids) - 1, 0))
-    out = {}
-    for oid, p in zip(wanted, pos.tolist(), strict=True):
-        if len(all_ids) and all_ids[order[p]] == oid:
-            out[oid] = str(names[order[p]])
-    return out
+    found = _positions(objects, ids)
+    names = objects.names
+    return {oid: str(names[i]) for oid, i in found.items()}
 
 
 def publish(
@@ -203,7 +192,11 @@ def publish(
         for r in chosen
     )
     policy.check(rows, policy.protected_values(chosen, inspectors))
-    late = tuple(r.record_id for r in chosen if publication_due(r.record.end, calendar).due < on)
+    dues: dict[dt.date, dt.date] = {}
+    for r in chosen:
+        if r.record.end not in dues:
+            dues[r.record.end] = publication_due(r.record.end, calendar).due
+    late = tuple(r.record_id for r in chosen if dues[r.record.end] < on)
     ids = {r.record_id for r in chosen}
     updated = [attrs.evolve(r, published_on=on) if r.record_id in ids else r for r in book.results]
     new_book = book._with(updated)

@@ -20,7 +20,7 @@ from randinspect.errors import ExposureError
 from randinspect.results._book import EnteredResult
 from randinspect.results._records import Origin
 
-__all__ = ["DEFAULT_REDACTION", "PUBLIC_FIELDS", "RedactionPolicy"]
+__all__ = ["DEFAULT_REDACTION", "PUBLIC_FIELDS", "ProtectedValues", "RedactionPolicy"]
 
 #: Fields of a public result, in export order, with the Chinese header of the national enterprise credit
 #: information publicity system's spot-check results (抽查检查结果信息) they follow.
@@ -52,6 +52,8 @@ _ID_CARD = re.compile(
 )
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _ID_FIELDS = frozenset({"uscc", "task_id", "item_id"})
+_DIGITS = re.compile(r"[0-9Xx\- ]{5,}")
+_RUNS = re.compile(r"[0-9X]{5,}")
 
 
 @attrs.frozen(kw_only=True)
@@ -130,57 +132,109 @@ class RedactionPolicy:
                 row[field] = self.mark
         return row
 
-    def protected_values(
-        self, results: Iterable[EnteredResult], inspectors: Any = None
-    ) -> dict[str, tuple[str, str]]:
-        """Protected text -> (record id or ``"inspectors"``, kind) that must not appear in public output."""
-        out: dict[str, tuple[str, str]] = {}
+    def protected_values(self, results: Iterable[EnteredResult], inspectors: Any = None) -> ProtectedValues:
+        """What must not appear in public output for ``results``: per record, and digit strings of anyone.
+
+        Per record: its representative's name (and other non-numeric personal data), its trade-secret and
+        rule-marked notes. For every record and every inspector: identity-card and phone numbers (numeric),
+        searched in every row, so one record's note cannot expose another's representative or an inspector.
+        """
+        by_record: dict[str, list[tuple[str, str]]] = {}
+        digits: dict[str, tuple[str, str]] = {}
+
+        def add(rid: str, value: str, kind: str) -> None:
+            value = value.strip()
+            if len(value) < 2:
+                return
+            if _DIGITS.fullmatch(value):
+                digits.setdefault(re.sub(r"[^0-9X]", "", value.upper()), (rid, kind))
+            else:
+                by_record.setdefault(rid, []).append((value, kind))
+
         for r in results:
             record = r.record
+            rid = record.record_id
             ack = record.acknowledgement
             if ack is not None and ack.representative is not None:
                 for v in ack.representative.private_values():
-                    out.setdefault(v, (record.record_id, "representative's personal data"))
+                    add(rid, v, "representative's personal data")
             for f in record.findings:
-                if f.trade_secret and f.note.strip():
-                    out.setdefault(f.note, (record.record_id, "trade secret"))
-                if "findings.note" in record.redact and f.note.strip():
-                    out.setdefault(f.note, (record.record_id, "rule-marked note"))
+                if f.trade_secret:
+                    add(rid, f.note, "trade secret")
+                if "findings.note" in record.redact:
+                    add(rid, f.note, "rule-marked note")
         if inspectors is not None:
             for person in inspectors:
                 for secret in (getattr(person, "id_card", None), getattr(person, "phone", None)):
                     if secret:
-                        out.setdefault(str(secret), ("inspectors", "inspector's personal data"))
-        return out
+                        add("inspectors", str(secret), "inspector's personal data")
+        return ProtectedValues(by_record=by_record, digits=digits)
 
-    def check(self, rows: Iterable[Mapping[str, str]], protected: Mapping[str, tuple[str, str]]) -> None:
+    def check(self, rows: Iterable[Mapping[str, str]], protected: ProtectedValues) -> None:
         """Refuse public rows that show a protected value or something shaped like personal data.
+
+        Each row is searched for its own record's protected values, for every protected number (as a run of
+        digits), and, with ``scan_patterns``, for identity-card and mobile-number shapes.
 
         Raises
         ------
         ExposureError
             Naming the record (task and item) and what kind of value would be exposed, never the value.
         """
+        lengths = protected.lengths
         for row in rows:
-            text = json.dumps(dict(row), ensure_ascii=False)
             rid = f"{row.get('task_id', '?')}/{row.get('item_id', '?')}"
-            for value, (owner, kind) in protected.items():
-                if len(value) >= 2 and value in text:
-                    raise ExposureError(
-                        f"record {rid}: publication would expose a protected value ({kind} of {owner}); "
-                        "flag the finding as a trade secret, mark the field in the record's 'redact', or "
-                        "remove the text",
-                        record_id=rid,
-                    )
             free = json.dumps(
                 {k: v for k, v in row.items() if k not in _ID_FIELDS}, ensure_ascii=False
             )  # codes (USCC, task ids) are public and may be digit runs
+            exposed: tuple[str, str] | None = None
+            for value, kind in protected.by_record.get(rid, ()):
+                if value in free:
+                    exposed = (rid, kind)
+                    break
+            if exposed is None and protected.digits:
+                for run in _RUNS.findall(free.upper()):
+                    for m in lengths:
+                        hit = next(
+                            (
+                                run[i : i + m]
+                                for i in range(len(run) - m + 1)
+                                if run[i : i + m] in protected.digits
+                            ),
+                            None,
+                        )
+                        if hit is not None:
+                            exposed = protected.digits[hit]
+                            break
+                    if exposed is not None:
+                        break
+            if exposed is not None:
+                owner, kind = exposed
+                raise ExposureError(
+                    f"record {rid}: publication would expose a protected value ({kind} of {owner}); "
+                    "flag the finding as a trade secret, mark the field in the record's 'redact', or "
+                    "remove the text",
+                    record_id=rid,
+                )
             if self.scan_patterns and (_ID_CARD.search(free) or _MOBILE.search(free)):
                 raise ExposureError(
                     f"record {rid}: publication would show text shaped like an identity-card or mobile "
                     "number; remove it from the finding's note or mark the note in 'redact'",
                     record_id=rid,
                 )
+
+
+@attrs.frozen(kw_only=True)
+class ProtectedValues:
+    """Values that must not be published: per record id, and numbers of anyone (identity cards, phones)."""
+
+    by_record: Mapping[str, list[tuple[str, str]]]
+    digits: Mapping[str, tuple[str, str]]
+
+    @property
+    def lengths(self) -> tuple[int, ...]:
+        """The distinct lengths of the protected numbers."""
+        return tuple(sorted({len(d) for d in self.digits}))
 
 
 DEFAULT_REDACTION = RedactionPolicy()
