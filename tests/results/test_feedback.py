@@ -112,3 +112,31 @@ class TestCustomRules:
         rules = DefaultFeedback(violation_shift=0, violation_risk=None)
         out = apply_feedback(world.city.objects, _book(world, ["03"]), rules=rules)
         assert len(out.report) == 0
+
+
+class TestConformance:
+    def test_default_passes_check(self, world: World) -> None:
+        """The default rules pass the conformance check on a year of synthetic results."""
+        from randinspect.testing import check_feedback_rules
+
+        book = enter_results(
+            ResultBook(year=world.city.year), world.records, tasks=world.tasks, assignments=world.matching
+        )
+        check_feedback_rules(DEFAULT_FEEDBACK, world.city.objects, book)
+
+    def test_check_catches_nondeterminism(self, world: World) -> None:
+        """Rules whose problem ids change between calls fail the check."""
+        import itertools
+
+        import pytest
+
+        from randinspect.testing import check_feedback_rules
+
+        counter = itertools.count()
+
+        class Flaky(DefaultFeedback):
+            def problem_ids(self, book: Any, referrals: Any = ()) -> tuple[str, ...]:
+                return (f"x{next(counter)}",)
+
+        with pytest.raises(AssertionError, match="deterministic"):
+            check_feedback_rules(Flaky(), world.city.objects, _book(world, ["01"]))

@@ -60,6 +60,8 @@ class AssessmentRow:
         Results of case-triggered inspections, kept out of the rates.
     a_grade:
         Plan results about objects of the best credit grade (无事不扰 burden).
+    key_objects:
+        Plan results about key-supervision objects (重点监管对象: drawn in the key tier, π = 1).
     referrals, referrals_overdue:
         Referrals sent, and those without a receipt past their due date.
     """
@@ -81,6 +83,7 @@ class AssessmentRow:
     problems: int = 0
     case_results: int = 0
     a_grade: int = 0
+    key_objects: int = 0
     referrals: int = 0
     referrals_overdue: int = 0
 
@@ -238,8 +241,10 @@ def assess(
     for item in items:
         listed[item.department].add(item.id)
     inspected_items: dict[str, set[str]] = defaultdict(set)
+    key_ids: set[str] = set()
     for rec in draw_records:
         dep = str(rec.commitment.item.get("department", "?"))
+        key_ids.update(s.id for s in rec.selected if s.tier == "key")
         rows[dep]["planned"] += Fraction(rec.commitment.expected)
         rows[dep]["drawn"] += len(rec.selected)
     for t in tasks:
@@ -281,6 +286,7 @@ def assess(
             target["inspected"] += 1
             target["problems"] += int(problem)
             target["a_grade"] += int(grade.get(rec.object_id) == best)
+            target["key_objects"] += int(rec.object_id in key_ids)
         found[rec.object_id] = found.get(rec.object_id, False) or problem
     for ref in referrals:
         rows[ref.from_department]["referrals"] += 1
@@ -329,6 +335,7 @@ _COLUMNS: tuple[tuple[str, str, Callable[[AssessmentRow], str]], ...] = (
     ("timely", "按时公示率", lambda r: _pct(r.timely_publication_rate)),
     ("problem", "问题发现率", lambda r: _pct(r.problem_rate)),
     ("a", "A类对象占比", lambda r: _pct(r.a_grade_share)),
+    ("key", "重点监管对象", lambda r: str(r.key_objects)),
     ("cases", "案件触发检查", lambda r: str(r.case_results)),
     ("ref", "移送(逾期)", lambda r: f"{r.referrals}({r.referrals_overdue})"),
 )
