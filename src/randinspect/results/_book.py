@@ -98,12 +98,10 @@ class ResultBook:
         """The result of ``record_id`` (``"<task>/<item>"``); raises :class:`KeyError` when absent."""
         return self.results[self._index[record_id]]
 
-    def _with(self, results: Iterable[EnteredResult]) -> ResultBook:
-        return ResultBook(
-            year=self.year,
-            vocabulary=self.vocabulary,
-            results=tuple(sorted(results, key=lambda r: r.record_id)),
-        )
+    def _with(self, results: Iterable[EnteredResult], *, ordered: bool = False) -> ResultBook:
+        """A new book with ``results`` (sorted by record id unless ``ordered`` says they already are)."""
+        items = tuple(results) if ordered else tuple(sorted(results, key=lambda r: r.record_id))
+        return ResultBook(year=self.year, vocabulary=self.vocabulary, results=items)
 
     def unpublished(self) -> tuple[EnteredResult, ...]:
         """Results not yet published, in record id order."""

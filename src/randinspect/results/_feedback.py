@@ -9,10 +9,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import numpy as np
 
 from randinspect.directory import GradeRule, RegradeReport, regrade
-from randinspect.results._book import ResultBook
+from randinspect.results._book import ResultBook, _positions
 from randinspect.results._vocabulary import Consequence
 
 if TYPE_CHECKING:
@@ -21,20 +20,37 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_FEEDBACK", "DefaultFeedback", "FeedbackResult", "apply_feedback"]
 
 
-def _consequences_by_object(book: ResultBook) -> dict[str, set[Consequence]]:
-    out: dict[str, set[Consequence]] = {}
+def _objects_by_category(book: ResultBook) -> dict[str, tuple[Any, set[str]]]:
+    """Category code -> (category, ids of objects with a result in it): one pass over the book."""
+    out: dict[str, tuple[Any, set[str]]] = {}
     for r in book.results:
-        out.setdefault(r.record.object_id, set()).update(r.category.consequences)
+        code = r.category.code
+        entry = out.get(code)
+        if entry is None:
+            entry = out[code] = (r.category, set())
+        entry[1].add(r.record.object_id)
     return out
+
+
+def _with_consequence(groups: dict[str, tuple[Any, set[str]]], consequence: Consequence) -> set[str]:
+    ids: set[str] = set()
+    for category, members in groups.values():
+        if consequence in category.consequences:
+            ids |= members
+    return ids
 
 
 def _clean_objects(book: ResultBook) -> set[str]:
     """Objects whose every result of the year is 'no problem found'."""
-    out = set()
-    for oid, cons in _consequences_by_object(book).items():
-        if cons == {Consequence.CLEAN}:
-            out.add(oid)
-    return out
+    groups = _objects_by_category(book)
+    clean: set[str] = set()
+    other: set[str] = set()
+    for category, members in groups.values():
+        if category.consequences == {Consequence.CLEAN}:
+            clean |= members
+        else:
+            other |= members
+    return clean - other
 
 
 @attrs.frozen(kw_only=True)
@@ -66,16 +82,13 @@ class DefaultFeedback:
         self, objects: Any, book: ResultBook, *, history: Sequence[ResultBook] = ()
     ) -> tuple[GradeRule, ...]:
         """The re-rating rules for ``objects`` from this year's ``book`` and earlier years' ``history``."""
-        cons = _consequences_by_object(book)
-        present = set(objects.ids.tolist()) if len(cons) > 1000 else None
+        groups = _objects_by_category(book)
 
         def known(ids: Iterable[str]) -> tuple[str, ...]:
-            if present is None:
-                return tuple(sorted(i for i in ids if i in objects))
-            return tuple(sorted(i for i in ids if i in present))
+            return tuple(sorted(_positions(objects, ids)))
 
-        violators = known(o for o, c in cons.items() if Consequence.VIOLATION in c)
-        abnormal = known(o for o, c in cons.items() if Consequence.ABNORMAL in c)
+        violators = known(_with_consequence(groups, Consequence.VIOLATION))
+        abnormal = known(_with_consequence(groups, Consequence.ABNORMAL))
         clean = _clean_objects(book)
         recent = (
             sorted(history, key=lambda b: b.year)[-(self.clean_years - 1) :] if self.clean_years > 1 else []
@@ -118,17 +131,15 @@ class DefaultFeedback:
 
     def marks(self, book: ResultBook) -> dict[str, str]:
         """Object id -> tag to add: ``abnormal_tag`` or ``dormant_tag`` (abnormal wins)."""
-        out: dict[str, str] = {}
-        for oid, cons in sorted(_consequences_by_object(book).items()):
-            if Consequence.ABNORMAL in cons:
-                out[oid] = self.abnormal_tag
-            elif Consequence.DORMANT in cons:
-                out[oid] = self.dormant_tag
-        return out
+        groups = _objects_by_category(book)
+        abnormal = _with_consequence(groups, Consequence.ABNORMAL)
+        dormant = _with_consequence(groups, Consequence.DORMANT) - abnormal
+        marks = dict.fromkeys(abnormal, self.abnormal_tag) | dict.fromkeys(dormant, self.dormant_tag)
+        return dict(sorted(marks.items()))
 
     def problem_ids(self, book: ResultBook, referrals: Iterable[Any] = ()) -> tuple[str, ...]:
         """Next year's problem objects: cases from this year's results and referred objects."""
-        ids = {o for o, c in _consequences_by_object(book).items() if Consequence.CASE in c}
+        ids = _with_consequence(_objects_by_category(book), Consequence.CASE)
         ids.update(r.object_id for r in referrals)
         return tuple(sorted(ids))
 
@@ -188,13 +199,23 @@ def apply_feedback(
     referrals = tuple(referrals)
     grade_rules = tuple(chosen.grade_rules(objects, book, history=history))
     new_objects, report = regrade(objects, grade_rules)
-    marks = {k: v for k, v in chosen.marks(book).items() if k in new_objects}
-    if marks:
-        idx = new_objects.index_of(list(marks))
-        tags = list(new_objects.tags)
-        for i, tag in zip(idx.tolist(), marks.values(), strict=True):
-            tags[i] = tuple(sorted({*tags[i], tag}))
-        new_objects = new_objects.with_columns(tags=np.array(tags, dtype=object), validate=False)
+    wanted = chosen.marks(book)
+    at = _positions(new_objects, wanted)
+    marks = {k: v for k, v in wanted.items() if k in at}
+    by_tag: dict[str, list[str]] = {}
+    for oid, tag in marks.items():
+        by_tag.setdefault(tag, []).append(oid)
+    if by_tag:
+        tag_rules = [
+            GradeRule(
+                reason=f"{book.year} results: marked {tag} (结果运用: 标记)", ids=sorted(ids), add_tags=(tag,)
+            )
+            for tag, ids in sorted(by_tag.items())
+        ]
+        new_objects, tag_report = regrade(new_objects, tag_rules)
+        report = RegradeReport(
+            changes=report.changes + tag_report.changes, rules=report.rules + tag_report.rules
+        )
     problem_ids = tuple(chosen.problem_ids(book, referrals))
     if journal is not None:
         from randinspect.draw.journal import EntryKind

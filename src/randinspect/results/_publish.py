@@ -199,7 +199,7 @@ def publish(
     late = tuple(r.record_id for r in chosen if dues[r.record.end] < on)
     ids = {r.record_id for r in chosen}
     updated = [attrs.evolve(r, published_on=on) if r.record_id in ids else r for r in book.results]
-    new_book = book._with(updated)
+    new_book = book._with(updated, ordered=True)
     publication = Publication(published_on=on, rows=rows, late=late)
     if journal is not None and chosen:
         import hashlib

@@ -265,8 +265,10 @@ class InspectionRecord:
     correction: str | None = None
     redact: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     follows: str | None = None
+    _record_id: str = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_record_id", f"{self.task_id}/{self.item_id}")
         if not self.findings:
             raise ResultInputError(
                 f"record {self.record_id}: no finding; give one per check content (检查内容)",
@@ -281,7 +283,7 @@ class InspectionRecord:
     @property
     def record_id(self) -> str:
         """``"<task id>/<item id>"``: one record per task and item."""
-        return f"{self.task_id}/{self.item_id}"
+        return self._record_id
 
     @property
     def needs_on_site(self) -> bool:

@@ -9,7 +9,6 @@ is built from :meth:`RedactionPolicy.public_result`, and every public file is ch
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -156,8 +155,10 @@ class RedactionPolicy:
             rid = record.record_id
             ack = record.acknowledgement
             if ack is not None and ack.representative is not None:
-                for v in ack.representative.private_values():
-                    add(rid, v, "representative's personal data")
+                rep = ack.representative
+                for v in (rep.name, rep.id_card, rep.phone):
+                    if v:
+                        add(rid, v, "representative's personal data")
             for f in record.findings:
                 if f.trade_secret:
                     add(rid, f.note, "trade secret")
@@ -184,9 +185,8 @@ class RedactionPolicy:
         lengths = protected.lengths
         for row in rows:
             rid = f"{row.get('task_id', '?')}/{row.get('item_id', '?')}"
-            free = json.dumps(
-                {k: v for k, v in row.items() if k not in _ID_FIELDS}, ensure_ascii=False
-            )  # codes (USCC, task ids) are public and may be digit runs
+            # codes (USCC, task ids) are public and may be digit runs: search every other field
+            free = "\n".join(str(v) for k, v in row.items() if k not in _ID_FIELDS)
             exposed: tuple[str, str] | None = None
             for value, kind in protected.by_record.get(rid, ()):
                 if value in free:
