@@ -114,7 +114,7 @@ class TestAddTags:
     @settings(max_examples=25)
     @given(d=object_directories(min_size=1, max_size=40), data=st.data())
     def test_tags_added_to_selected_only(self, d: ObjectDirectory, data: st.DataObject) -> None:
-        """add_tags adds the tag to exactly the selected objects, keeps their other tags, reports each change."""
+        """add_tags tags exactly the selected objects, keeps their other tags, and reports each change."""
         ids = data.draw(st.lists(st.sampled_from(d.ids.tolist()), min_size=1, unique=True))
         new, report = regrade(d, [GradeRule(reason="unreachable", ids=ids, add_tags=("abnormal",))])
         chosen = set(ids)
