@@ -62,9 +62,9 @@ class TestDemo:
         journal = Journal(JsonLinesStore(out / "journal.jsonl"))
         journal.verify()
         kinds = Counter(e.kind for e in journal.entries())
-        # one commitment and one draw per record, the matching (and the conversion matching)
+        # one commitment and one draw per record; the matching, then those of converted and case tasks
         assert kinds["commitment"] == kinds["draw"] == len(records)
-        assert kinds["match"] in (1, 2)
+        assert 1 <= kinds["match"] <= 3
 
     def test_no_personal_data_in_outputs(self, demo_run: tuple[int, str, Path]) -> None:
         """No identity-card or phone number of any inspector appears in anything the demo prints or writes."""

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 __all__ = ["DEMO_ROUTES", "after_the_visit"]
 
@@ -45,6 +48,8 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
     from randinspect.matching import match_inspectors
     from randinspect.planning import AnnualCycle, Milestone
     from randinspect.results import (
+        CaseTrigger,
+        CommitmentStandIn,
         Publication,
         ReferralRequest,
         ResultBook,
@@ -53,9 +58,11 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
         annual_summary,
         apply_feedback,
         assess,
+        breach_record,
         conversion_tasks,
         deadline_report,
         enter_results,
+        immediate_task,
         publish,
         push_results,
         refer,
@@ -117,6 +124,80 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
         publish_on.update(more_pub)
         tasks += list(converted)
         n_conv = len(more)
+
+    # Case-triggered inspections (投诉举报): the three most complained-about live objects in scope of the
+    # first SAMR item get immediate tasks in March, matched at once, kept apart in statistics.
+    n_case = 0
+    samr = next((i for i in item_list if i.department == "SAMR"), None)
+    if samr is not None:
+        in_scope = city.objects.mask(samr.scope)
+        eligible = set(np.asarray(city.objects.ids)[in_scope].tolist())
+        counts = Counter(c.object_id for c in city.complaints if c.object_id in eligible)
+        case_tasks = [
+            immediate_task(
+                trigger=CaseTrigger.COMPLAINT,
+                reference=f"12315-{year}-{n + 1:04d}",
+                objects=city.objects,
+                object_id=oid,
+                item=samr,
+                start=dt.date(year, 3, 1),
+                end=dt.date(year, 3, 12),
+            )
+            for n, (oid, _) in enumerate(counts.most_common(3))
+        ]
+        if case_tasks:
+            case_match = match_inspectors(
+                case_tasks, city.inspectors, source=source, context=f"match|{year}|case", allow_partial=True
+            )
+            journal.append_match(case_match.record())
+            cases, case_pub = synthetic_results(
+                case_tasks,
+                case_match,
+                city.objects,
+                city.inspectors,
+                item_list,
+                calendar=calendar,
+                seed=city.seed + 2,
+                origin="case",
+            )
+            book = enter_results(
+                book,
+                cases,
+                tasks=case_tasks,
+                assignments=case_match,
+                objects=city.objects,
+                inspectors=city.inspectors,
+                journal=journal,
+            )
+            publish_on.update(case_pub)
+            tasks += case_tasks
+            n_case = len(cases)
+
+    # A credit commitment (信用承诺) standing in for a document check, breached and published as it says.
+    commerce = next((i for i in item_list if i.department == "COMMERCE"), None)
+    n_breach = 0
+    if commerce is not None:
+        scope_ids = np.asarray(city.objects.ids)[city.objects.mask(commerce.scope)]
+        if len(scope_ids):
+            stand = CommitmentStandIn(
+                object_id=str(scope_ids[0]),
+                item_id=commerce.id,
+                department=commerce.department,
+                signed_on=dt.date(year, 1, 15),
+                text_digest=hashlib.sha256(f"承诺书 {scope_ids[0]}".encode()).hexdigest(),
+            )
+            breach = breach_record(
+                stand,
+                found_on=dt.date(year, 6, 1),
+                entered_on=dt.date(year, 6, 3),
+                note="未按承诺在期限内完成备案",
+            )
+            stand_task = stand.task(city.objects, year)
+            book = enter_results(
+                book, [breach], tasks=[stand_task], assignments={stand.task_id: ()}, journal=journal
+            )
+            publish_on[breach.record_id] = dt.date(year, 6, 4)
+            n_breach = 1
 
     # Weekly publication on Fridays of what each department has ready (谁公开).
     rows: list[Any] = []
@@ -209,7 +290,7 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
     categories = Counter(r.category.zh for r in book)
     print(
         f"{len(book)} results entered by {as_of} ({n_conv} after conversion of online/document checks to "
-        f"on-site tasks); categories:"
+        f"on-site tasks, {n_case} case-triggered, {n_breach} breached credit commitment); categories:"
     )
     for zh, n in categories.most_common():
         print(f"  {n:>6}  {zh}")
