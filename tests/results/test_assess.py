@@ -118,3 +118,19 @@ class TestAnnualSummary:
         assert s.charts == ()
         assert "matplotlib" in s.note
         assert "matplotlib" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+
+
+class TestDeadlinesMet:
+    def test_per_department(self, world: World) -> None:
+        """Each department's row counts its milestones due by the day and those done on time."""
+        from randinspect.planning import Milestone
+
+        cycle = world.cycle.cycle
+        on_time = {m: cycle.due(m) for m in Milestone}
+        late = dict(on_time)
+        late[Milestone.DRAWS] = cycle.due(Milestone.DRAWS) + dt.timedelta(days=3)
+        _, _, a = _assessment(world, 10, cycle=cycle, department_milestones={"SAMR": on_time, "ECO": late})
+        rows = {r.key: r for r in a.departments}
+        assert (rows["SAMR"].deadlines, rows["SAMR"].deadlines_met) == (4, 4)
+        assert (rows["ECO"].deadlines, rows["ECO"].deadlines_met) == (4, 3)
+        assert a.milestones == ()

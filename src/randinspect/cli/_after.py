@@ -278,6 +278,8 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
         savings=result.joint.savings(),
         referrals=referrals,
         milestones=statuses,
+        cycle=plan_cycle,
+        department_milestones=dict.fromkeys(sorted({i.department for i in item_list}), done),
         names=names,
         journal=journal,
     )

@@ -64,6 +64,8 @@ class AssessmentRow:
         Plan results about key-supervision objects (重点监管对象: drawn in the key tier, π = 1).
     referrals, referrals_overdue:
         Referrals sent, and those without a receipt past their due date.
+    deadlines, deadlines_met:
+        The department's milestones of the cycle assessed, and those done by their due date.
     """
 
     key: str
@@ -86,6 +88,8 @@ class AssessmentRow:
     key_objects: int = 0
     referrals: int = 0
     referrals_overdue: int = 0
+    deadlines: int = 0
+    deadlines_met: int = 0
 
     @property
     def coverage(self) -> Fraction | None:
@@ -193,6 +197,7 @@ def assess(
     cycle: Any = None,
     completed: Mapping[Any, dt.date | None] | None = None,
     milestones: Sequence[Any] | None = None,
+    department_milestones: Mapping[str, Mapping[Any, dt.date | None]] | None = None,
     estimator: Estimator | None = None,
     names: Mapping[str, str] | None = None,
     best_grade: str | None = None,
@@ -219,9 +224,14 @@ def assess(
     referrals:
         The referrals made.
     cycle, completed:
-        The :class:`randinspect.planning.AnnualCycle` and each milestone's completion date: deadlines met.
+        The :class:`randinspect.planning.AnnualCycle` and each milestone's completion date for the city:
+        the summary's deadline table (only when ``completed`` is given).
     milestones:
         Milestone statuses given directly (instead of ``cycle`` and ``completed``).
+    department_milestones:
+        Department -> milestone -> the day the department completed it (its item list and plan, its draws,
+        its part of the summary and of the joint plan); with ``cycle``, each department's row counts the
+        milestones due by the assessment day and those done on time.
     estimator:
         Optional :data:`Estimator` for the population problem rate (the Horvitz–Thompson estimate lives in
         ``randinspect.draw``); ``None`` reports the sample rate only.
@@ -294,14 +304,21 @@ def assess(
         dist = districts[region.get(ref.object_id, "?")]
         dist["referrals"] += 1
         dist["referrals_overdue"] += int(ref.overdue(as_of))
+    if cycle is not None and department_milestones:
+        for dep, done in department_milestones.items():
+            for status in cycle.status(done, today=as_of):
+                if status.state == "pending":
+                    continue
+                rows[dep]["deadlines"] += 1
+                rows[dep]["deadlines_met"] += int(status.state == "done")
     for dep in set(listed) | set(inspected_items):
         rows[dep]["items_listed"] += len(listed.get(dep, ()))
         rows[dep]["items_inspected"] += len(inspected_items.get(dep, set()) & listed.get(dep, set()))
     dep_rows = tuple(AssessmentRow(key=k, **dict(v)) for k, v in sorted(rows.items()))
     dist_rows = tuple(AssessmentRow(key=k, **dict(v)) for k, v in sorted(districts.items()))
     statuses: tuple[Any, ...] = tuple(milestones or ())
-    if cycle is not None:
-        statuses += tuple(cycle.status(completed or {}, today=as_of))
+    if cycle is not None and completed is not None:
+        statuses += tuple(cycle.status(completed, today=as_of))
     estimate = None if estimator is None else estimator(tuple(draw_records), found)
     assessment = Assessment(
         year=year,
@@ -338,6 +355,7 @@ _COLUMNS: tuple[tuple[str, str, Callable[[AssessmentRow], str]], ...] = (
     ("key", "重点监管对象", lambda r: str(r.key_objects)),
     ("cases", "案件触发检查", lambda r: str(r.case_results)),
     ("ref", "移送(逾期)", lambda r: f"{r.referrals}({r.referrals_overdue})"),
+    ("due", "按时完成节点", lambda r: f"{r.deadlines_met}/{r.deadlines}" if r.deadlines else "—"),
 )
 
 
