@@ -23,6 +23,15 @@ cycle again with the rules of issue 14: a realistic declared conflict list (5 % 
 former employer in the city, :func:`randinspect.datasets.demo_conflicts`) and a year of history (the groups
 of the previous year's cycle, run untimed with another seed), and prints the extra time against the cycle
 without them (same run, same city).
+
+With ``--cycle`` the year then goes on after the visit (issue 10): synthetic results for every staffed task
+(:func:`randinspect.datasets.synthetic_results`, not timed as a stage), then the results stages, each timed:
+``enter`` (:func:`randinspect.results.enter_results` with every check), ``publish`` (monthly
+:func:`randinspect.results.publish` with redaction), ``deadlines``
+(:func:`randinspect.results.deadline_report` over every expected result), ``feedback``
+(:func:`randinspect.results.assess`) and ``summary`` (:func:`randinspect.results.annual_summary`, charts when
+matplotlib is installed). The target: the results stages together take less than the draw stage, and the
+whole cycle stays under 2 GB peak resident memory.
 """
 
 from __future__ import annotations
@@ -162,6 +171,7 @@ def _cycle(n_objects: int, n_items: int, n_departments: int) -> None:
         f"peak resident memory: {rss_after:,.0f} MiB "
         f"(after building the city and items: {rss_before:,.0f} MiB)"
     )
+    _results_stages(objects, inspectors, items.items, result)
     _cycle_with_rules(objects, items, inspectors, conflicts, result, total)
 
 
@@ -204,6 +214,93 @@ def _cycle_with_rules(
         f"  pairs removed: {m['pairs_removed_by_rule']}; not staffed {m['infeasible']:,} "
         f"({m['infeasible_by_constraint']}); peak resident memory {_peak_rss_mib():,.0f} MiB"
     )
+
+
+def _results_stages(objects: Any, inspectors: Any, items: Any, result: Any) -> None:
+    """Time the results stages of issue 10 after the cycle; print them next to the draw stage."""
+    import tempfile
+
+    from randinspect.calendar import ProvisionalCalendar
+    from randinspect.datasets import synthetic_results
+    from randinspect.results import (
+        ResultBook,
+        annual_summary,
+        apply_feedback,
+        assess,
+        deadline_report,
+        enter_results,
+        publish,
+    )
+
+    year = result.year
+    calendar = ProvisionalCalendar()
+    t0 = time.perf_counter()
+    records, publish_on = synthetic_results(
+        result.tasks, result.matching, objects, inspectors, items, calendar=calendar, seed=year
+    )
+    t_synth = time.perf_counter() - t0
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    book = enter_results(
+        ResultBook(year=year),
+        records,
+        tasks=result.tasks,
+        assignments=result.matching,
+        objects=objects,
+        inspectors=inspectors,
+    )
+    timings["enter"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    published = 0
+    for month in range(1, 13):
+        last = (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)
+        ready = [rid for rid, day in publish_on.items() if day is not None and day <= last]
+        book, pub = publish(book, on=last, calendar=calendar, objects=objects, record_ids=ready)
+        published += len(pub)
+    timings["publish"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = deadline_report(
+        book,
+        as_of=dt.date(year + 1, 3, 31),
+        calendar=calendar,
+        tasks=result.tasks,
+        item_departments={i.id: i.department for i in items},
+    )
+    timings["deadlines"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    feedback = apply_feedback(objects, book)
+    timings["feedback"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    assessment = assess(
+        book=book,
+        report=report,
+        objects=objects,
+        draw_records=result.records,
+        tasks=result.tasks,
+        items=items,
+        savings=result.joint.savings(),
+    )
+    timings["assess"] = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        summary = annual_summary(assessment, tmp)
+        timings["summary"] = time.perf_counter() - t0
+    rss = _peak_rss_mib()
+    total = sum(timings.values())
+    print(
+        f"results: {len(records):,} records for {len(result.matching.groups):,} staffed tasks "
+        f"(synthetic findings generated in {t_synth:.2f} s, not a stage); {published:,} published; "
+        f"{len(report.overdue()):,} overdue; {len(feedback.report):,} grade changes; "
+        f"{len(summary.charts)} charts"
+    )
+    print("results stages:")
+    for stage, seconds in timings.items():
+        print(f"  {stage:9s} {seconds:8.3f} s")
+    print(
+        f"  total     {total:8.3f} s; results stages / draw stage = {total / result.timings['draw']:.2f}x "
+        "(target < 1)"
+    )
+    print(f"peak resident memory after the whole year: {rss:,.0f} MiB (target < 2048)")
 
 
 def main() -> None:

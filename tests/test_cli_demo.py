@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from randinspect.cli import main
-from randinspect.datasets import demo_city
+from randinspect.datasets import demo_city, synthetic_results
 from randinspect.draw import DrawRecord, Journal, JsonLinesStore
 
 
@@ -58,9 +59,12 @@ class TestDemo:
         assert sum(sum(t.values()) for t in summary["drawn"].values()) == sum(
             len(DrawRecord.from_json(p.read_text(encoding="utf-8")).selected) for p in records
         )
-        check = Journal(JsonLinesStore(out / "journal.jsonl")).verify()
-        # one commitment and one draw per record, plus the matching
-        assert check.length == 2 * len(records) + 1
+        journal = Journal(JsonLinesStore(out / "journal.jsonl"))
+        journal.verify()
+        kinds = Counter(e.kind for e in journal.entries())
+        # one commitment and one draw per record; the matching, then those of converted and case tasks
+        assert kinds["commitment"] == kinds["draw"] == len(records)
+        assert 1 <= kinds["match"] <= 3
 
     def test_no_personal_data_in_outputs(self, demo_run: tuple[int, str, Path]) -> None:
         """No identity-card or phone number of any inspector appears in anything the demo prints or writes."""
@@ -73,6 +77,63 @@ class TestDemo:
                 if value:
                     secrets.add(str(value))
         assert secrets, "the demo city should have private fields to protect"
-        blobs = [text] + [p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file()]
-        leaked = {s for s in secrets for blob in blobs if s in blob}
+        blobs = [text.encode("utf-8")] + [p.read_bytes() for p in out.rglob("*") if p.is_file()]
+        leaked = {s for s in secrets for blob in blobs if s.encode("utf-8") in blob}
         assert leaked == set()
+
+    def test_no_representative_data_in_outputs(self, demo_run: tuple[int, str, Path]) -> None:
+        """No name or phone of a representative who signed a record appears in any file, searched as bytes."""
+        _, text, out = demo_run
+        city = demo_city(n_objects=4000)
+        from randinspect.cli._after import _calendar
+        from randinspect.cli.demo import DEFAULT_PUBLIC_SEED, _policies
+        from randinspect.datasets import demo_items
+        from randinspect.draw import PublicSeedSource
+        from randinspect.planning import run_cycle
+
+        items = [
+            i
+            for i in demo_items(city.year)
+            if i.id in {p.stem.split("-round")[0] for p in (out / "draws").glob("*.json")}
+        ]
+        result = run_cycle(
+            city.objects,
+            items,
+            source=PublicSeedSource(DEFAULT_PUBLIC_SEED),
+            inspectors=city.inspectors,
+            policy=_policies(city),
+        )
+        records, _ = synthetic_results(
+            result.tasks,
+            result.matching,
+            city.objects,
+            city.inspectors,
+            items,
+            calendar=_calendar()[0],
+            seed=city.seed,
+        )
+        secrets = set()
+        for r in records:
+            rep = r.acknowledgement.representative if r.acknowledgement else None
+            if rep is not None:
+                secrets.update(rep.private_values())
+        assert secrets
+        blobs = [text.encode("utf-8")] + [p.read_bytes() for p in out.rglob("*") if p.is_file()]
+        assert {s for s in secrets for blob in blobs if s.encode("utf-8") in blob} == set()
+
+    def test_after_the_visit(self, demo_run: tuple[int, str, Path]) -> None:
+        """The demo enters, publishes (with an overdue list), refers, feeds back and writes the summary."""
+        _, text, out = demo_run
+        for phrase in ("results entered", "overdue list", "referrals", "feedback:", "annual summary"):
+            assert phrase in text
+        for name in (
+            "public-results.json",
+            "public-results.csv",
+            "summary/summary.md",
+            "summary/summary.html",
+        ):
+            assert (out / name).stat().st_size > 0
+        journal = Journal(JsonLinesStore(out / "journal.jsonl"))
+        assert journal.verify().length == len(journal)
+        kinds = {e.kind for e in journal.entries()}
+        assert {"result", "publication", "referral", "grade-change", "assessment"} <= kinds

@@ -21,6 +21,7 @@ PACKAGES = [
     "randinspect.matching",
     "randinspect.model",
     "randinspect.planning",
+    "randinspect.results",
     "randinspect.simulate",
     "randinspect.simulate.plots",
     "randinspect.testing",

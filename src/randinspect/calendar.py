@@ -55,8 +55,10 @@ __all__ = [
     "FallbackMode",
     "HolidaySchedule",
     "OverrideCalendar",
+    "ProvisionalCalendar",
     "WeekendsOnly",
     "load_holiday_schedules",
+    "statutory_holidays",
 ]
 
 FallbackMode = Literal["error", "weekends"]
@@ -712,3 +714,107 @@ class OverrideCalendar(_WorkingDayArithmetic):
             return cls(base=base, holidays=holidays, workdays=workdays, source=source)
         except ConfigurationError as exc:
             raise LoadError([Problem(message=str(exc), source=source)]) from None
+
+
+# ----------------------------------------------------------------------------------------------------------
+# A provisional calendar for years without the State Council notice
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _qingming(year: int) -> dt.date:
+    """Qingming (清明) for 2000-2099: April ⌊Y·0.2422 + 4.81⌋ - ⌊Y/4⌋ with Y = year mod 100.
+
+    The common approximation of the solar-term dates (寿星通用公式, constant C = 4.81 for the 21st century);
+    it agrees with the astronomical date for every year of the century.
+    """
+    y = year % 100
+    return dt.date(year, 4, int(y * 0.2422 + 4.81) - y // 4)
+
+
+@functools.cache
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The statutory public holidays of ``year`` (全体公民放假的节日), without weekend shifts or make-up days.
+
+    From 《全国年节及纪念日放假办法》 as revised in 2024 (国务院令第795号, in force 1 January 2025):
+    New Year's Day 1 day (元旦, 1 January); Spring Festival 4 days (春节, New Year's Eve 除夕 to the third day
+    of the first lunar month); Qingming 1 day (清明, the solar term); Labour Day 2 days (劳动节, 1-2 May);
+    Dragon Boat Festival 1 day (端午, 5th of the 5th lunar month); Mid-Autumn 1 day (中秋, 15th of the 8th
+    lunar month); National Day 3 days (国庆, 1-3 October). Lunar dates come from the ``lunardate`` package
+    (extra ``randinspect[lunar]``); Qingming from the solar-term formula (2000-2099).
+
+    Raises
+    ------
+    CalendarError
+        If ``lunardate`` is not installed.
+    CalendarDataMissingError
+        For a year outside 2000-2099.
+
+    Examples
+    --------
+    >>> sorted(statutory_holidays(2027).items())[:2]
+    [(datetime.date(2027, 1, 1), '元旦'), (datetime.date(2027, 2, 5), '春节')]
+    """
+    if not 2000 <= year <= 2099:
+        raise CalendarDataMissingError(f"the provisional calendar covers 2000-2099, not {year}")
+    try:
+        lunar = importlib.import_module("lunardate")
+    except ImportError as exc:
+        raise CalendarError(
+            "the provisional calendar needs the 'lunardate' package for lunar festivals; install it with: "
+            "pip install 'randinspect[lunar]'"
+        ) from exc
+
+    def solar(month: int, day: int) -> dt.date:
+        moment = lunar.LunarDate(year, month, day)
+        convert = getattr(moment, "to_solar_date", None) or moment.toSolarDate  # new name since 0.3
+        value: dt.date = convert()
+        return value
+
+    new_year = solar(1, 1)
+    out: dict[dt.date, str] = {dt.date(year, 1, 1): "元旦"}
+    for k in range(-1, 3):
+        out[new_year + dt.timedelta(days=k)] = "春节"
+    out[_qingming(year)] = "清明节"
+    out[dt.date(year, 5, 1)] = "劳动节"
+    out[dt.date(year, 5, 2)] = "劳动节"
+    out[solar(5, 5)] = "端午节"
+    out[solar(8, 15)] = "中秋节"
+    for d in (1, 2, 3):
+        out[dt.date(year, 10, d)] = "国庆节"
+    return out
+
+
+@attrs.frozen
+class ProvisionalCalendar(_WorkingDayArithmetic):
+    """The official calendar where its notice is loaded, statutory holidays elsewhere (临时工作日历).
+
+    For a year whose State Council notice is loaded in ``official``, the official answer. For any other year
+    (2000-2099) a day is a working day when it is Monday to Friday and not a statutory holiday of
+    :func:`statutory_holidays`: no make-up working days (调休) and no bridging days, which the notice decides.
+    Such a year is *provisional*: :meth:`is_provisional` says so, and the results package marks every
+    deadline computed on it (``Deadline.provisional``) until the official schedule is loaded.
+
+    Needs the ``lunardate`` package (extra ``randinspect[lunar]``) for provisional years.
+
+    Examples
+    --------
+    >>> cal = ProvisionalCalendar()
+    >>> cal.is_provisional(2026), cal.is_provisional(2027)
+    (False, True)
+    """
+
+    official: ChineseOfficialCalendar = attrs.field(factory=ChineseOfficialCalendar)
+
+    def is_provisional(self, year: int) -> bool:
+        """True when ``year`` is answered from the statutory holidays, not from an official notice."""
+        return not self.official.covers(year)
+
+    def covers(self, year: int) -> bool:
+        """True for the official years and for 2000-2099 (provisionally)."""
+        return self.official.covers(year) or 2000 <= year <= 2099
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """The official answer in official years; otherwise a weekday that is not a statutory holiday."""
+        if self.official.covers(day.year):
+            return self.official.is_working_day(day)
+        return not _is_weekend(day) and day not in statutory_holidays(day.year)

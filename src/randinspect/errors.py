@@ -24,14 +24,18 @@ __all__ = [
     "CodeError",
     "CommitmentMismatchError",
     "ConfigurationError",
+    "DeregisteredObjectError",
     "DrawError",
     "DuplicateDrawError",
     "DuplicateEntryError",
+    "DuplicateResultError",
     "EmptyFrameError",
+    "ExposureError",
     "FrameChangedError",
     "InfeasibleMatchingError",
     "InfeasibleTasksError",
     "InputError",
+    "InspectorNotInGroupError",
     "JournalError",
     "JournalIntegrityError",
     "LoadError",
@@ -44,12 +48,19 @@ __all__ = [
     "Problem",
     "RandInspectError",
     "ReasonRequiredError",
+    "ReferralError",
+    "ResultDateError",
+    "ResultError",
+    "ResultInputError",
     "ScaleError",
     "SeedChangedError",
     "SeedError",
     "SelectionChangedError",
     "SimulationError",
     "SweepPointError",
+    "UnassignedTaskError",
+    "UnknownCategoryError",
+    "UnknownDepartmentError",
     "UnsupportedVersionError",
     "VerificationError",
 ]
@@ -285,3 +296,58 @@ class SweepPointError(SimulationError):
         super().__init__(message)
         self.point = point
         self.params = dict(params)
+
+
+class ResultError(RandInspectError):
+    """An inspection result, publication, referral or feedback step cannot be made as asked.
+
+    Attributes
+    ----------
+    record_id:
+        The record the problem is about (``"<task id>/<item id>"`` for an inspection record, the referral id
+        for a referral), or ``""`` when it concerns no single record.
+    """
+
+    def __init__(self, message: str, *, record_id: str = "") -> None:
+        super().__init__(message)
+        self.record_id = record_id
+
+
+class ResultInputError(ResultError, InputError):
+    """An inspection record, result, publication or referral is malformed or refers to unknown things."""
+
+
+class UnassignedTaskError(ResultInputError):
+    """A result names a task (or an item of a task) that no inspection group was assigned to."""
+
+
+class InspectorNotInGroupError(ResultInputError):
+    """A result names an inspector who is not in the task's inspection group, or shows a wrong certificate."""
+
+
+class ResultDateError(ResultInputError):
+    """A result's dates are impossible: entered before the inspection ended, inspected before the window."""
+
+
+class DuplicateResultError(ResultInputError):
+    """A second result for the same task and item was entered without a stated reason."""
+
+
+class UnknownCategoryError(ResultInputError):
+    """A result category (检查结果类别) is not in the findings vocabulary in use."""
+
+
+class DeregisteredObjectError(ResultInputError):
+    """A result for an object inspected after it was deregistered (注销)."""
+
+
+class ExposureError(ResultError):
+    """A public file would expose a protected field (personal data, a trade secret, a rule-marked value)."""
+
+
+class ReferralError(ResultError):
+    """A referral (移送) cannot be made as asked."""
+
+
+class UnknownDepartmentError(ReferralError, InputError):
+    """A referral or push names a department the routing table does not know."""

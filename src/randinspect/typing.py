@@ -19,16 +19,19 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from randinspect.directory import GradeRule, ObjectDirectory
     from randinspect.draw import DrawFrame, InclusionTable
     from randinspect.items import CheckItem
     from randinspect.matching import MatchingProblem, MatchResult
     from randinspect.planning import Answer, DepartmentPlan, JointPlan, ProposalRound
+    from randinspect.results import ResultBook
     from randinspect.simulate import ObjectView
 
 __all__ = [
     "CreditRiskMatrix",
     "DetectionModel",
     "DeterrenceModel",
+    "FeedbackRules",
     "InspectorMatcher",
     "JointPlanMerger",
     "JournalStore",
@@ -409,3 +412,45 @@ class PopulationModel(Protocol):
 # --- JournalStore (draw journal) ---------------------------------------------------------------------------
 # Defined beside the journal it serves; re-exported here so every Protocol has one home for users.
 from randinspect.draw.journal import JournalStore  # noqa: E402
+
+# --- FeedbackRules (results) -------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class FeedbackRules(Protocol):
+    """**Protocol:** how a year's results feed back into next year's grades and tiers (结果运用规则).
+
+    An implementation must be a pure, deterministic function of its arguments (the same books give the same
+    rules, marks and ids, in the same order) and must not change them:
+
+    - ``grade_rules(objects, book, *, history)``: the :class:`randinspect.directory.GradeRule` list to apply
+      (in order) to the directory; each rule's ``reason`` is journalled with its changes, so it should say
+      why in words a reader understands;
+    - ``marks(book)``: object id -> tag to add (e.g. ``"abnormal"`` for "not found at the registered
+      address", ``"dormant"`` for closed or liquidating);
+    - ``problem_ids(book, referrals)``: next year's problem objects (cases, referrals), sorted;
+    - ``describe()``: a JSON-ready description, journalled with the marks.
+
+    The default is :data:`randinspect.results.DEFAULT_FEEDBACK`
+    (:class:`randinspect.results.DefaultFeedback`).
+
+    .. versionadded:: 0.1.0
+    """
+
+    def grade_rules(
+        self, objects: ObjectDirectory, book: ResultBook, *, history: Sequence[ResultBook] = ()
+    ) -> Sequence[GradeRule]:
+        """The re-rating rules, in the order to apply them."""
+        ...
+
+    def marks(self, book: ResultBook) -> dict[str, str]:
+        """Object id -> tag to add."""
+        ...
+
+    def problem_ids(self, book: ResultBook, referrals: Iterable[Any] = ()) -> tuple[str, ...]:
+        """Next year's problem objects."""
+        ...
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-ready description."""
+        ...

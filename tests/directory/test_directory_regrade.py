@@ -108,3 +108,25 @@ class TestRegrade:
         alive = d.alive
         ranks = np.array([DEFAULT_CREDIT_SCALE.rank(c) for c in new.credit.tolist()])
         assert (ranks[alive] >= DEFAULT_CREDIT_SCALE.rank(floor)).all()
+
+
+class TestAddTags:
+    @settings(max_examples=25)
+    @given(d=object_directories(min_size=1, max_size=40), data=st.data())
+    def test_tags_added_to_selected_only(self, d: ObjectDirectory, data: st.DataObject) -> None:
+        """add_tags tags exactly the selected objects, keeps their other tags, and reports each change."""
+        ids = data.draw(st.lists(st.sampled_from(d.ids.tolist()), min_size=1, unique=True))
+        new, report = regrade(d, [GradeRule(reason="unreachable", ids=ids, add_tags=("abnormal",))])
+        chosen = set(ids)
+        for i, oid in enumerate(d.ids.tolist()):
+            before, after = set(d.tags_of(i)), set(new.tags_of(i))
+            assert after == (before | {"abnormal"} if oid in chosen else before)
+        assert {c.id for c in report.changes} == {
+            o for o in chosen if "abnormal" not in d.tags_of(int(d.index_of([o])[0]))
+        }
+        assert all(c.column == "tags" for c in report.changes)
+
+    def test_bad_tag_refused(self) -> None:
+        """A tag holding ';' (the tag separator) is refused."""
+        with pytest.raises(ConfigurationError):
+            GradeRule(reason="x", add_tags=("a;b",))

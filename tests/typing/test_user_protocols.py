@@ -7,15 +7,24 @@ or credit-risk matrix plugs in by having the right methods.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
 from randinspect.datasets import demo_city, demo_items
+from randinspect.directory import GradeRule, ObjectDirectory
 from randinspect.draw import PublicSeedSource, TieredPolicy, draw, verify
 from randinspect.errors import ScaleError
 from randinspect.planning import OverlapMerger, run_cycle
+from randinspect.results import DEFAULT_FEEDBACK, ResultBook, apply_feedback
 from randinspect.testing import check_sampling_policy
-from randinspect.typing import CreditRiskMatrix, RandomSource, SamplingPolicy, WorkCalendar
+from randinspect.typing import (
+    CreditRiskMatrix,
+    FeedbackRules,
+    RandomSource,
+    SamplingPolicy,
+    WorkCalendar,
+)
 
 
 class FlatMatrix:
@@ -90,3 +99,31 @@ def test_user_calendar_is_a_work_calendar() -> None:
         skip_empty=True,
     )
     assert result.proposals.due_on == dt.date(2026, 11, 21)
+
+
+class NoUpgradeFeedback:
+    """A city's own feedback rules: the default's, except that clean years never raise a grade."""
+
+    def grade_rules(
+        self, objects: ObjectDirectory, book: ResultBook, *, history: Sequence[ResultBook] = ()
+    ) -> Sequence[GradeRule]:
+        rules = DEFAULT_FEEDBACK.grade_rules(objects, book, history=history)
+        return [r for r in rules if r.credit_shift >= 0]
+
+    def marks(self, book: ResultBook) -> dict[str, str]:
+        return DEFAULT_FEEDBACK.marks(book)
+
+    def problem_ids(self, book: ResultBook, referrals: Iterable[Any] = ()) -> tuple[str, ...]:
+        return DEFAULT_FEEDBACK.problem_ids(book, referrals)
+
+    def describe(self) -> dict[str, Any]:
+        return {"rules": "no-upgrade"}
+
+
+def test_user_feedback_rules() -> None:
+    """A user's FeedbackRules type-checks, is accepted by apply_feedback and changes nothing on no results."""
+    rules: FeedbackRules = NoUpgradeFeedback()
+    city = demo_city(n_objects=300, seed=3)
+    out = apply_feedback(city.objects, ResultBook(year=city.year), rules=rules)
+    assert len(out.report) == 0
+    assert out.problem_ids == ()

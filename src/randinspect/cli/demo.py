@@ -190,10 +190,16 @@ def run(args: argparse.Namespace) -> int:
         if matching.groups:
             group = matching.groups[0]
             print(f"example group {group.task_id}: inspectors {', '.join(group.inspector_ids)}")
+    write_cycle(result, out)
+    if matching is not None and matching.groups:
+        from randinspect.cli._after import after_the_visit
+
+        _heading("After the visit 检查之后 (results → publication → referral → feedback → assessment)")
+        failures += after_the_visit(city, items, result, journal, source, out)
+
     check = journal.verify()
     print(f"journal: {check.length} entries, hash chain intact; head to publish: {check.head}")
 
-    write_cycle(result, out)
     (out / "city-summary.json").write_text(
         json.dumps(city.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )

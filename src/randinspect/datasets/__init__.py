@@ -30,6 +30,7 @@ from randinspect.datasets._complaints import (
     generate_complaint_columns,
 )
 from randinspect.datasets._conflicts import DEFAULT_CONFLICT_SHARE, demo_conflicts
+from randinspect.datasets._findings import synthetic_results
 from randinspect.datasets._items import DEMO_ITEMS, demo_items
 from randinspect.datasets._objects import (
     DEPARTMENT_RISK_CODES,
@@ -75,4 +76,5 @@ __all__ = [
     "generate_object_columns",
     "id_card_check_char",
     "industry_classes",
+    "synthetic_results",
 ]

@@ -29,6 +29,37 @@ def _opt_ids(value: Iterable[str] | None) -> tuple[str, ...] | None:
     return tuple(value)
 
 
+def _tags_tuple(value: Iterable[str] | str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    out = tuple(dict.fromkeys(str(v).strip() for v in value))
+    if any(not t or ";" in t for t in out):
+        raise ConfigurationError(f"tags to add must be non-empty and hold no ';': {out!r}")
+    return out
+
+
+def _add_tags(
+    codes: npt.NDArray[Any], cats: Sequence[str], mask: npt.NDArray[np.bool_], tags: tuple[str, ...]
+) -> tuple[npt.NDArray[Any], tuple[str, ...]]:
+    """New tag codes and categories with ``tags`` added to the masked objects (categories are 'a;b')."""
+    if not tags or not mask.any():
+        return codes, tuple(cats)
+    new_cats = list(cats)
+    lookup = {c: i for i, c in enumerate(new_cats)}
+    mapper = np.arange(len(new_cats), dtype=np.int64)
+    for old in np.unique(codes[mask]).tolist():
+        text = new_cats[old]
+        merged = ";".join(sorted({*(text.split(";") if text else ()), *tags}))
+        if merged not in lookup:
+            lookup[merged] = len(new_cats)
+            new_cats.append(merged)
+            mapper = np.append(mapper, lookup[merged])
+        mapper[old] = lookup[merged]
+    new_codes = codes.copy()
+    new_codes[mask] = mapper[codes[mask]].astype(codes.dtype)
+    return new_codes, tuple(new_cats)
+
+
 @attrs.frozen(kw_only=True)
 class GradeRule:
     """A re-rating rule (信用、风险等级调整规则): which objects, what happens to their grade or class.
@@ -57,6 +88,9 @@ class GradeRule:
     department:
         When given, risk actions change that department's own risk column (created from the general
         column if the directory has none yet) instead of the general one.
+    add_tags:
+        Tags to add to the selected objects (e.g. ``("abnormal",)`` for 经营异常); changes are reported in
+        column ``tags``.
     """
 
     reason: str
@@ -72,11 +106,13 @@ class GradeRule:
     risk_at_least: str | None = None
     risk_at_most: str | None = None
     department: str | None = None
+    add_tags: tuple[str, ...] = attrs.field(default=(), converter=_tags_tuple)
 
     def __attrs_post_init__(self) -> None:
         credit = (self.set_credit, self.credit_at_least, self.credit_at_most)
         risk = (self.set_risk, self.risk_at_least, self.risk_at_most)
-        if all(v is None for v in credit + risk) and self.credit_shift == 0 and self.risk_shift == 0:
+        nothing = all(v is None for v in credit + risk) and self.credit_shift == 0 and self.risk_shift == 0
+        if nothing and not self.add_tags:
             raise ConfigurationError(
                 f"rule {self.reason!r} changes nothing; give a set_/shift/at_least/at_most"
             )
@@ -237,6 +273,16 @@ def regrade(directory: ObjectDirectory, rules: Sequence[GradeRule]) -> tuple[Obj
             or rule.risk_at_least is not None
             or rule.risk_at_most is not None
         )
+        tag_codes, tag_cats = current.codes("tags")
+        new_tags, new_tag_cats = _add_tags(tag_codes, tag_cats, mask, rule.add_tags)
+        tag_diff = np.flatnonzero(new_tags != tag_codes)
+        changed_here += int(tag_diff.size)
+        changes.extend(
+            GradeChange(i, "tags", new_tag_cats[o], new_tag_cats[n], rule.reason)
+            for i, o, n in zip(
+                ids[tag_diff].tolist(), tag_codes[tag_diff].tolist(), new_tags[tag_diff].tolist(), strict=True
+            )
+        )
         for column, old, new, scale in (
             ("credit", credit_codes, new_credit, current.credit_scale),
             (risk_col, risk_codes, new_risk, current.risk_scale),
@@ -251,7 +297,8 @@ def regrade(directory: ObjectDirectory, rules: Sequence[GradeRule]) -> tuple[Obj
         if changed_here or (
             touches_risk and rule.department is not None and rule.department not in current.departments
         ):
-            codes = {c: current.codes(c)[0] for c in ("kind", "industry", "region", "unit", "tags")}
+            codes = {c: current.codes(c)[0] for c in ("kind", "industry", "region", "unit")}
+            codes["tags"] = new_tags
             codes["credit"] = new_credit
             dept_risk = {d: current.codes(f"risk@{d}")[0] for d in current.departments}
             if rule.department is None:
@@ -265,10 +312,13 @@ def regrade(directory: ObjectDirectory, rules: Sequence[GradeRule]) -> tuple[Obj
                 "names": current.names,
                 "codes": codes,
                 "cats": {
-                    c: current.codes(c)[1]
-                    for c in ("kind", "industry", "region", "unit", "credit", "risk", "tags")
+                    **{
+                        c: current.codes(c)[1]
+                        for c in ("kind", "industry", "region", "unit", "credit", "risk")
+                    },
+                    "tags": new_tag_cats,
                 },
-                "tagsets": tuple(tuple(t.split(";")) if t else () for t in current.codes("tags")[1]),
+                "tagsets": tuple(tuple(t.split(";")) if t else () for t in new_tag_cats),
                 "alive": current.alive,
                 "dept_risk": dept_risk,
                 "credit_scale": current.credit_scale,

@@ -93,7 +93,9 @@ class EntryKind(enum.StrEnum):
 
     ``COMMITMENT`` (承诺, digests published before the seed exists), ``DRAW`` (抽取结果),
     ``MATCH`` (人员匹配), ``REPLACEMENT`` (人员替换, needs a reason), ``PLAN`` (检查计划),
-    ``PLAN_ADJUSTMENT`` (计划调整, needs a reason).
+    ``PLAN_ADJUSTMENT`` (计划调整, needs a reason); after the visit: ``INSPECTION_RECORD`` (抽查记录),
+    ``RESULT`` (检查结果录入), ``PUBLICATION`` (结果公示), ``REFERRAL`` (移送),
+    ``GRADE_CHANGE`` (信用风险等级调整, needs a reason), ``ASSESSMENT`` (考核评估).
     """
 
     COMMITMENT = "commitment"
@@ -102,12 +104,18 @@ class EntryKind(enum.StrEnum):
     REPLACEMENT = "replacement"
     PLAN = "plan"
     PLAN_ADJUSTMENT = "plan-adjustment"
+    INSPECTION_RECORD = "inspection-record"
+    RESULT = "result"
+    PUBLICATION = "publication"
+    REFERRAL = "referral"
+    GRADE_CHANGE = "grade-change"
+    ASSESSMENT = "assessment"
 
 
 # Kinds of which a key may hold only one entry unless a reason is given for each later one.
 _ONCE_PER_KEY = frozenset({EntryKind.COMMITMENT, EntryKind.DRAW, EntryKind.MATCH, EntryKind.PLAN})
 # Kinds that change something decided earlier: a reason is always required.
-_REASON_ALWAYS = frozenset({EntryKind.REPLACEMENT, EntryKind.PLAN_ADJUSTMENT})
+_REASON_ALWAYS = frozenset({EntryKind.REPLACEMENT, EntryKind.PLAN_ADJUSTMENT, EntryKind.GRADE_CHANGE})
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ of scikit-learn's ``check_estimator``: each raises ``AssertionError`` naming the
   no conflict, no repeat, certificates and availability, caps, determinism).
 - :func:`check_joint_plan_merger`: a ``JointPlanMerger`` (every drawn object once per department, declined
   departments never in a block, visits never above the unmerged count).
+- :func:`check_feedback_rules`: a ``FeedbackRules`` (determinism, reasons, known ids, inputs unchanged).
 - :func:`check_journal_store`: a ``JournalStore`` (append-only order, round trip, refusal of non-extending
   entries).
 - :func:`check_violation_model`, :func:`check_detection_model`, :func:`check_deterrence_model`,
@@ -32,6 +33,7 @@ from randinspect.testing._matching import (
     tiny_tasks,
 )
 from randinspect.testing._planning import check_joint_plan_merger, joint_plan_problems
+from randinspect.testing._results import check_feedback_rules
 from randinspect.testing._simulate import (
     check_detection_model,
     check_deterrence_model,
@@ -45,6 +47,7 @@ __all__ = [
     "MatchingInstance",
     "check_detection_model",
     "check_deterrence_model",
+    "check_feedback_rules",
     "check_inspector_matcher",
     "check_joint_plan_merger",
     "check_journal_store",
