@@ -8,6 +8,7 @@ success, 2 on a bad scenario file or parameter.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -67,11 +68,7 @@ def run(args: argparse.Namespace) -> int:
             executor.shutdown()
     out.mkdir(parents=True, exist_ok=True)
     written = [_write_csv(df, out / "results.csv")]
-    try:
-        import pyarrow  # type: ignore[import-untyped]  # noqa: F401
-    except ImportError:
-        pass
-    else:
+    if importlib.util.find_spec("pyarrow") is not None:
         df.astype({c: str for c in df.columns if df[c].dtype == object}).to_parquet(out / "results.parquet")
         written.append(out / "results.parquet")
     try:
