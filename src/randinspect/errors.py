@@ -34,6 +34,9 @@ __all__ = [
     "InputError",
     "JournalError",
     "JournalIntegrityError",
+    "JournalLockTimeoutError",
+    "JournalSchemaError",
+    "JournalUnavailableError",
     "LoadError",
     "MatchChangedError",
     "MatchInputError",
@@ -262,3 +265,21 @@ class MatchInputsChangedError(VerificationError):
 
 class MatchChangedError(VerificationError):
     """Re-running the matching gives other groups than the match record lists (the first difference named)."""
+
+
+class JournalLockTimeoutError(JournalError):
+    """Another writer held the ledger's write lock longer than the store's timeout; nothing was written.
+
+    Appending again later is safe: the entry was not stored.
+    """
+
+
+class JournalSchemaError(JournalError):
+    """A database ledger's tables are missing or carry a schema version this release does not know.
+
+    Run the documented migration (:func:`randinspect.ledger.sql.migrate`) or upgrade randinspect.
+    """
+
+
+class JournalUnavailableError(JournalError):
+    """The ledger's database cannot be reached (refused connection, failed login, no such database)."""

@@ -29,6 +29,8 @@ __all__ = [
     "InspectorMatcher",
     "JointPlanMerger",
     "JournalStore",
+    "JournalView",
+    "LockingJournalStore",
     "RandomSource",
     "SamplingPolicy",
     "WorkCalendar",
@@ -297,6 +299,7 @@ class InspectorMatcher(Protocol):
         ...
 
 
-# --- JournalStore (draw journal) ---------------------------------------------------------------------------
-# Defined beside the journal it serves; re-exported here so every Protocol has one home for users.
-from randinspect.draw.journal import JournalStore  # noqa: E402
+# --- JournalStore, JournalView, LockingJournalStore (ledger) ---------------------------------------------
+# Defined beside the ledger they serve (which sits below everything else); re-exported here so every
+# Protocol has one home for users.
+from randinspect.ledger import JournalStore, JournalView, LockingJournalStore  # noqa: E402

@@ -16,7 +16,7 @@ The language-neutral specification is ``docs/draw-spec.md``.
 
 from __future__ import annotations
 
-from randinspect.draw._canonical import canonical_digest, canonical_json
+from randinspect._canonical import canonical_digest, canonical_json
 from randinspect.draw._frame import STRATUM_COLUMNS, DrawFrame, Tier
 from randinspect.draw._inclusion import (
     DENOMINATOR,
@@ -63,7 +63,16 @@ from randinspect.draw._record import (
     verify,
 )
 from randinspect.draw._select import exact_selection_probabilities, selection_order, systematic_select
-from randinspect.draw.journal import (
+from randinspect.draw.rivest import (
+    RIVEST_SAMPLER_VERSION,
+    RivestSample,
+    RivestStep,
+    rivest_pick,
+    rivest_sample,
+    rivest_seed,
+    rivest_select,
+)
+from randinspect.ledger import (
     GENESIS_HASH,
     EntryKind,
     Journal,
@@ -76,15 +85,6 @@ from randinspect.draw.journal import (
     SqliteStore,
     entry_hash,
     open_store,
-)
-from randinspect.draw.rivest import (
-    RIVEST_SAMPLER_VERSION,
-    RivestSample,
-    RivestStep,
-    rivest_pick,
-    rivest_sample,
-    rivest_seed,
-    rivest_select,
 )
 
 __all__ = [
