@@ -35,28 +35,26 @@ _ENTRY_FIELDS = frozenset({"seq", "kind", "key", "payload", "reason", "recorded_
 class EntryKind(enum.StrEnum):
     """What a ledger entry records (条目类型): one kind for every step of the yearly cycle.
 
-    ========================  ==========================================  ==================  ================
-    kind                      step (policy term)                          once per key [1]_   reason required
-    ========================  ==========================================  ==================  ================
-    ``item-list``             spot-check item list (抽查事项清单)            yes                 no
-    ``commitment``            digests published before the seed (承诺)     yes                 no
-    ``draw``                  draw result (抽取结果)                        yes                 no
-    ``plan``                  inspection plan (检查计划)                    yes                 no
-    ``plan-adjustment``       plan change (计划调整)                        no                  always
-    ``joint-answer``          answer to a joint-plan proposal (联合答复)     yes                 no
-    ``match``                 inspector matching (人员匹配)                 yes                 no
-    ``replacement``           inspector replacement (人员替换)              no                  always
-    ``inspection-record``     inspection record (抽查记录表)                yes                 no
-    ``result``                inspection result (检查结果)                  yes                 no
-    ``publication``           publication of results (结果公示)             yes                 no
-    ``referral``              referral to the competent body (移送)         yes                 no
-    ``referral-receipt``      receipt of a referral (移送回执)              yes                 no
-    ``grade-change``          credit grade or risk class change (信用等级调整)  no              always
-    ``assessment``            assessment of a department (考核)            yes                 no
-    ========================  ==========================================  ==================  ================
+    Once per key (a second entry for the same key needs a reason, and then both stay):
 
-    .. [1] A second entry of such a kind for the same key is refused unless it gives a reason (a redraw, a
-       corrected result); with a reason both entries stay in the ledger.
+    - ``item-list``: a spot-check item list (抽查事项清单);
+    - ``commitment``: digests published before the seed exists (承诺);
+    - ``draw``: a draw result (抽取结果);
+    - ``plan``: an inspection plan (检查计划);
+    - ``joint-answer``: an answer to a joint-plan proposal (联合抽查答复);
+    - ``match``: an inspector matching (人员匹配);
+    - ``inspection-record``: an inspection record (抽查记录表);
+    - ``result``: an inspection result (检查结果); a correction is a second entry with a reason;
+    - ``publication``: the publication of results (结果公示);
+    - ``referral``: a referral to the competent body (移送);
+    - ``referral-receipt``: the receipt of a referral (移送回执);
+    - ``assessment``: an assessment of a department or district (考核).
+
+    A reason on every entry (they change something decided earlier):
+
+    - ``plan-adjustment``: a change to a published plan (计划调整);
+    - ``replacement``: an inspector replacement (人员替换);
+    - ``grade-change``: a credit grade or risk class change (信用等级调整).
 
     The payload of every kind is a JSON-ready object chosen by the step that writes it; the ledger checks
     only its encoding, the key and the rules above (and, for draws, the journalled commitment).
