@@ -67,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo; return the exit code (0 when every draw and the matching verify)."""
     from randinspect.cli.plan import print_cycle, write_cycle
     from randinspect.datasets import demo_city, demo_items, format_summary
-    from randinspect.draw import Journal, JsonLinesStore, PublicSeedSource, commit, verify
+    from randinspect.draw import PublicSeedSource, commit, verify
     from randinspect.errors import EmptyFrameError
+    from randinspect.ledger import Journal, JsonLinesStore
     from randinspect.matching import verify_match
     from randinspect.planning import ItemList, run_cycle
 
@@ -103,6 +104,15 @@ def run(args: argparse.Namespace) -> int:
             f"  {item.name}"
         )
 
+    # The item lists are fixed first (by 31 October), one ledger entry per department.
+    for department in items.departments:
+        listed = [item.to_dict() for item in items if item.department == department]
+        journal.append(
+            "item-list",
+            {"department": department, "year": items.year, "items": listed},
+            key=(department, items.year),
+        )
+
     # Commit every draw before the seed exists: the commitments are what a city publishes first.
     empty = []
     for item in items:
@@ -116,12 +126,16 @@ def run(args: argparse.Namespace) -> int:
     if empty:
         print(f"no alive object in scope, not drawn: {', '.join(empty)}")
         items = ItemList(year=items.year, items=[i for i in items if i.id not in empty], name=items.name)
-    print(f"\n{len(journal)} draw commitments journalled before the seed; journal head {journal.head[:16]}…")
+    n_commitments = len(journal) - len(items.departments)
+    print(f"\n{n_commitments} draw commitments journalled before the seed; journal head {journal.head[:16]}…")
     print(f"public seed: {args.public_seed}")
 
     source = PublicSeedSource(args.public_seed)
     _heading("Annual cycle 年度抽查 (draws → department plans → joint plan → inspector matching)")
-    result = run_cycle(city.objects, items, source=source, inspectors=city.inspectors, policy=policies)
+    # The cycle journals its draws (checked against the commitments), plans, joint plan and matching.
+    result = run_cycle(
+        city.objects, items, source=source, inspectors=city.inspectors, policy=policies, journal=journal
+    )
     print_cycle(result)
 
     _heading("Verification 验证")
@@ -131,13 +145,11 @@ def run(args: argparse.Namespace) -> int:
     for record in result.records:
         department = str(record.commitment.item.get("department", ""))
         verify(record, city.objects, policy=policies.get(department), expected_seed=args.public_seed)
-        journal.append_draw(record)
         record.to_json(draws_dir / f"{record.item_id}-round{record.round}.json")
     print(f"{len(result.records)} draw records re-run from the public seed: all reproduce")
     matching = result.matching
     if matching is not None:
         verify_match(matching.record(), result.tasks, city.inspectors, source=source)
-        journal.append_match(matching.record())
         print(f"matching record re-run: reproduces ({len(matching.groups)} groups)")
         if matching.infeasible:
             failures += 1
@@ -148,7 +160,11 @@ def run(args: argparse.Namespace) -> int:
             group = matching.groups[0]
             print(f"example group {group.task_id}: inspectors {', '.join(group.inspector_ids)}")
     check = journal.verify()
-    print(f"journal: {check.length} entries, hash chain intact; head to publish: {check.head}")
+    kinds = Counter(e.kind for e in journal.entries())
+    print(
+        f"journal: {check.length} entries ({', '.join(f'{n} {k}' for k, n in kinds.items())}), hash chain "
+        f"intact; head to publish: {check.head}"
+    )
 
     write_cycle(result, out)
     (out / "city-summary.json").write_text(

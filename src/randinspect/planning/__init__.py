@@ -51,7 +51,7 @@ from randinspect.planning._joint import (
     co_draw_graph,
     department_object_graph,
 )
-from randinspect.planning._run import CycleResult, inspection_tasks, period_window, run_cycle
+from randinspect.planning._run import CycleResult, inspection_tasks, journal_cycle, period_window, run_cycle
 
 __all__ = [
     "ANSWER_WORKING_DAYS",
@@ -95,6 +95,7 @@ __all__ = [
     "department_object_graph",
     "effective_list",
     "inspection_tasks",
+    "journal_cycle",
     "load_item_list",
     "load_overlay",
     "period_label",

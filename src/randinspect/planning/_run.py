@@ -24,9 +24,10 @@ from randinspect.planning._items import ItemList
 from randinspect.planning._joint import Answer, JointPlan, OverlapMerger, ProposalRound
 
 if TYPE_CHECKING:
+    from randinspect.ledger import Journal
     from randinspect.typing import JointPlanMerger, RandomSource, WorkCalendar
 
-__all__ = ["CycleResult", "inspection_tasks", "period_window", "run_cycle"]
+__all__ = ["CycleResult", "inspection_tasks", "journal_cycle", "period_window", "run_cycle"]
 
 
 def period_window(year: int, period: int, periods: int = DEFAULT_PERIODS) -> tuple[dt.date, dt.date]:
@@ -224,6 +225,7 @@ def run_cycle(
     matcher: Any = None,
     periods: int = DEFAULT_PERIODS,
     skip_empty: bool = False,
+    journal: Journal | None = None,
 ) -> CycleResult:
     """Run plan → draw → joint plan → matching for a city in one call.
 
@@ -261,13 +263,23 @@ def run_cycle(
         When true, an item whose scope selects no alive object is left out and listed in
         ``CycleResult.skipped`` instead of stopping the cycle with
         :class:`randinspect.errors.EmptyFrameError`.
+    journal:
+        A :class:`randinspect.ledger.Journal` (全程留痕) to which the cycle appends what it decided, once
+        every stage has succeeded (a failed cycle journals nothing): each draw record (``draw``, checked
+        against a commitment journalled earlier for its key), each department plan (``plan``, key
+        ``("plan", department, year)``), each department's answer (``joint-answer``, key
+        ``("joint-answer", proposal, department)``), the joint plan (``plan``, key ``("joint-plan", year)``)
+        and the matching record (``match``). The item list and the commitments are journalled earlier, by
+        whoever fixes them. ``None`` journals nothing.
 
     Raises
     ------
     PlanError
         If the items span several years, a capacity names a department without items, or a stage refuses
         its input (each stage's own typed errors pass
-        through unchanged).
+        through unchanged). Journal errors (a draw journalled before, another commitment) pass through too,
+        raised before anything of this cycle is appended when the ledger can tell (duplicate keys are
+        checked by the ledger on each append).
     """
     from randinspect.draw import draw
     from randinspect.errors import EmptyFrameError
@@ -343,6 +355,7 @@ def run_cycle(
     round_ = chosen.propose(plans, pushed_on=push, calendar=calendar, source=source)
     timings["propose"] = time.perf_counter() - start
     start = time.perf_counter()
+    answers = tuple(answers)
     joint = chosen.merge(round_, answers, source=source)
     timings["merge"] = time.perf_counter() - start
 
@@ -359,7 +372,7 @@ def run_cycle(
             tasks, inspectors, source=source, matcher=matcher, context=f"match|{year}", allow_partial=True
         )
         timings["match"] = time.perf_counter() - start
-    return CycleResult(
+    result = CycleResult(
         year=year,
         cycle=cycle,
         records=tuple(records),
@@ -372,3 +385,49 @@ def run_cycle(
         skipped=tuple(skipped),
         warnings=tuple(warnings),
     )
+    if journal is not None:
+        journal_cycle(journal, result, answers=answers)
+    return result
+
+
+def journal_cycle(journal: Journal, result: CycleResult, *, answers: Iterable[Answer] = ()) -> None:
+    """Append what a cycle decided to the ledger (全程留痕), in the order it was decided.
+
+    Appends each draw record (``draw``, key (item, year, round)), each department plan (``plan``, key
+    ``("plan", department, year)``), each answer (``joint-answer``, key ``("joint-answer", proposal,
+    department)``), the joint plan (``plan``, key ``("joint-plan", year)``) and the matching record
+    (``match``, its ``journal_key``). :func:`run_cycle` calls it when given ``journal=``; a host that writes
+    the cycle's files first (so that a failed write leaves no journal entry) calls it afterwards itself.
+
+    Parameters
+    ----------
+    journal:
+        The :class:`randinspect.ledger.Journal` to append to.
+    result:
+        The cycle.
+    answers:
+        The departments' answers given to the merger.
+
+    Raises
+    ------
+    randinspect.errors.JournalError
+        The ledger refused an entry (a draw or plan journalled before without a reason, a draw under another
+        commitment than the journalled one); the entries before it stay appended.
+    """
+    year = result.year
+    for record in result.records:
+        journal.append("draw", record)
+    for plan in result.plans:
+        journal.append("plan", plan, key=("plan", plan.department, year))
+    for answer in answers:
+        payload = {
+            "department": answer.department,
+            "proposal": answer.proposal,
+            "accept": answer.accept,
+            "answered_on": answer.answered_on.isoformat(),
+        }
+        journal.append("joint-answer", payload, key=("joint-answer", answer.proposal, answer.department))
+    journal.append("plan", result.joint, key=("joint-plan", year))
+    if result.matching is not None:
+        record = result.matching.record()
+        journal.append("match", record, key=record.journal_key)
