@@ -293,7 +293,7 @@ class JsonLinesStore:
                         f"{self._timeout:g} s; nothing was written. Append again later, or raise timeout="
                     ) from None
                 time.sleep(pause)
-                pause = min(pause * 2, 0.05)
+                pause = min(pause * 2, 0.005)
 
     def append(self, entry: JournalEntry) -> None:
         """Append ``entry`` as one line, refusing one that does not extend the last line."""

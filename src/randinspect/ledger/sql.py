@@ -19,7 +19,7 @@ takes the row lock (as ``SELECT ... FOR UPDATE`` would) at isolation level READ 
 waits at that statement until this one commits, and then reads the new head; on SQLite the same statement
 takes the database write lock. Under that lock the entry is built from the current head (duplicate and
 commitment checks included), inserted, and the head row moved. The lock wait is bounded by ``timeout``
-(PostgreSQL ``SET LOCAL lock_timeout``; for SQLite the engine's ``timeout`` connect argument), past which
+(PostgreSQL ``SET LOCAL lock_timeout``, SQLite ``PRAGMA busy_timeout`` for the append), past which
 the append raises :class:`~randinspect.errors.JournalLockTimeoutError`, rolled back. The unique
 ``prev_hash`` constraint is a second guard in the database itself.
 
@@ -274,8 +274,8 @@ class SqlAlchemyStore:
         ``postgresql+psycopg://ledger@db.example/platform``, for which the store makes an engine of its own
         (without a connection pool: each operation connects and disconnects; :meth:`close` disposes of it).
     timeout:
-        Seconds an append waits for another writer's lock (PostgreSQL ``lock_timeout``; for an engine made
-        here from an SQLite URL, SQLite's busy timeout).
+        Seconds an append waits for another writer's lock (PostgreSQL ``lock_timeout``, SQLite
+        ``busy_timeout``, both set for the append's transaction only).
     read_only:
         Verification only: :meth:`append` is refused and every transaction is read-only.
 
@@ -396,12 +396,17 @@ class SqlAlchemyStore:
                 f"{_where(self._engine)}: the store was opened read-only; open it without read_only to append"
             )
         postgres = _is_postgres(self._engine)
+        sqlite = self._engine.dialect.name == "sqlite"
+        millis = max(1, round(self._timeout * 1000))
         with _connect(self._engine, "appending to the ledger") as conn:
             if postgres:
                 conn = conn.execution_options(isolation_level="READ COMMITTED")
+            host_busy_timeout = None
+            if sqlite:  # the store's timeout, on the host's connection for this append only
+                host_busy_timeout = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {millis}")
             try:
                 if postgres:
-                    millis = max(1, round(self._timeout * 1000))
                     conn.execute(sa.text(f"SET LOCAL lock_timeout = '{millis}ms'"))
                 # The lock: the first statement writes the head row (row lock on PostgreSQL, write lock on
                 # SQLite), so the head read next is the newest and no other writer moves it until commit.
@@ -439,12 +444,21 @@ class SqlAlchemyStore:
                 conn.execute(_HEAD.update().where(_HEAD.c.id == 1).values(seq=entry.seq, hash=entry.hash))
             except BaseException:
                 conn.rollback()
+                _restore_busy_timeout(conn, host_busy_timeout)
                 raise
             conn.commit()
+            _restore_busy_timeout(conn, host_busy_timeout)
             return entry
 
     def __repr__(self) -> str:
         return f"SqlAlchemyStore({_where(self._engine)!r})"
+
+
+def _restore_busy_timeout(conn: sa.Connection, value: Any) -> None:
+    """Give an SQLite connection of the host its own busy timeout back (outside any transaction)."""
+    if value is not None:
+        with contextlib.suppress(sa_exc.DBAPIError):
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(value)}")
 
 
 class _SqlView:
