@@ -10,10 +10,13 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from randinspect.errors import JournalError, JournalIntegrityError, JournalLockTimeoutError
 from randinspect.ledger import Journal, JsonLinesStore, SqliteStore, open_store
@@ -112,6 +115,33 @@ class TestKilledWriter:
         entry = journal.append("result", {"after": "kill"}, key=("after",))
         assert entry.prev_hash == check.head
         assert journal.verify().length == len(stored) + 1
+
+
+class TestTornTail:
+    """Any cut of an entry in flight leaves a journal that verifies and continues."""
+
+    @given(n=st.integers(1, 4), cut=st.floats(0.0, 1.0, exclude_max=True))
+    def test_any_cut_of_the_entry_in_flight(self, n: int, cut: float) -> None:
+        """Whatever part of the next line a killed writer left (any proper prefix of its JSON), the n
+        acknowledged entries verify, and the next append removes the fragment and follows them."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "j.jsonl"
+            journal = Journal(JsonLinesStore(path))
+            acked = [journal.append("result", {"i": i}, key=("T", i)).hash for i in range(n)]
+            full = path.read_bytes()
+            scratch = Journal(JsonLinesStore(Path(tmp) / "scratch.jsonl"))
+            for e in journal.entries():
+                scratch.store.append(e)
+            line = (Path(tmp) / "scratch.jsonl").read_bytes()
+            scratch.append("result", {"i": n, "text": "在途"}, key=("T", n))
+            in_flight = (Path(tmp) / "scratch.jsonl").read_bytes()[len(line) :]
+            torn = in_flight[: max(1, int(cut * (len(in_flight) - 2)))]  # never the closing brace + newline
+            path.write_bytes(full + torn)
+            assert [e.hash for e in journal.entries()] == acked
+            assert journal.verify().head == acked[-1]
+            after = journal.append("result", {"after": True}, key=("after",))
+            assert after.prev_hash == acked[-1]
+            assert journal.verify().length == n + 1
 
 
 @pytest.mark.skipif(fcntl is None, reason="file locks are POSIX only")

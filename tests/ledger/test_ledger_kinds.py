@@ -160,3 +160,37 @@ class TestOldJournals:
         entry = journal.append("result", {"category": "未发现问题"}, key=("GY-2027-001", "T1"))
         assert entry.prev_hash == OLD_HEAD
         assert journal.verify(expected_head=OLD_HEAD).length == 8
+
+
+class TestCheckAppend:
+    """check_append raises exactly what append would, and writes nothing."""
+
+    @given(
+        steps=st.lists(
+            st.tuples(
+                st.sampled_from([k.value for k in EntryKind]),
+                st.sampled_from([("A",), ("B",), ("A", "1")]),
+                st.sampled_from([None, "approved 批准"]),
+            ),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    def test_same_verdict_as_append(self, steps: list[tuple[str, tuple[str, ...], str | None]]) -> None:
+        """For any sequence of appends, check_append refuses exactly the appends that are refused (with the
+        same error type), and never changes the journal."""
+        journal = Journal(MemoryStore(), clock=clock())
+        for kind, key, reason in steps:
+            before = (len(journal), journal.head)
+            checked: type[Exception] | None = None
+            try:
+                journal.check_append(kind, {"n": 1}, key=key, reason=reason)
+            except Exception as exc:
+                checked = type(exc)
+            assert (len(journal), journal.head) == before
+            appended: type[Exception] | None = None
+            try:
+                journal.append(kind, {"n": 1}, key=key, reason=reason)
+            except Exception as exc:
+                appended = type(exc)
+            assert checked == appended

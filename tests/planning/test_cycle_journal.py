@@ -12,7 +12,7 @@ import pytest
 from randinspect.cli import plan as plan_cli
 from randinspect.datasets import DemoCity, demo_city
 from randinspect.draw import PublicSeedSource, commit
-from randinspect.errors import CommitmentMismatchError, DuplicateDrawError
+from randinspect.errors import CommitmentMismatchError, DuplicateDrawError, DuplicateEntryError
 from randinspect.items import CheckItem
 from randinspect.ledger import Journal, JsonLinesStore, MemoryStore
 from randinspect.planning import Answer, ItemList, journal_cycle, run_cycle
@@ -104,6 +104,15 @@ class TestRunCycleJournal:
         with pytest.raises(DuplicateDrawError):
             journal_cycle(journal, result)
         assert len(journal) == before
+
+    def test_late_refusal_appends_nothing(self, city: DemoCity) -> None:
+        """A refusal of the cycle's joint plan (journalled before) is found before any draw is appended."""
+        items = _items()
+        journal = Journal(MemoryStore())
+        journal.append("plan", {"earlier": True}, key=("joint-plan", 2027))
+        with pytest.raises(DuplicateEntryError):
+            run_cycle(city.objects, items, source=PublicSeedSource(SEED), journal=journal)
+        assert len(journal) == 1
 
     def test_no_journal_no_entries(self, city: DemoCity) -> None:
         """Without journal= the cycle is the same and nothing is journalled anywhere."""

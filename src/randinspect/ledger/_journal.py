@@ -101,6 +101,28 @@ def _check_commitment(history: Iterable[JournalEntry], key: JournalKey, draw: Ma
         )
 
 
+_CHECK_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class _StoreView:
+    """A view of a store outside its lock: its own ``history`` (an index) when it has one."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: JournalStore) -> None:
+        self._store = store
+
+    def last(self) -> JournalEntry | None:
+        return self._store.last()
+
+    def history(self, key: JournalKey) -> Iterator[JournalEntry]:
+        own = getattr(self._store, "history", None)
+        if callable(own):
+            found: Iterator[JournalEntry] = own(key)
+            return found
+        return _FilteredView(self._store).history(key)
+
+
 @attrs.frozen(kw_only=True)
 class JournalCheck:
     """The result of a successful :meth:`Journal.verify`.
@@ -189,10 +211,7 @@ class Journal:
     def history(self, key: Iterable[str | int]) -> tuple[JournalEntry, ...]:
         """Return every entry for ``key``, of every kind, in journal order (redraws included)."""
         wanted = _normalise_key(key)
-        own = getattr(self.store, "history", None)
-        if callable(own):
-            return tuple(own(wanted))
-        return tuple(_FilteredView(self.store).history(wanted))
+        return tuple(_StoreView(self.store).history(wanted))
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -245,6 +264,23 @@ class Journal:
         JournalError
             The store refused the entry (a store without a lock, and another writer appended meanwhile).
         """
+        build = self._builder(kind, payload, key=key, reason=reason, recorded_at=recorded_at)
+        if isinstance(self.store, LockingJournalStore):
+            return self.store.append_locked(build)
+        entry = build(_StoreView(self.store))
+        self.store.append(entry)
+        return entry
+
+    def _builder(
+        self,
+        kind: EntryKind | str,
+        payload: Any,
+        *,
+        key: Iterable[str | int] | None,
+        reason: str | None,
+        recorded_at: datetime | str | None,
+    ) -> Callable[[JournalView], JournalEntry]:
+        """Validate what can be checked alone; return the function that builds the entry from a view."""
         try:
             kind = EntryKind(kind)
         except ValueError:
@@ -302,11 +338,30 @@ class Journal:
                 hash=entry_hash(body),
             )
 
-        if isinstance(self.store, LockingJournalStore):
-            return self.store.append_locked(build)
-        entry = build(_FilteredView(self.store))
-        self.store.append(entry)
-        return entry
+        return build
+
+    def check_append(
+        self,
+        kind: EntryKind | str,
+        payload: Any,
+        *,
+        key: Iterable[str | int] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Raise what :meth:`append` would raise for this entry now, and write nothing.
+
+        A step that appends several entries (the cycle's draws and plans, a batch of results) checks them
+        all first, so that a refusal of the last one does not leave the others appended. Another writer may
+        still append in between; :meth:`append` checks again under the lock.
+
+        Raises
+        ------
+        InputError, DuplicateDrawError, DuplicateEntryError, ReasonRequiredError, CommitmentMismatchError
+            As :meth:`append`.
+        """
+        # A fixed time: checking must not consume the clock (tests use ticking clocks).
+        build = self._builder(kind, payload, key=key, reason=reason, recorded_at=_CHECK_TIME)
+        build(_StoreView(self.store))
 
     def append_commitment(
         self,

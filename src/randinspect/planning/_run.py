@@ -278,8 +278,7 @@ def run_cycle(
         If the items span several years, a capacity names a department without items, or a stage refuses
         its input (each stage's own typed errors pass
         through unchanged). Journal errors (a draw journalled before, another commitment) pass through too,
-        raised before anything of this cycle is appended when the ledger can tell (duplicate keys are
-        checked by the ledger on each append).
+        raised before anything of this cycle is appended (see :func:`journal_cycle`).
     """
     from randinspect.draw import draw
     from randinspect.errors import EmptyFrameError
@@ -412,13 +411,14 @@ def journal_cycle(journal: Journal, result: CycleResult, *, answers: Iterable[An
     ------
     randinspect.errors.JournalError
         The ledger refused an entry (a draw or plan journalled before without a reason, a draw under another
-        commitment than the journalled one); the entries before it stay appended.
+        commitment than the journalled one). Every entry is checked before the first is appended
+        (:meth:`randinspect.ledger.Journal.check_append`), so a refusal leaves the ledger as it was.
     """
     year = result.year
-    for record in result.records:
-        journal.append("draw", record)
-    for plan in result.plans:
-        journal.append("plan", plan, key=("plan", plan.department, year))
+    entries: list[tuple[str, Any, tuple[str | int, ...] | None]] = [
+        ("draw", record, None) for record in result.records
+    ]
+    entries += [("plan", plan, ("plan", plan.department, year)) for plan in result.plans]
     for answer in answers:
         payload = {
             "department": answer.department,
@@ -426,8 +426,13 @@ def journal_cycle(journal: Journal, result: CycleResult, *, answers: Iterable[An
             "accept": answer.accept,
             "answered_on": answer.answered_on.isoformat(),
         }
-        journal.append("joint-answer", payload, key=("joint-answer", answer.proposal, answer.department))
-    journal.append("plan", result.joint, key=("joint-plan", year))
+        entries.append(("joint-answer", payload, ("joint-answer", answer.proposal, answer.department)))
+    entries.append(("plan", result.joint, ("joint-plan", year)))
     if result.matching is not None:
         record = result.matching.record()
-        journal.append("match", record, key=record.journal_key)
+        entries.append(("match", record, record.journal_key))
+    # Every entry is checked before the first is appended, so a refusal leaves the ledger as it was.
+    for kind, payload, key in entries:
+        journal.check_append(kind, payload, key=key)
+    for kind, payload, key in entries:
+        journal.append(kind, payload, key=key)
