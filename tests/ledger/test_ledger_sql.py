@@ -7,6 +7,7 @@ or a throwaway server; these tests fail rather than skip when neither is availab
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import multiprocessing.synchronize
 import os
 from collections.abc import Callable, Iterator
@@ -64,6 +65,16 @@ def _append_many(url: str, writer: int, n: int, start: multiprocessing.synchroni
         os._exit(3)
     finally:
         engine.dispose()
+
+
+def _append_forever(url: str, conn: multiprocessing.connection.Connection) -> None:
+    """Child: append until killed, sending each entry's hash once its append has returned."""
+    engine = sa.create_engine(url)
+    journal = Journal(SqlAlchemyStore(engine))
+    i = 0
+    while True:
+        conn.send(journal.append("inspection-record", {"i": i, "text": "记录" * 500}, key=("T", i)).hash)
+        i += 1
 
 
 def _head_row(url: str) -> tuple[object, ...]:
@@ -328,6 +339,32 @@ class TestConcurrency:
             assert [e.payload["i"] for e in entries if e.payload["writer"] == w] == list(range(per_writer))
         assert _head_row(pg_url)[:2] == (writers * per_writer, journal.head)
         store.close()
+
+    def test_sigkill_mid_append(self, pg_url: str) -> None:
+        """A writer killed with SIGKILL loses no acknowledged entry; the one in flight is rolled back or
+        committed whole; the chain and the head row agree and the next writer continues."""
+        import signal
+
+        migrate(pg_url)
+        ours, theirs = CTX.Pipe(duplex=False)
+        proc = CTX.Process(target=_append_forever, args=(pg_url, theirs))
+        proc.start()
+        theirs.close()
+        acked = [ours.recv() for _ in range(25)]
+        os.kill(proc.pid, signal.SIGKILL)  # type: ignore[arg-type]
+        proc.join()
+        while ours.poll():
+            try:
+                acked.append(ours.recv())
+            except EOFError:
+                break
+        journal = Journal(SqlAlchemyStore(pg_url), clock=clock())
+        stored = [e.hash for e in journal.entries()]
+        assert stored[: len(acked)] == acked
+        assert len(stored) - len(acked) in (0, 1)
+        assert journal.verify().head == stored[-1]
+        assert _head_row(pg_url)[:2] == (len(stored), stored[-1])
+        assert journal.append("result", {}, key=("after",)).prev_hash == stored[-1]
 
     def test_processes_on_sqlite_same_code(self, tmp_path: Path) -> None:
         """The same store code on SQLite: 2 processes × 60 appends, none refused or lost, chain intact."""
