@@ -59,12 +59,17 @@ class TestDemo:
         assert sum(sum(t.values()) for t in summary["drawn"].values()) == sum(
             len(DrawRecord.from_json(p.read_text(encoding="utf-8")).selected) for p in records
         )
-        journal = Journal(JsonLinesStore(out / "journal.jsonl"))
-        journal.verify()
+        journal = Journal(JsonLinesStore(out / "journal.jsonl", read_only=True))
+        check = journal.verify()
         kinds = Counter(e.kind for e in journal.entries())
-        # one commitment and one draw per record; the matching, then those of converted and case tasks
+        # the item list of each department, one commitment and one draw per record, each department's plan
+        # and the joint plan, the matching and those of converted and case tasks, then the year's results
+        departments = len(summary["drawn"])
         assert kinds["commitment"] == kinds["draw"] == len(records)
+        assert kinds["item-list"] >= departments
+        assert kinds["plan"] == kinds["item-list"] + 1
         assert 1 <= kinds["match"] <= 3
+        assert check.length == sum(kinds.values())
 
     def test_no_personal_data_in_outputs(self, demo_run: tuple[int, str, Path]) -> None:
         """No identity-card or phone number of any inspector appears in anything the demo prints or writes."""

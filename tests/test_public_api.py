@@ -18,6 +18,7 @@ PACKAGES = [
     "randinspect.draw",
     "randinspect.errors",
     "randinspect.items",
+    "randinspect.ledger",
     "randinspect.matching",
     "randinspect.model",
     "randinspect.planning",
@@ -85,6 +86,7 @@ def test_subpackage_names_not_shadowed() -> None:
     """No top-level name hides a subpackage (``randinspect.draw`` stays the package, not its function)."""
     import types
 
-    for sub in ("calendar", "codes", "datasets", "directory", "draw", "items", "matching", "planning"):
+    subs = ("calendar", "codes", "datasets", "directory", "draw", "items", "ledger", "matching", "planning")
+    for sub in subs:
         importlib.import_module(f"randinspect.{sub}")
         assert isinstance(getattr(randinspect, sub), types.ModuleType), sub

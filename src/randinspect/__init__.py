@@ -8,7 +8,8 @@ The names here are the most used ones; each subpackage holds the rest:
 - ``randinspect.codes``: USCC (GB 32100), industry (GB/T 4754-2017) and division (GB/T 2260) codes;
 - ``randinspect.directory``: the object and inspector directories and their loaders;
 - ``randinspect.items``: check items; ``randinspect.planning``: item lists, plans, joint plans, the cycle;
-- ``randinspect.draw``: randomness sources, policies, the verifiable draw, records, the journal;
+- ``randinspect.draw``: randomness sources, policies, the verifiable draw, records;
+- ``randinspect.ledger``: the hash-chained ledger (journal) of every step and its stores;
 - ``randinspect.matching``: random matching of inspectors;
 - ``randinspect.calendar``: working-day calendars;
 - ``randinspect.datasets``: the embedded demo city;
@@ -38,12 +39,9 @@ from randinspect.draw import (
     Commitment,
     DrawRecord,
     Estimate,
-    Journal,
-    JsonLinesStore,
     NumpySource,
     PublicSeedSource,
     SamrMatrix,
-    SqliteStore,
     StratifiedPolicy,
     TableMatrix,
     Tier,
@@ -56,6 +54,7 @@ from randinspect.draw import (
 )
 from randinspect.errors import RandInspectError
 from randinspect.items import CheckItem, InspectionMethod, ItemCategory, LegalBasis
+from randinspect.ledger import Journal, JsonLinesStore, SqliteStore
 from randinspect.matching import (
     ExactMarginalMatcher,
     InspectionTask,

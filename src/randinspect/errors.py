@@ -38,6 +38,9 @@ __all__ = [
     "InspectorNotInGroupError",
     "JournalError",
     "JournalIntegrityError",
+    "JournalLockTimeoutError",
+    "JournalSchemaError",
+    "JournalUnavailableError",
     "LoadError",
     "MatchChangedError",
     "MatchInputError",
@@ -351,3 +354,21 @@ class ReferralError(ResultError):
 
 class UnknownDepartmentError(ReferralError, InputError):
     """A referral or push names a department the routing table does not know."""
+
+
+class JournalLockTimeoutError(JournalError):
+    """Another writer held the ledger's write lock longer than the store's timeout; nothing was written.
+
+    Appending again later is safe: the entry was not stored.
+    """
+
+
+class JournalSchemaError(JournalError):
+    """A database ledger's tables are missing or carry a schema version this release does not know.
+
+    Run the documented migration (:func:`randinspect.ledger.sql.migrate`) or upgrade randinspect.
+    """
+
+
+class JournalUnavailableError(JournalError):
+    """The ledger's database cannot be reached (refused connection, failed login, no such database)."""

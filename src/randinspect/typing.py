@@ -35,6 +35,8 @@ __all__ = [
     "InspectorMatcher",
     "JointPlanMerger",
     "JournalStore",
+    "JournalView",
+    "LockingJournalStore",
     "PopulationModel",
     "RandomSource",
     "SamplingPolicy",
@@ -409,10 +411,6 @@ class PopulationModel(Protocol):
         ...
 
 
-# --- JournalStore (draw journal) ---------------------------------------------------------------------------
-# Defined beside the journal it serves; re-exported here so every Protocol has one home for users.
-from randinspect.draw.journal import JournalStore  # noqa: E402
-
 # --- FeedbackRules (results) -------------------------------------------------------------------------------
 
 
@@ -454,3 +452,9 @@ class FeedbackRules(Protocol):
     def describe(self) -> dict[str, Any]:
         """JSON-ready description."""
         ...
+
+
+# --- JournalStore, JournalView, LockingJournalStore (ledger) ---------------------------------------------
+# Defined beside the ledger they serve (which sits below everything else); re-exported here so every
+# Protocol has one home for users.
+from randinspect.ledger import JournalStore, JournalView, LockingJournalStore  # noqa: E402

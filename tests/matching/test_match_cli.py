@@ -11,8 +11,8 @@ import pytest
 from randinspect.cli import match as match_cli
 from randinspect.directory import InspectorDirectory
 from randinspect.draw import PublicSeedSource
-from randinspect.draw.journal import Journal, JsonLinesStore
 from randinspect.errors import DuplicateEntryError
+from randinspect.ledger import Journal, JsonLinesStore
 from randinspect.matching import MatchRecord, verify_match
 from randinspect.testing._matching import tiny_inspectors, tiny_tasks
 

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 
 from randinspect.draw import PublicSeedSource
-from randinspect.draw.journal import EntryKind, Journal, MemoryStore
 from randinspect.errors import (
     InfeasibleTasksError,
     MatchChangedError,
@@ -19,6 +18,7 @@ from randinspect.errors import (
     ReasonRequiredError,
     SeedChangedError,
 )
+from randinspect.ledger import EntryKind, Journal, MemoryStore
 from randinspect.matching import (
     MatchRecord,
     MatchResult,

@@ -7,20 +7,24 @@ or credit-risk matrix plugs in by having the right methods.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
 from randinspect.datasets import demo_city, demo_items
 from randinspect.directory import GradeRule, ObjectDirectory
 from randinspect.draw import PublicSeedSource, TieredPolicy, draw, verify
-from randinspect.errors import ScaleError
+from randinspect.errors import JournalError, ScaleError
+from randinspect.ledger import GENESIS_HASH, Journal, JournalEntry, JournalKey
 from randinspect.planning import OverlapMerger, run_cycle
 from randinspect.results import DEFAULT_FEEDBACK, ResultBook, apply_feedback
-from randinspect.testing import check_sampling_policy
+from randinspect.testing import check_journal_store, check_sampling_policy
 from randinspect.typing import (
     CreditRiskMatrix,
     FeedbackRules,
+    JournalView,
+    LockingJournalStore,
     RandomSource,
     SamplingPolicy,
     WorkCalendar,
@@ -70,6 +74,52 @@ class SixDayWeek:
 
     def covers(self, year: int) -> bool:
         return True
+
+
+class ListLedger:
+    """A host's own ledger store: a list behind a thread lock (a structural LockingJournalStore)."""
+
+    def __init__(self) -> None:
+        self._rows: list[JournalEntry] = []
+        self._lock = threading.Lock()
+
+    def _extends(self, entry: JournalEntry) -> None:
+        last = self.last()
+        if (entry.seq, entry.prev_hash) != ((1, GENESIS_HASH) if last is None else (last.seq + 1, last.hash)):
+            raise JournalError(f"entry seq {entry.seq} does not extend the ledger")
+
+    def append(self, entry: JournalEntry) -> None:
+        with self._lock:
+            self._extends(entry)
+            self._rows.append(entry)
+
+    def append_locked(self, build: Callable[[JournalView], JournalEntry]) -> JournalEntry:
+        with self._lock:
+            entry = build(self)
+            self._extends(entry)
+            self._rows.append(entry)
+            return entry
+
+    def history(self, key: JournalKey) -> Iterator[JournalEntry]:
+        return iter([e for e in self._rows if e.key == key])
+
+    def entries(self) -> Iterator[JournalEntry]:
+        return iter(list(self._rows))
+
+    def last(self) -> JournalEntry | None:
+        return self._rows[-1] if self._rows else None
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def test_user_ledger_store_is_a_locking_journal_store() -> None:
+    """A structural LockingJournalStore passes the conformance check and takes results like any store."""
+    store: LockingJournalStore = ListLedger()
+    check_journal_store(ListLedger)
+    journal = Journal(store)
+    journal.append("result", {"category": "未发现问题"}, key=("T-1",))
+    assert journal.verify().length == 1
 
 
 def test_user_matrix_is_a_credit_risk_matrix() -> None:

@@ -68,8 +68,9 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo; return the exit code (0 when every draw and the matching verify)."""
     from randinspect.cli.plan import print_cycle, write_cycle
     from randinspect.datasets import demo_city, demo_conflicts, demo_items, format_summary
-    from randinspect.draw import Journal, JsonLinesStore, PublicSeedSource, commit, verify
+    from randinspect.draw import PublicSeedSource, commit, verify
     from randinspect.errors import EmptyFrameError
+    from randinspect.ledger import Journal, JsonLinesStore
     from randinspect.matching import verify_match
     from randinspect.planning import ItemList, run_cycle
 
@@ -104,6 +105,15 @@ def run(args: argparse.Namespace) -> int:
             f"  {item.name}"
         )
 
+    # The item lists are fixed first (by 31 October), one ledger entry per department.
+    for department in items.departments:
+        listed = [item.to_dict() for item in items if item.department == department]
+        journal.append(
+            "item-list",
+            {"department": department, "year": items.year, "items": listed},
+            key=(department, items.year),
+        )
+
     # Commit every draw before the seed exists: the commitments are what a city publishes first.
     empty = []
     for item in items:
@@ -117,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
     if empty:
         print(f"no alive object in scope, not drawn: {', '.join(empty)}")
         items = ItemList(year=items.year, items=[i for i in items if i.id not in empty], name=items.name)
-    print(f"\n{len(journal)} draw commitments journalled before the seed; journal head {journal.head[:16]}…")
+    n_commitments = len(journal) - len(items.departments)
+    print(f"\n{n_commitments} draw commitments journalled before the seed; journal head {journal.head[:16]}…")
     print(f"public seed: {args.public_seed}")
 
     source = PublicSeedSource(args.public_seed)
@@ -148,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
         policy=policies,
         conflicts=conflicts,
         history=history,
+        journal=journal,
     )
     print_cycle(result)
 
@@ -158,7 +170,6 @@ def run(args: argparse.Namespace) -> int:
     for record in result.records:
         department = str(record.commitment.item.get("department", ""))
         verify(record, city.objects, policy=policies.get(department), expected_seed=args.public_seed)
-        journal.append_draw(record)
         record.to_json(draws_dir / f"{record.item_id}-round{record.round}.json")
     print(f"{len(result.records)} draw records re-run from the public seed: all reproduce")
     matching = result.matching
@@ -171,7 +182,6 @@ def run(args: argparse.Namespace) -> int:
             conflicts=conflicts,
             history=history,
         )
-        journal.append_match(matching.record())
         print(f"matching record re-run: reproduces ({len(matching.groups)} groups)")
         rotation = [t for t in matching.infeasible if t.constraint == "history"]
         other = [t for t in matching.infeasible if t.constraint != "history"]
@@ -198,7 +208,11 @@ def run(args: argparse.Namespace) -> int:
         failures += after_the_visit(city, items, result, journal, source, out)
 
     check = journal.verify()
-    print(f"journal: {check.length} entries, hash chain intact; head to publish: {check.head}")
+    kinds = Counter(e.kind for e in journal.entries())
+    print(
+        f"journal: {check.length} entries ({', '.join(f'{n} {k}' for k, n in kinds.items())}), hash chain "
+        f"intact; head to publish: {check.head}"
+    )
 
     (out / "city-summary.json").write_text(
         json.dumps(city.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"

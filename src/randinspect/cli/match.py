@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     if args.journal:
         # Journal first: a matching the journal refuses (a second one for the same context) is not
         # written anywhere, so it cannot silently replace the published groups.
-        from randinspect.draw.journal import Journal, open_store
+        from randinspect.ledger import Journal, open_store
 
         Journal(open_store(args.journal)).append("match", record, key=record.journal_key)
     _write(args.out, result.to_json_dict())

@@ -168,6 +168,11 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--out", metavar="DIR", help="write the plans to this directory")
     _register_rules(p)
+    p.add_argument(
+        "--journal",
+        metavar="JOURNAL.jsonl|sqlite",
+        help="append the draws, plans, answers, joint plan and matching to this ledger",
+    )
     p.set_defaults(func=run)
 
 
@@ -254,7 +259,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the command; return the exit code."""
     from randinspect.directory import InspectorDirectory, ObjectDirectory
     from randinspect.draw import PublicSeedSource
-    from randinspect.planning import LouvainMerger, OverlapMerger, load_item_list, run_cycle
+    from randinspect.planning import LouvainMerger, OverlapMerger, journal_cycle, load_item_list, run_cycle
 
     objects = (
         ObjectDirectory.from_json(args.objects)
@@ -324,6 +329,13 @@ def run(args: argparse.Namespace) -> int:
             )
             return 2
         print(f"written to {args.out}")
+    if args.journal:
+        # Journalled last, once the files exist, so a failed write leaves no entry behind.
+        from randinspect.ledger import Journal, open_store
+
+        journal = Journal(open_store(args.journal))
+        journal_cycle(journal, result, answers=answers)
+        print(f"journal {args.journal}: head {journal.head}")
     return 0
 
 

@@ -18,7 +18,7 @@ The language-neutral specification is ``docs/draw-spec.md``.
 
 from __future__ import annotations
 
-from randinspect.draw._canonical import canonical_digest, canonical_json
+from randinspect._canonical import canonical_digest, canonical_json
 from randinspect.draw._estimate import (
     MAX_JOINT_SIZE,
     SYSTEMATIC_NOTE,
@@ -77,7 +77,16 @@ from randinspect.draw._record import (
     verify,
 )
 from randinspect.draw._select import exact_selection_probabilities, selection_order, systematic_select
-from randinspect.draw.journal import (
+from randinspect.draw.rivest import (
+    RIVEST_SAMPLER_VERSION,
+    RivestSample,
+    RivestStep,
+    rivest_pick,
+    rivest_sample,
+    rivest_seed,
+    rivest_select,
+)
+from randinspect.ledger import (
     GENESIS_HASH,
     EntryKind,
     Journal,
@@ -90,15 +99,6 @@ from randinspect.draw.journal import (
     SqliteStore,
     entry_hash,
     open_store,
-)
-from randinspect.draw.rivest import (
-    RIVEST_SAMPLER_VERSION,
-    RivestSample,
-    RivestStep,
-    rivest_pick,
-    rivest_sample,
-    rivest_seed,
-    rivest_select,
 )
 
 __all__ = [

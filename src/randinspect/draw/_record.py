@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from randinspect.draw._canonical import canonical_digest, canonical_json
+from randinspect._canonical import canonical_digest, canonical_json
 from randinspect.draw._frame import TIERS, DrawFrame
 from randinspect.draw._inclusion import DENOMINATOR, InclusionTable, decimal_string
 from randinspect.draw._policy import policy_from_dict

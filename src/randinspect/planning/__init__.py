@@ -55,6 +55,7 @@ from randinspect.planning._run import (
     CycleResult,
     immediate_task,
     inspection_tasks,
+    journal_cycle,
     period_window,
     run_cycle,
 )
@@ -102,6 +103,7 @@ __all__ = [
     "effective_list",
     "immediate_task",
     "inspection_tasks",
+    "journal_cycle",
     "load_item_list",
     "load_overlay",
     "period_label",

@@ -24,9 +24,10 @@ from randinspect.planning._items import DistrictOverlay, ItemList, ItemOrigin, e
 from randinspect.planning._joint import Answer, JointPlan, OverlapMerger, ProposalRound
 
 if TYPE_CHECKING:
+    from randinspect.ledger import Journal
     from randinspect.typing import JointPlanMerger, RandomSource, WorkCalendar
 
-__all__ = ["CycleResult", "immediate_task", "inspection_tasks", "period_window", "run_cycle"]
+__all__ = ["CycleResult", "immediate_task", "inspection_tasks", "journal_cycle", "period_window", "run_cycle"]
 
 #: A task mixing items of several supervision levels takes the highest one set by law.
 _LEVEL_RANK: dict[SupervisionLevel, int] = {
@@ -550,6 +551,7 @@ def run_cycle(
     caps: int | Mapping[str, int] | None = None,
     overlays: Iterable[DistrictOverlay] = (),
     extra_tasks: Iterable[Any] = (),
+    journal: Journal | None = None,
 ) -> CycleResult:
     """Run plan → draw → joint plan → matching for a city in one call.
 
@@ -607,6 +609,14 @@ def run_cycle(
         Tasks outside the yearly draw that enter the same matching: special campaigns (专项检查) and
         case-triggered tasks (:class:`randinspect.matching.TaskCategory`), with ids unique among the
         cycle's tasks and objects of the directory.
+    journal:
+        A :class:`randinspect.ledger.Journal` (全程留痕) to which the cycle appends what it decided, once
+        every stage has succeeded (a failed cycle journals nothing): each draw record (``draw``, checked
+        against a commitment journalled earlier for its key), each department plan (``plan``, key
+        ``("plan", department, year)``), each department's answer (``joint-answer``, key
+        ``("joint-answer", proposal, department)``), the joint plan (``plan``, key ``("joint-plan", year)``)
+        and the matching record (``match``). The item list and the commitments are journalled earlier, by
+        whoever fixes them. ``None`` journals nothing.
 
     Raises
     ------
@@ -617,6 +627,9 @@ def run_cycle(
     MatchInputError
         If a conflict or history record names an unknown inspector or object (its position given), history
         is dated in the plan year or later, or an extra task repeats an id or names an unknown object.
+    JournalError
+        Journal errors (a draw journalled before, another commitment) pass through, raised before anything
+        of this cycle is appended (see :func:`journal_cycle`).
     """
     from randinspect.draw import draw
     from randinspect.errors import EmptyFrameError
@@ -711,6 +724,7 @@ def run_cycle(
     round_ = chosen.propose(plans, pushed_on=push, calendar=calendar, source=source)
     timings["propose"] = time.perf_counter() - start
     start = time.perf_counter()
+    answers = tuple(answers)
     joint = chosen.merge(round_, answers, source=source)
     timings["merge"] = time.perf_counter() - start
 
@@ -738,7 +752,7 @@ def run_cycle(
             allow_partial=True,
         )
         timings["match"] = time.perf_counter() - start
-    return CycleResult(
+    result = CycleResult(
         year=year,
         cycle=cycle,
         records=tuple(records),
@@ -752,3 +766,55 @@ def run_cycle(
         warnings=tuple(warnings),
         origins=origins,
     )
+    if journal is not None:
+        journal_cycle(journal, result, answers=answers)
+    return result
+
+
+def journal_cycle(journal: Journal, result: CycleResult, *, answers: Iterable[Answer] = ()) -> None:
+    """Append what a cycle decided to the ledger (全程留痕), in the order it was decided.
+
+    Appends each draw record (``draw``, key (item, year, round)), each department plan (``plan``, key
+    ``("plan", department, year)``), each answer (``joint-answer``, key ``("joint-answer", proposal,
+    department)``), the joint plan (``plan``, key ``("joint-plan", year)``) and the matching record
+    (``match``, its ``journal_key``). :func:`run_cycle` calls it when given ``journal=``; a host that writes
+    the cycle's files first (so that a failed write leaves no journal entry) calls it afterwards itself.
+
+    Parameters
+    ----------
+    journal:
+        The :class:`randinspect.ledger.Journal` to append to.
+    result:
+        The cycle.
+    answers:
+        The departments' answers given to the merger.
+
+    Raises
+    ------
+    randinspect.errors.JournalError
+        The ledger refused an entry (a draw or plan journalled before without a reason, a draw under another
+        commitment than the journalled one). Every entry is checked before the first is appended
+        (:meth:`randinspect.ledger.Journal.check_append`), so a refusal leaves the ledger as it was.
+    """
+    year = result.year
+    entries: list[tuple[str, Any, tuple[str | int, ...] | None]] = [
+        ("draw", record, None) for record in result.records
+    ]
+    entries += [("plan", plan, ("plan", plan.department, year)) for plan in result.plans]
+    for answer in answers:
+        payload = {
+            "department": answer.department,
+            "proposal": answer.proposal,
+            "accept": answer.accept,
+            "answered_on": answer.answered_on.isoformat(),
+        }
+        entries.append(("joint-answer", payload, ("joint-answer", answer.proposal, answer.department)))
+    entries.append(("plan", result.joint, ("joint-plan", year)))
+    if result.matching is not None:
+        record = result.matching.record()
+        entries.append(("match", record, record.journal_key))
+    # Every entry is checked before the first is appended, so a refusal leaves the ledger as it was.
+    for kind, payload, key in entries:
+        journal.check_append(kind, payload, key=key)
+    for kind, payload, key in entries:
+        journal.append(kind, payload, key=key)

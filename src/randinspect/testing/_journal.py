@@ -1,4 +1,4 @@
-"""Testing help for the draw journal: Hypothesis strategies and a conformance check for journal stores.
+"""Testing help for the ledger (journal): Hypothesis strategies and a conformance check for journal stores.
 
 .. versionadded:: 0.1.0
 """
@@ -12,8 +12,15 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from randinspect.draw.journal import GENESIS_HASH, Journal, JournalStore
 from randinspect.errors import JournalError
+from randinspect.ledger import (
+    GENESIS_HASH,
+    Journal,
+    JournalEntry,
+    JournalStore,
+    JournalView,
+    LockingJournalStore,
+)
 
 __all__ = ["check_journal_store", "journal_keys", "journal_payloads"]
 
@@ -43,12 +50,14 @@ def _require(condition: bool, message: str) -> None:
 
 
 def check_journal_store(make_store: Callable[[], JournalStore], *, strict_extend: bool = True) -> None:
-    """Check that a store honours the :class:`~randinspect.draw.journal.JournalStore` Protocol.
+    """Check that a store honours the :class:`~randinspect.ledger.JournalStore` Protocol.
 
     Runs, on fresh stores from ``make_store``: an empty store is empty; entries appended through a
-    :class:`~randinspect.draw.journal.Journal` come back equal, in order, with ``last()`` and ``len``
+    :class:`~randinspect.ledger.Journal` come back equal, in order, with ``last()`` and ``len``
     consistent; the chain verifies; and (with ``strict_extend``) an entry that does not extend the last one
-    is refused with a ``JournalError`` and leaves the store unchanged.
+    is refused with a ``JournalError`` and leaves the store unchanged. A store that is a
+    :class:`~randinspect.ledger.LockingJournalStore` is also checked to show ``build`` the current last entry
+    and the key's history, to write nothing when ``build`` raises, and to release its lock afterwards.
 
     Parameters
     ----------
@@ -94,3 +103,33 @@ def check_journal_store(make_store: Callable[[], JournalStore], *, strict_extend
         else:
             raise AssertionError(f"{name}: accepted an entry with seq 1 after seq 3 (it must refuse it)")
         _require(len(store) == 3, f"{name}: a refused append changed the store")
+
+    if isinstance(store, LockingJournalStore):
+        seen: list[tuple[str | None, list[int]]] = []
+
+        class _RefusedError(Exception):
+            pass
+
+        def refuse(view: JournalView) -> JournalEntry:
+            last = view.last()
+            seen.append(
+                (None if last is None else last.hash, [e.seq for e in view.history(("ITEM-1", "2027", "1"))])
+            )
+            raise _RefusedError
+
+        try:
+            store.append_locked(refuse)
+        except _RefusedError:
+            pass
+        else:
+            raise AssertionError(f"{name}: append_locked swallowed the exception raised by build")
+        _require(
+            seen == [(written[-1].hash, [1, 2, 3])],
+            f"{name}: append_locked showed build {seen!r}, expected the last hash and the key's seqs 1..3",
+        )
+        _require(len(store) == 3, f"{name}: append_locked wrote something although build raised")
+        fourth = journal.append("result", {"category": "未发现问题"}, key=("TASK-1",))
+        _require(
+            fourth.seq == 4 and store.last() == fourth,
+            f"{name}: after a refused build the next append did not go through (lock not released?)",
+        )

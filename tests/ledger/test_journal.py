@@ -1,4 +1,4 @@
-"""Tests of randinspect.draw.journal: the append-only, hash-chained draw journal (全程留痕)."""
+"""Tests of randinspect.ledger: the append-only, hash-chained ledger (全程留痕)."""
 
 from __future__ import annotations
 
@@ -21,18 +21,6 @@ from hypothesis import strategies as st
 
 from randinspect import draw as draw_mod
 from randinspect.directory import ObjectDirectory, Scope
-from randinspect.draw.journal import (
-    GENESIS_HASH,
-    EntryKind,
-    Journal,
-    JournalEntry,
-    JournalStore,
-    JsonLinesStore,
-    MemoryStore,
-    SqliteStore,
-    entry_hash,
-    open_store,
-)
 from randinspect.errors import (
     CommitmentMismatchError,
     ConfigurationError,
@@ -44,6 +32,18 @@ from randinspect.errors import (
     ReasonRequiredError,
 )
 from randinspect.items import CheckItem
+from randinspect.ledger import (
+    GENESIS_HASH,
+    EntryKind,
+    Journal,
+    JournalEntry,
+    JournalStore,
+    JsonLinesStore,
+    MemoryStore,
+    SqliteStore,
+    entry_hash,
+    open_store,
+)
 from randinspect.testing._journal import check_journal_store, journal_keys, journal_payloads
 
 T0 = datetime(2027, 3, 1, 1, 0, tzinfo=UTC)
@@ -515,10 +515,11 @@ class TestValidation:
                 store.append(stale)
             assert len(store) == 1
 
-    def test_two_journals_on_one_file_interleave(self, tmp_path: Path) -> None:
-        """Two Journal objects on the same SQLite file append in turn and keep one valid chain."""
-        a = Journal(SqliteStore(tmp_path / "j.sqlite"), clock=fixed_clock())
-        b = Journal(SqliteStore(tmp_path / "j.sqlite"), clock=fixed_clock())
+    @pytest.mark.parametrize("name", ["j.sqlite", "j.jsonl"])
+    def test_two_journals_on_one_file_interleave(self, tmp_path: Path, name: str) -> None:
+        """Two Journal objects on the same file append in turn and keep one valid chain."""
+        a = Journal(open_store(tmp_path / name), clock=fixed_clock())
+        b = Journal(open_store(tmp_path / name), clock=fixed_clock())
         a.append_draw({}, key=("A",))
         b.append_draw({}, key=("B",))
         a.append_draw({}, key=("C",))
@@ -551,14 +552,31 @@ class TestStores:
         with pytest.raises(JournalIntegrityError, match=r"missing \['reason'\]"):
             journal.verify()
 
-    def test_interrupted_write_blocks_append(self, tmp_path: Path) -> None:
-        """A last line without its newline (interrupted write) is refused on the next append."""
+    def test_torn_tail_is_no_entry_and_is_cleared_by_next_append(self, tmp_path: Path) -> None:
+        """Bytes after the last newline that are not a whole entry (a write cut by a kill) are not an entry:
+        the chain verifies without them and the next append removes them and follows the last whole entry."""
         path = tmp_path / "j.jsonl"
         journal = Journal(JsonLinesStore(path), clock=fixed_clock())
-        fill(journal, 1)
-        path.write_bytes(path.read_bytes() + b'{"seq":2')
-        with pytest.raises(JournalIntegrityError, match=r"damaged|incomplete"):
-            journal.append_draw({}, key=("X",))
+        (first,) = fill(journal, 1)
+        path.write_bytes(path.read_bytes() + b'{"seq":2,"kind":"dr')
+        assert journal.verify().length == 1
+        assert len(journal) == 1
+        second = journal.append_draw({}, key=("X",))
+        assert second.prev_hash == first.hash
+        assert path.read_bytes().count(b"\n") == 2
+        assert [json.loads(line)["seq"] for line in path.read_bytes().splitlines()] == [1, 2]
+        assert journal.verify().length == 2
+
+    def test_whole_last_line_without_newline_is_kept(self, tmp_path: Path) -> None:
+        """A last entry saved without its newline (an editor) is kept and completed, never removed."""
+        path = tmp_path / "j.jsonl"
+        journal = Journal(JsonLinesStore(path), clock=fixed_clock())
+        entries = fill(journal, 2)
+        path.write_bytes(path.read_bytes().rstrip(b"\n"))
+        assert journal.verify().head == entries[-1].hash
+        third = journal.append_draw({}, key=("X",))
+        assert third.prev_hash == entries[-1].hash
+        assert journal.verify().length == 3
 
     def test_file_created_and_reopened(self, tmp_path: Path) -> None:
         """A JSON-lines store creates its file, and a new store on it continues the chain."""

@@ -1,0 +1,160 @@
+"""The cycle's ledger entries: run_cycle(journal=...), journal_cycle, ``randinspect plan --journal``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from randinspect.cli import plan as plan_cli
+from randinspect.datasets import DemoCity, demo_city
+from randinspect.draw import PublicSeedSource, commit
+from randinspect.errors import CommitmentMismatchError, DuplicateDrawError, DuplicateEntryError
+from randinspect.items import CheckItem
+from randinspect.ledger import Journal, JsonLinesStore, MemoryStore
+from randinspect.planning import Answer, ItemList, journal_cycle, run_cycle
+
+SEED = "2026-11-05 ceremony 8841"
+
+
+@pytest.fixture(scope="module")
+def city() -> DemoCity:
+    return demo_city(n_objects=2_000, seed=7, year=2027)
+
+
+def _items() -> ItemList:
+    return ItemList(
+        year=2027,
+        items=[
+            CheckItem(
+                id=f"{d}-2027-1",
+                name="年度抽查",
+                department=d,
+                year=2027,
+                scope={},
+                ratio="0.06",
+                frequency=2 if d == "SAMR" else 1,
+                legal_basis=["《优化营商环境条例》|第五十四条"],
+            )
+            for d in ("SAMR", "HEALTH", "FIRE")
+        ],
+    )
+
+
+class TestRunCycleJournal:
+    """run_cycle journals what it decided, after commitments made before the seed."""
+
+    def test_entries_of_a_cycle(self, city: DemoCity) -> None:
+        """After the commitments, the cycle appends one draw per record (matching its commitment), one plan
+        per department, the joint plan and the matching, and the chain verifies."""
+        items = _items()
+        journal = Journal(MemoryStore())
+        for item in items:
+            for r in range(1, item.frequency + 1):
+                journal.append_commitment(commit(city.objects, item, round=r))
+        result = run_cycle(
+            city.objects, items, source=PublicSeedSource(SEED), inspectors=city.inspectors, journal=journal
+        )
+        kinds = Counter(e.kind for e in journal.entries())
+        assert kinds == {
+            "commitment": len(result.records),
+            "draw": len(result.records),
+            "plan": len(result.plans) + 1,
+            "match": 1,
+        }
+        assert journal.history(("joint-plan", 2027))[0].payload == json.loads(
+            json.dumps(result.joint.to_json_dict())
+        )
+        assert journal.verify().length == sum(kinds.values())
+
+    def test_answers_journalled(self, city: DemoCity) -> None:
+        """Each answer given to the merger is journalled as a joint-answer entry of its proposal and
+        department."""
+        items = _items()
+        first = run_cycle(city.objects, items, source=PublicSeedSource(SEED))
+        proposal = first.proposals.proposals[0]
+        answers = [
+            Answer(department=d, proposal=proposal.id, accept=False, answered_on=first.proposals.pushed_on)
+            for d in proposal.departments
+        ]
+        journal = Journal(MemoryStore())
+        run_cycle(city.objects, items, source=PublicSeedSource(SEED), answers=iter(answers), journal=journal)
+        entries = [e for e in journal.entries() if e.kind == "joint-answer"]
+        assert [e.key for e in entries] == [("joint-answer", proposal.id, d) for d in proposal.departments]
+        assert all(e.payload["accept"] is False for e in entries)
+
+    def test_draw_under_other_commitment_refused(self, city: DemoCity) -> None:
+        """A cycle whose draw differs from the commitment journalled for its key is refused by the ledger."""
+        items = _items()
+        journal = Journal(MemoryStore())
+        other = items.items[0]
+        journal.append("commitment", {"digest": "f" * 64}, key=(other.id, 2027, 1))
+        with pytest.raises(CommitmentMismatchError):
+            run_cycle(city.objects, items, source=PublicSeedSource(SEED), journal=journal)
+
+    def test_same_cycle_twice_refused(self, city: DemoCity) -> None:
+        """Journalling the same cycle twice is refused at its first draw (a redraw needs a reason)."""
+        items = _items()
+        journal = Journal(MemoryStore())
+        result = run_cycle(city.objects, items, source=PublicSeedSource(SEED), journal=journal)
+        before = len(journal)
+        with pytest.raises(DuplicateDrawError):
+            journal_cycle(journal, result)
+        assert len(journal) == before
+
+    def test_late_refusal_appends_nothing(self, city: DemoCity) -> None:
+        """A refusal of the cycle's joint plan (journalled before) is found before any draw is appended."""
+        items = _items()
+        journal = Journal(MemoryStore())
+        journal.append("plan", {"earlier": True}, key=("joint-plan", 2027))
+        with pytest.raises(DuplicateEntryError):
+            run_cycle(city.objects, items, source=PublicSeedSource(SEED), journal=journal)
+        assert len(journal) == 1
+
+    def test_no_journal_no_entries(self, city: DemoCity) -> None:
+        """Without journal= the cycle is the same and nothing is journalled anywhere."""
+        items = _items()
+        journal = Journal(MemoryStore())
+        a = run_cycle(city.objects, items, source=PublicSeedSource(SEED))
+        b = run_cycle(city.objects, items, source=PublicSeedSource(SEED), journal=journal)
+        assert a.joint.to_json_dict() == b.joint.to_json_dict()
+        assert [r.to_json_dict() for r in a.records] == [r.to_json_dict() for r in b.records]
+
+
+class TestPlanCommandJournal:
+    """``randinspect plan --journal`` appends the cycle after writing its files."""
+
+    def _run(self, city: DemoCity, tmp_path: Path, out: Path) -> tuple[int, Path]:
+        objects = tmp_path / "objects.csv"
+        city.objects.to_csv(objects)
+        items = tmp_path / "items.json"
+        items.write_text(json.dumps(_items().to_dict(), ensure_ascii=False), encoding="utf-8")
+        journal = tmp_path / "ledger.jsonl"
+        parser = argparse.ArgumentParser(prog="randinspect")
+        plan_cli.register(parser.add_subparsers(dest="command"))
+        argv = ["plan", "--objects", str(objects), "--items", str(items), "--seed", "42"]
+        args = parser.parse_args([*argv, "--out", str(out), "--journal", str(journal)])
+        return args.func(args), journal
+
+    def test_journal_written_after_files(self, city: DemoCity, tmp_path: Path) -> None:
+        """With a good --out the ledger holds the draws, plans and joint plan and verifies."""
+        code, journal = self._run(city, tmp_path, tmp_path / "out")
+        assert code == 0
+        kinds = Counter(e.kind for e in Journal(JsonLinesStore(journal)).entries())
+        assert kinds["draw"] == 4
+        assert kinds["plan"] == 4
+        assert Journal(JsonLinesStore(journal, read_only=True)).verify().length == sum(kinds.values())
+
+    def test_failed_write_leaves_no_journal(
+        self, city: DemoCity, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """When the plans cannot be written, nothing is journalled (the ledger file is not even created)."""
+        blocker = tmp_path / "a-file"
+        blocker.write_text("", encoding="utf-8")
+        code, journal = self._run(city, tmp_path, blocker)
+        assert code == 2
+        assert not journal.exists()
+        capsys.readouterr()
