@@ -42,6 +42,7 @@ __all__ = [
     "PlanError",
     "ProbabilitiesChangedError",
     "Problem",
+    "PublishError",
     "RandInspectError",
     "ReasonRequiredError",
     "ScaleError",
@@ -49,6 +50,7 @@ __all__ = [
     "SeedError",
     "SelectionChangedError",
     "UnsupportedVersionError",
+    "UnverifiedRecordError",
     "VerificationError",
 ]
 
@@ -262,3 +264,14 @@ class MatchInputsChangedError(VerificationError):
 
 class MatchChangedError(VerificationError):
     """Re-running the matching gives other groups than the match record lists (the first difference named)."""
+
+
+class PublishError(RandInspectError):
+    """The publication site cannot be built from the records folder (see ``randinspect.publish``)."""
+
+
+class UnverifiedRecordError(PublishError, VerificationError):
+    """A draw record in the records folder does not verify, so the site is not published.
+
+    The message names the record file and the first difference; nothing is written.
+    """
