@@ -76,10 +76,13 @@ def public_frame_csv(table: InclusionTable) -> str:
 
     Examples
     --------
+    >>> from fractions import Fraction
+    >>> from randinspect.directory import Scope
     >>> from randinspect.draw import DrawFrame, StratifiedPolicy, inclusion_probabilities
     >>> from randinspect.items import CheckItem
     >>> frame = DrawFrame.from_arrays(ids=["B", "A"], strata=["U1", "U1"])
-    >>> item = CheckItem(id="X-1", name="x", department="X", year=2027, ratio="1/2")
+    >>> item = CheckItem(id="X-1", name="x", department="X", year=2027, ratio=Fraction(1, 2),
+    ...                  scope=Scope(), legal_basis=["《示例》"])
     >>> print(public_frame_csv(inclusion_probabilities(frame, item, StratifiedPolicy())), end="")
     id,stratum,tier,pi_numerator
     A,U1,general,2147483648

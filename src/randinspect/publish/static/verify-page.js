@@ -28,7 +28,7 @@
     p.dataset.step = result.step || "";
     p.dataset.code = result.code || "";
     if (result.ok) {
-      p.appendChild(bilingual("复核通过（reproduces）。" + result.zh, result.en));
+      p.appendChild(bilingual(result.zh, result.en));
     } else {
       p.appendChild(bilingual("发现第一处不一致：" + result.zh, "First difference: " + result.en));
     }
