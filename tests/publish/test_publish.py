@@ -47,7 +47,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 class TestSite:
     def test_demo_site_pages(self, demo_year: Path) -> None:
-        """The demo site has index, items, joint plan, verifier, and a page per draw, department and district."""
+        """The demo site has index, items, joint plan, verifier; a page per draw, department, district."""
         site = demo_year / "site"
         year = load_records(demo_year)
         for name in ("index.html", "items.html", "joint-plan.html", "verify.html", "draws/index.html"):
@@ -59,7 +59,7 @@ class TestSite:
         assert (site / SITE_MARKER).is_file()
 
     def test_draw_page_shows_every_item_field_and_drawn_name(self, demo_year: Path) -> None:
-        """A draw page shows each committed item field (known or not), the seed and each drawn object's name."""
+        """A draw page shows every committed item field (known or not), the seed, each drawn name."""
         year = load_records(demo_year)
         entry = max(year.draws, key=lambda e: e.record.counts["total"])
         page = (demo_year / "site" / "draws" / f"{entry.slug}.html").read_text(encoding="utf-8")
@@ -193,7 +193,7 @@ class TestRefusals:
 
 class TestSections:
     def test_plug_in_section(self, records: Path, tmp_path: Path) -> None:
-        """A registered section adds its page and navigation entry; one missing its files is listed as left out."""
+        """A registered section adds its page and nav entry; one missing its files is left out."""
 
         def build(data: object) -> tuple[Page, ...]:
             table = Table(
@@ -219,7 +219,7 @@ class TestSections:
         assert (tmp_path / "site" / "downloads" / "extra-t.csv").is_file()
 
     def test_only_sections_with_files(self, records: Path, tmp_path: Path) -> None:
-        """A folder with only the plans gets the index and joint plan; the draw sections are listed as left out."""
+        """A folder with only the plans gets index and joint plan; draw sections are left out."""
         shutil.rmtree(records / "draws")
         report = publish(records, tmp_path / "site")
         assert report.sections == ("index", "joint_plan")
