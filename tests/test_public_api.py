@@ -21,6 +21,7 @@ PACKAGES = [
     "randinspect.matching",
     "randinspect.model",
     "randinspect.planning",
+    "randinspect.publish",
     "randinspect.testing",
     "randinspect.testing.strategies",
     "randinspect.typing",
@@ -82,6 +83,16 @@ def test_subpackage_names_not_shadowed() -> None:
     """No top-level name hides a subpackage (``randinspect.draw`` stays the package, not its function)."""
     import types
 
-    for sub in ("calendar", "codes", "datasets", "directory", "draw", "items", "matching", "planning"):
+    for sub in (
+        "calendar",
+        "codes",
+        "datasets",
+        "directory",
+        "draw",
+        "items",
+        "matching",
+        "planning",
+        "publish",
+    ):
         importlib.import_module(f"randinspect.{sub}")
         assert isinstance(getattr(randinspect, sub), types.ModuleType), sub

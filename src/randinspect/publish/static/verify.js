@@ -62,44 +62,62 @@
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
   ]);
   var W = new Int32Array(64);
+  var H = new Int32Array(8);
+  var IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
-  function sha256Sync(data) {
-    var len = data.length;
-    var blocks = Math.floor((len + 8) / 64) + 1;
-    var buf = new Uint8Array(blocks * 64);
-    buf.set(data);
-    buf[len] = 0x80;
-    var bits = len * 8;
-    var view = new DataView(buf.buffer);
-    view.setUint32(buf.length - 8, Math.floor(bits / 4294967296));
-    view.setUint32(buf.length - 4, bits >>> 0);
-    var h0 = 0x6a09e667, h1 = 0xbb67ae85, h2 = 0x3c6ef372, h3 = 0xa54ff53a;
-    var h4 = 0x510e527f, h5 = 0x9b05688c, h6 = 0x1f83d9ab, h7 = 0x5be0cd19;
-    for (var b = 0; b < blocks; b++) {
-      var off = b * 64;
-      for (var t = 0; t < 16; t++) W[t] = view.getInt32(off + t * 4);
-      for (t = 16; t < 64; t++) {
-        var x = W[t - 15], y = W[t - 2];
-        var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-        var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-        W[t] = (W[t - 16] + s0 + W[t - 7] + s1) | 0;
-      }
-      var a = h0, bb = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
-      for (t = 0; t < 64; t++) {
-        var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-        var ch = (e & f) ^ (~e & g);
-        var t1 = (h + S1 + ch + K[t] + W[t]) | 0;
-        var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-        var maj = (a & bb) ^ (a & c) ^ (bb & c);
-        var t2 = (S0 + maj) | 0;
-        h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = bb; bb = a; a = (t1 + t2) | 0;
-      }
-      h0 = (h0 + a) | 0; h1 = (h1 + bb) | 0; h2 = (h2 + c) | 0; h3 = (h3 + d) | 0;
-      h4 = (h4 + e) | 0; h5 = (h5 + f) | 0; h6 = (h6 + g) | 0; h7 = (h7 + h) | 0;
+  /** One SHA-256 compression of the 64-byte block of `bytes` at `off` into the state H. */
+  function compress(bytes, off) {
+    var t;
+    for (t = 0; t < 16; t++) {
+      var o = off + t * 4;
+      W[t] = (bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3];
     }
+    for (t = 16; t < 64; t++) {
+      var x = W[t - 15], y = W[t - 2];
+      var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      W[t] = (W[t - 16] + s0 + W[t - 7] + s1) | 0;
+    }
+    var a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
+    for (t = 0; t < 64; t++) {
+      var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      var t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[t] + W[t]) | 0;
+      var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      var t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+    }
+    H[0] = (H[0] + a) | 0; H[1] = (H[1] + b) | 0; H[2] = (H[2] + c) | 0; H[3] = (H[3] + d) | 0;
+    H[4] = (H[4] + e) | 0; H[5] = (H[5] + f) | 0; H[6] = (H[6] + g) | 0; H[7] = (H[7] + h) | 0;
+  }
+
+  var PAD = new Uint8Array(128);
+
+  /** SHA-256 (FIPS 180-4) of the first `len` bytes of `data`; the state is left in H. */
+  function sha256Into(data, len) {
+    for (var i = 0; i < 8; i++) H[i] = IV[i];
+    var full = len - (len % 64);
+    for (var off = 0; off < full; off += 64) compress(data, off);
+    // Last one or two blocks: the rest, 0x80, zeros, the bit length (big-endian, 64 bits).
+    var rest = len - full;
+    var tail = rest < 56 ? 64 : 128;
+    PAD.fill(0, 0, tail);
+    for (i = 0; i < rest; i++) PAD[i] = data[full + i];
+    PAD[rest] = 0x80;
+    var bits = len * 8;
+    var high = Math.floor(bits / 4294967296);
+    PAD[tail - 8] = high >>> 24; PAD[tail - 7] = (high >>> 16) & 255; PAD[tail - 6] = (high >>> 8) & 255; PAD[tail - 5] = high & 255;
+    PAD[tail - 4] = bits >>> 24; PAD[tail - 3] = (bits >>> 16) & 255; PAD[tail - 2] = (bits >>> 8) & 255; PAD[tail - 1] = bits & 255;
+    compress(PAD, 0);
+    if (tail === 128) compress(PAD, 64);
+  }
+
+  /** SHA-256 of a byte array, computed by this file (no WebCrypto): a 32-byte Uint8Array. */
+  function sha256Sync(data) {
+    sha256Into(data, data.length);
     var out = new Uint8Array(32);
-    var ov = new DataView(out.buffer);
-    [h0, h1, h2, h3, h4, h5, h6, h7].forEach(function (v, i) { ov.setUint32(i * 4, v >>> 0); });
+    for (var i = 0; i < 8; i++) {
+      out[i * 4] = H[i] >>> 24; out[i * 4 + 1] = (H[i] >>> 16) & 255; out[i * 4 + 2] = (H[i] >>> 8) & 255; out[i * 4 + 3] = H[i] & 255;
+    }
     return out;
   }
 
@@ -182,6 +200,12 @@
     return whole.toString() + "." + digits;
   }
 
+  var NON_ASCII = /[^\u0000-\u007f]/;
+
+  function isAscii(text) {
+    return !NON_ASCII.test(text);
+  }
+
   var CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
   /** Normalise a seed (spec §2.1): NFC, white space stripped; non-empty, ≤ 1024 characters, no control. */
@@ -236,6 +260,11 @@
   /** Parse CSV text (RFC 4180 quoting) into rows of strings. */
   function parseCsv(text) {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.indexOf('"') < 0) {
+      // No quoting anywhere: plain lines and commas (the usual public frame).
+      return text.split(/\r\n|\n|\r/).filter(function (line) { return line !== ""; })
+        .map(function (line) { return line.split(","); });
+    }
     var rows = [], row = [], field = "", i = 0, quoted = false, n = text.length;
     while (i < n) {
       var c = text[i];
@@ -277,9 +306,29 @@
       objects.forEach(function (o, i) { pushRow(out, [o.id, o.stratum, o.tier, o.pi_numerator], i + 1); });
       return out;
     }
+    var plain = trimmed.indexOf('"') < 0 && trimmed.indexOf("\r") < 0;
+    var firstEnd = trimmed.indexOf("\n");
+    var header = (firstEnd < 0 ? trimmed : trimmed.slice(0, firstEnd)).split(",").map(function (h) { return h.trim(); });
+    if (plain && header.join(",") === FRAME_COLUMNS.join(",")) {
+      // The file as publish writes it: scan it line by line without building row arrays.
+      var pos = firstEnd < 0 ? trimmed.length : firstEnd + 1, line = 1;
+      while (pos < trimmed.length) {
+        var end = trimmed.indexOf("\n", pos);
+        if (end < 0) end = trimmed.length;
+        line++;
+        if (end > pos) {
+          var c1 = trimmed.indexOf(",", pos), c2 = trimmed.indexOf(",", c1 + 1), c3 = trimmed.indexOf(",", c2 + 1);
+          if (c1 < 0 || c2 < 0 || c3 < 0 || c1 > end || c2 > end || c3 > end || trimmed.indexOf(",", c3 + 1) > -1 && trimmed.indexOf(",", c3 + 1) < end)
+            throw new FrameFileError("row " + line + " of the frame file does not have 4 cells", line);
+          pushRow(out, [trimmed.slice(pos, c1), trimmed.slice(c1 + 1, c2), trimmed.slice(c2 + 1, c3), trimmed.slice(c3 + 1, end)], line);
+        }
+        pos = end + 1;
+      }
+      return out;
+    }
     var rows = parseCsv(trimmed);
     if (!rows.length) throw new FrameFileError("the frame file is empty", 0);
-    var header = rows[0].map(function (h) { return h.trim(); });
+    header = rows[0].map(function (h) { return h.trim(); });
     var at = FRAME_COLUMNS.map(function (name) { return header.indexOf(name); });
     at.forEach(function (j, k) {
       if (j < 0) throw new FrameFileError("the frame file has no column " + FRAME_COLUMNS[k], 1);
@@ -291,11 +340,14 @@
     return out;
   }
 
+  var DIGITS = /^[0-9]+$/;
+
   function pushRow(out, cells, line) {
-    if (cells.some(function (c) { return c === undefined || c === null; }))
+    if (cells[0] === undefined || cells[0] === null || cells[1] === undefined || cells[1] === null ||
+        cells[2] === undefined || cells[2] === null || cells[3] === undefined || cells[3] === null)
       throw new FrameFileError("row " + line + " of the frame file has missing cells", line);
-    var a = String(cells[3]).trim();
-    if (!/^[0-9]+$/.test(a) || Number(a) > D)
+    var a = typeof cells[3] === "number" ? String(cells[3]) : cells[3].trim();
+    if (!DIGITS.test(a) || Number(a) > D)
       throw new FrameFileError("row " + line + ": pi_numerator " + JSON.stringify(a) + " is not a whole number from 0 to 2^32", line);
     out.ids.push(String(cells[0]));
     out.strata.push(String(cells[1]));
@@ -329,22 +381,51 @@
     { step: "selection", zh: "重新抽取：起点、抽中对象和数量", en: "re-run: start, drawn objects and counts" },
   ];
 
+  /**
+   * The UTF-8 texts behind the frame and table digests (spec §3), one line per object in canonical order:
+   * "id TAB stratum LF" and "id TAB stratum TAB tier TAB a LF".
+   */
+  function digestTexts(frame, canon) {
+    var frameText = "", tableText = "";
+    for (var i = 0; i < canon.length; i++) {
+      var j = canon[i];
+      var head = frame.ids[j] + "\t" + frame.strata[j];
+      frameText += head + "\n";
+      tableText += head + "\t" + frame.tiers[j] + "\t" + frame.a[j] + "\n";
+    }
+    return { frame: utf8(frameText), table: utf8(tableText) };
+  }
+
   function shortHex(h) {
     return String(h).slice(0, 16) + "…";
   }
 
+  /** Rank of each object's stratum label in code-point order (so strata compare as integers). */
+  function stratumRanks(strata) {
+    var labels = Array.from(new Set(strata)).sort(compareCodePoints);
+    var rankOf = new Map();
+    labels.forEach(function (label, i) { rankOf.set(label, i); });
+    var ranks = new Int32Array(strata.length);
+    for (var i = 0; i < strata.length; i++) ranks[i] = rankOf.get(strata[i]);
+    return ranks;
+  }
+
   /** Order of the inner objects (0 < a < D): by stratum, then ticket, then id (spec §4.1). */
   function selectionOrder(frame, inner, hi, lo) {
-    var strata = frame.strata, ids = frame.ids;
-    var idx = Array.from(inner.keys());
+    var ranks = stratumRanks(frame.strata), ids = frame.ids;
+    var n = inner.length;
+    var rank = new Int32Array(n);
+    for (var k = 0; k < n; k++) rank[k] = ranks[inner[k]];
+    var idx = new Uint32Array(n);
+    for (k = 0; k < n; k++) idx[k] = k;
+    // Integer comparisons only (the ticket is the 64-bit number hi·2^32 + lo); equal tickets, which
+    // essentially never happen, fall back to the ids.
     idx.sort(function (x, y) {
-      var s = compareCodePoints(strata[inner[x]], strata[inner[y]]);
-      if (s) return s;
-      if (hi[x] !== hi[y]) return hi[x] < hi[y] ? -1 : 1;
-      if (lo[x] !== lo[y]) return lo[x] < lo[y] ? -1 : 1;
-      return compareCodePoints(ids[inner[x]], ids[inner[y]]);
+      return rank[x] - rank[y] || hi[x] - hi[y] || lo[x] - lo[y] || compareCodePoints(ids[inner[x]], ids[inner[y]]);
     });
-    return idx.map(function (k) { return inner[k]; });
+    var order = new Array(n);
+    for (k = 0; k < n; k++) order[k] = inner[idx[k]];
+    return order;
   }
 
   /**
@@ -411,19 +492,17 @@
 
     // 3. frame: canonical order, digest, size
     var n = frame.ids.length;
-    var canon = Array.from(frame.ids.keys()).sort(function (x, y) { return compareCodePoints(frame.ids[x], frame.ids[y]); });
+    var canon = Array.from(frame.ids.keys());
+    var sorted = true;
+    for (var q = 1; q < n && sorted; q++) sorted = compareCodePoints(frame.ids[q - 1], frame.ids[q]) < 0;
+    if (!sorted) canon.sort(function (x, y) { return compareCodePoints(frame.ids[x], frame.ids[y]); });
     for (var i = 1; i < n; i++) {
       if (frame.ids[canon[i]] === frame.ids[canon[i - 1]])
         return difference("frame", "duplicate-id", "名录中对象 " + frame.ids[canon[i]] + " 出现了两次。",
           "object " + frame.ids[canon[i]] + " appears twice in the frame.", { id: frame.ids[canon[i]] });
     }
-    var frameLines = [], tableLines = [];
-    for (i = 0; i < n; i++) {
-      var j = canon[i];
-      frameLines.push(frame.ids[j] + "\t" + frame.strata[j] + "\n");
-      tableLines.push(frame.ids[j] + "\t" + frame.strata[j] + "\t" + frame.tiers[j] + "\t" + frame.a[j] + "\n");
-    }
-    var frameDigest = hex(await hasher.digest(utf8(frameLines.join(""))));
+    var texts = digestTexts(frame, canon);
+    var frameDigest = hex(await hasher.digest(texts.frame));
     if (n !== c.frame_size || frameDigest !== c.frame_digest)
       return difference("frame", "frame",
         "对象名录与承诺不一致：文件有 " + n + " 个对象（摘要 " + shortHex(frameDigest) + "），承诺为 " + c.frame_size + " 个（摘要 " + shortHex(c.frame_digest) + "）。名录文件被改动过，或不是这次抽取的名录。",
@@ -432,14 +511,19 @@
     done("frame");
 
     // 4. π table
-    var tableDigest = hex(await hasher.digest(utf8(tableLines.join(""))));
+    var tableDigest = hex(await hasher.digest(texts.table));
     if (tableDigest !== c.table_digest)
       return difference("table", "table",
         "入选概率表与承诺不一致（摘要 " + shortHex(tableDigest) + "，承诺为 " + shortHex(c.table_digest) + "）：某个对象的层级或入选概率被改动过。",
         "the inclusion-probability table differs from the commitment (digest " + shortHex(tableDigest) + " vs " + shortHex(c.table_digest) + "): a tier or probability was changed.",
         { digest: tableDigest, committed: c.table_digest });
-    var sum = 0n;
-    for (i = 0; i < n; i++) sum += BigInt(frame.a[i]);
+    // Σa exactly: add in doubles while below 2^53, then carry into a BigInt.
+    var sum = 0n, part = 0;
+    for (i = 0; i < n; i++) {
+      part += frame.a[i];
+      if (part > 4503599627370496) { sum += BigInt(part); part = 0; }
+    }
+    sum += BigInt(part);
     if (decimalString(sum) !== c.expected)
       return difference("table", "expected", "概率之和 " + decimalString(sum) + " 与承诺的期望数 " + c.expected + " 不一致。",
         "the probabilities sum to " + decimalString(sum) + ", the commitment expects " + c.expected + ".", { computed: decimalString(sum), committed: c.expected });
@@ -481,18 +565,40 @@
     var hi = new Uint32Array(inner.length), lo = new Uint32Array(inner.length);
     var ctx = utf8(c.context.normalize("NFC"));
     var prefix = concatBytes([S, ctx, SEP]);
-    var chunk = opts.chunk || 8192;
+    var chunk = opts.chunk || 16384;
+    var ticketHash = opts.ticketHash || (hasher.kind === "webcrypto" && opts.hash === "webcrypto" ? "webcrypto" : "js");
+    // One reusable buffer for the built-in hash: prefix once, then each id's UTF-8 bytes after it.
+    var buffer = new Uint8Array(prefix.length + 4096);
+    buffer.set(prefix);
+    var idBytes = buffer.subarray(prefix.length);
     for (var start = 0; start < inner.length; start += chunk) {
       var end = Math.min(inner.length, start + chunk);
-      var pending = [];
-      for (var k = start; k < end; k++) {
-        pending.push(hasher.digest(concatBytes([prefix, utf8(frame.ids[inner[k]].normalize("NFC"))])));
-      }
-      var hashes = await Promise.all(pending);
-      for (k = start; k < end; k++) {
-        var h = hashes[k - start];
-        hi[k] = ((h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3]) >>> 0;
-        lo[k] = ((h[4] << 24) | (h[5] << 16) | (h[6] << 8) | h[7]) >>> 0;
+      var k;
+      if (ticketHash === "webcrypto") {
+        var pending = [];
+        for (k = start; k < end; k++) {
+          pending.push(hasher.digest(concatBytes([prefix, utf8(frame.ids[inner[k]].normalize("NFC"))])));
+        }
+        var hashes = await Promise.all(pending);
+        for (k = start; k < end; k++) {
+          var h = hashes[k - start];
+          hi[k] = ((h[0] << 24) | (h[1] << 16) | (h[2] << 8) | h[3]) >>> 0;
+          lo[k] = ((h[4] << 24) | (h[5] << 16) | (h[6] << 8) | h[7]) >>> 0;
+        }
+      } else {
+        for (k = start; k < end; k++) {
+          var id = frame.ids[inner[k]];
+          if (id.length * 3 > buffer.length - prefix.length) {
+            var bigger = new Uint8Array(prefix.length + id.length * 3);
+            bigger.set(prefix);
+            buffer = bigger;
+            idBytes = buffer.subarray(prefix.length);
+          }
+          var written = encoder.encodeInto(isAscii(id) ? id : id.normalize("NFC"), idBytes).written;
+          sha256Into(buffer, prefix.length + written);
+          hi[k] = H[0] >>> 0;
+          lo[k] = H[1] >>> 0;
+        }
       }
       progress({ step: "tickets", fraction: (checked.length + end / inner.length) / STEPS_V1.length, done: end, total: inner.length });
       if (opts.yieldEvery !== false) await nextTick();
