@@ -137,8 +137,10 @@ def bench_verifier(n: int, repeats: int = 3) -> None:
                 result = driver.execute_async_script(
                     "const done = arguments[arguments.length - 1];"
                     "const t0 = performance.now();"
-                    "RandinspectVerify.verifyDraw(BENCH.record, BENCH.frame, {hash: arguments[0], yieldEvery: false})"
-                    ".then(r => done({ok: r.ok, ms: performance.now() - t0, r: r}), e => done({error: String(e)}));",
+                    "RandinspectVerify.verifyDraw(BENCH.record, BENCH.frame,"
+                    " {hash: arguments[0], yieldEvery: false})"
+                    ".then(r => done({ok: r.ok, ms: performance.now() - t0, r: r}),"
+                    " e => done({error: String(e)}));",
                     None if kind == "auto" else kind,
                 )
                 if not result.get("ok"):
@@ -149,7 +151,8 @@ def bench_verifier(n: int, repeats: int = 3) -> None:
         shutil.rmtree(folder, ignore_errors=True)
     py = statistics.median(python_times)
     print(
-        f"verifier: one draw over a public frame of {n:,} objects ({inner:,} hashed, {len(record.selected):,} drawn)"
+        f"verifier: one draw over a public frame of {n:,} objects ({inner:,} hashed, "
+        f"{len(record.selected):,} drawn)"
     )
     print(f"  Python randinspect.draw.verify (baseline)   {py:8.3f} s")
     for kind, times in browser.items():
@@ -201,8 +204,8 @@ def bench_year(n: int, n_items: int) -> None:
     )
     print(f"  verify every draw alone (baseline)          {t_verify:8.2f} s")
     print(
-        f"  publish (load, verify, pages, frames)       {t_publish:8.2f} s   = {t_publish / t_verify:.2f}x baseline "
-        "(target < 60 s)"
+        f"  publish (load, verify, pages, frames)       {t_publish:8.2f} s   "
+        f"= {t_publish / t_verify:.2f}x baseline (target < 60 s)"
     )
     print(
         f"  site: {len(report.pages):,} pages, {len(report.downloads):,} downloads, {size / 2**20:,.0f} MiB; "
