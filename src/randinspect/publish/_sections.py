@@ -408,6 +408,10 @@ def _draw_page(data: SiteData, entry: DrawEntry) -> Page:
                 "recorded_at": Text("抽取时间（留痕日志）", "drawn (journal time)"),
                 "kind": Text("随机来源", "source"),
                 "version": Text("随机数版本", "ticket version"),
+                "ceremony.when": Text("摇号时间", "ceremony time"),
+                "ceremony.where": Text("摇号地点", "ceremony place"),
+                "ceremony.how": Text("摇号方式", "how the seed was made"),
+                "ceremony.witnesses": Text("见证人", "witnesses"),
             },
         )
     )
