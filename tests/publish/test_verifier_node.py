@@ -10,12 +10,23 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.publish.conftest import VECTORS, run_node
 
-from randinspect.draw import DrawFrame, draw, inclusion_probabilities, policy_from_dict
+from randinspect.directory import Scope
+from randinspect.draw import (
+    DrawFrame,
+    StratifiedPolicy,
+    TieredPolicy,
+    draw,
+    inclusion_probabilities,
+    policy_from_dict,
+)
 from randinspect.items import CheckItem
 from randinspect.publish import public_frame_csv
 
@@ -189,3 +200,66 @@ def _empty() -> dict[str, Any]:
         "decimal": [],
         "uniforms": {**VECTORS["uniforms"], "values": []},
     }
+
+
+class TestAgreesWithPython:
+    # Each example starts Node once; 25 examples keep the test to a few seconds.
+    @settings(max_examples=25)
+    @given(
+        n=st.integers(min_value=1, max_value=40),
+        strata=st.integers(min_value=1, max_value=4),
+        ratio=st.sampled_from(["1/2", "1/3", "1/7", "3/10"]),
+        seed=st.text(alphabet="0123456789 贵阳é", min_size=1, max_size=12).filter(lambda s: s.strip()),
+        round_=st.integers(min_value=1, max_value=2),
+        tiered=st.booleans(),
+        data=st.data(),
+    )
+    def test_random_draws(
+        self, n: int, strata: int, ratio: str, seed: str, round_: int, tiered: bool, data: st.DataObject
+    ) -> None:
+        """For random frames, items, seeds and policies the JS verifier reproduces the Python draw, and
+        dropping any drawn object from the record is reported as a difference."""
+        ids = data.draw(
+            st.lists(
+                st.text(alphabet="ABC019贵😀", min_size=1, max_size=5), min_size=n, max_size=n, unique=True
+            )
+        )
+        frame = DrawFrame.from_arrays(
+            ids=ids,
+            strata=[f"U{i % strata}" for i in range(n)],
+            credit=[data.draw(st.sampled_from("ABCD")) for _ in ids],
+            risk=[data.draw(st.sampled_from(["low", "medium", "high"])) for _ in ids],
+            key=[data.draw(st.booleans()) if tiered else False for _ in ids],
+        )
+        item = CheckItem(
+            id="T-1",
+            name="t",
+            department="T",
+            year=2027,
+            ratio=Fraction(ratio),
+            scope=Scope(),
+            legal_basis=["x"],
+            frequency=2,
+        )
+        policy = TieredPolicy() if tiered else StratifiedPolicy()
+        record = draw(frame, item, seed, policy=policy, round=round_)
+        table = inclusion_probabilities(frame, item, policy, round=round_)
+        good = {"name": "good", "record": record.to_json_dict(), "frame": public_frame_csv(table)}
+        cases = [good]
+        if record.selected:
+            bad = copy.deepcopy(good["record"])
+            bad["selected"] = bad["selected"][1:]
+            cases.append({"name": "bad", "record": bad, "frame": good["frame"]})
+        out = {
+            r["name"]: r["result"]
+            for r in run_node({"vectors": _no_vectors(), "records": cases, "hash": "js"})
+            if r["kind"] == "record"
+        }
+        assert out["good"]["ok"] is True, out["good"]
+        if "bad" in out:
+            assert out["bad"]["ok"] is False
+            assert out["bad"]["step"] == "selection"
+
+
+def _no_vectors() -> dict[str, Any]:
+    return {**VECTORS, "selections": [], **_empty()}
