@@ -94,10 +94,11 @@ def public_frame_csv(table: InclusionTable) -> str:
     tiers = table.tiers.tolist()
     nums = table.numerators.tolist()
     lines = ["id,stratum,tier,pi_numerator\n"]
-    lines.extend(
-        f"{_csv_cell(i)},{_csv_cell(s)},{t},{a}\n"
-        for i, s, t, a in zip(ids, strata, tiers, nums, strict=True)
-    )
+    special = ',"\r\n'
+    if any(c in "".join(labels) for c in special) or any(c in "".join(ids) for c in special):
+        ids = [_csv_cell(i) for i in ids]
+        strata = [_csv_cell(s) for s in strata]
+    lines.extend(f"{i},{s},{t},{a}\n" for i, s, t, a in zip(ids, strata, tiers, nums, strict=True))
     return "".join(lines)
 
 
@@ -105,6 +106,24 @@ def _csv_cell(text: str) -> str:
     if any(c in text for c in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text
+
+
+@attrs.frozen
+class _Computed:
+    """A sampling policy that returns the π table already computed for this frame and round."""
+
+    policy: Any
+    frame: Any
+    round: int
+    table: InclusionTable
+
+    def inclusion(self, frame: Any, item: Any, *, round: int = 1) -> InclusionTable:
+        if frame is self.frame and round == self.round:
+            return self.table
+        return self.policy.inclusion(frame, item, round=round)  # type: ignore[no-any-return]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.policy.to_dict()  # type: ignore[no-any-return]
 
 
 def _verify_all(records: YearRecords) -> dict[str, InclusionTable]:
@@ -138,16 +157,19 @@ def _verify_all(records: YearRecords) -> dict[str, InclusionTable]:
                 "it is not published"
             )
         try:
-            verify(
-                record,
-                directory,  # type: ignore[arg-type]
-                expected_seed=None if seed is None else str(seed),
-                commitment=entry.published_commitment,
-            )
+            # The frame and π table are built once, exactly as verify would, and handed to it.
             c = record.commitment
             item = CheckItem.from_dict(c.item)
             frame = DrawFrame.from_directory(directory, item, stratum=c.stratum)  # type: ignore[arg-type]
-            table = policy_from_dict(c.policy).inclusion(frame, item, round=c.round)
+            policy = policy_from_dict(c.policy)
+            table = policy.inclusion(frame, item, round=c.round)
+            verify(
+                record,
+                frame,
+                policy=_Computed(policy, frame, c.round, table),
+                expected_seed=None if seed is None else str(seed),
+                commitment=entry.published_commitment,
+            )
         except RandInspectError as exc:
             raise UnverifiedRecordError(
                 f"draw record {name} does not verify, so the site is not published: {exc}"
@@ -199,7 +221,7 @@ def _write_draw_data(root: Path, data: SiteData) -> list[str]:
         slug = entry.slug
         record_json = entry.record.to_json_dict()
         (root / "records" / f"{slug}.json").write_text(
-            json.dumps(record_json, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
+            json.dumps(record_json, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
         )
         frame = public_frame_csv(data.tables[slug])
         (root / "frames" / f"{slug}.csv").write_text(frame, encoding="utf-8")
