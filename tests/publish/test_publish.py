@@ -270,3 +270,22 @@ class TestCommand:
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         assert main(["publish", "--from", str(records), "--out", str(tmp_path / "site")]) == 2
         assert path.name in capsys.readouterr().err
+
+
+class TestPlanFolder:
+    def test_plan_output_publishes(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """What `randinspect plan` writes, with its object directory, publishes with every draw verified."""
+        from randinspect.datasets import demo_city, demo_items
+
+        city = demo_city(n_objects=1500, seed=7, year=2027)
+        objects = tmp_path / "objects.csv"
+        city.objects.to_csv(objects)
+        items = tmp_path / "items.json"
+        items.write_text(json.dumps(demo_items(2027).to_dict(), ensure_ascii=False), encoding="utf-8")
+        out = tmp_path / "plan"
+        argv = ["plan", "--objects", str(objects), "--items", str(items), "--seed", "42", "--out", str(out)]
+        assert main(argv) == 0
+        capsys.readouterr()
+        report = publish(out, tmp_path / "site", objects=objects)
+        assert report.draws_verified == len(list((out / "draws").glob("*.json"))) > 0
+        assert {"draws", "joint_plan", "verifier"} <= set(report.sections)
