@@ -1,9 +1,9 @@
 """``randinspect plan``: items, directory and seed → department plans, joint plan and inspection groups.
 
 Runs :func:`randinspect.planning.run_cycle` and writes the results to a directory: ``summary.json``,
-``joint-plan.json``, ``department-plans.json``, ``plan-tasks.csv`` (one row per department, object, item and
-round), the draw records in ``draws/`` and, with ``--inspectors``, ``groups.json``. Exit codes: 0 done, 2 usage
-or input error.
+``joint-plan.json``, ``department-plans.json``, ``plan-tasks.csv`` (one row per department, object, item
+and round), the draw records in ``draws/`` and, with ``--inspectors``, ``groups.json``. Exit codes: 0
+done, 2 usage or input error.
 """
 
 from __future__ import annotations
