@@ -200,12 +200,6 @@
     return whole.toString() + "." + digits;
   }
 
-  var NON_ASCII = /[^\u0000-\u007f]/;
-
-  function isAscii(text) {
-    return !NON_ASCII.test(text);
-  }
-
   var CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
   /** Normalise a seed (spec §2.1): NFC, white space stripped; non-empty, ≤ 1024 characters, no control. */
@@ -310,8 +304,10 @@
     var firstEnd = trimmed.indexOf("\n");
     var header = (firstEnd < 0 ? trimmed : trimmed.slice(0, firstEnd)).split(",").map(function (h) { return h.trim(); });
     if (plain && header.join(",") === FRAME_COLUMNS.join(",")) {
-      // The file as publish writes it: scan it line by line without building row arrays.
+      // The file as publish writes it: scan it line by line without building row arrays, and keep its
+      // body, which in canonical order is the table-digest text with commas for tabs.
       var pos = firstEnd < 0 ? trimmed.length : firstEnd + 1, line = 1;
+      out.body = trimmed.slice(pos);
       while (pos < trimmed.length) {
         var end = trimmed.indexOf("\n", pos);
         if (end < 0) end = trimmed.length;
@@ -396,6 +392,30 @@
     return { frame: utf8(frameText), table: utf8(tableText) };
   }
 
+  /**
+   * The same two texts from the body of a plain frame file already in canonical order (lines
+   * "id,stratum,tier,a"): commas become tabs, and the frame text keeps the first two cells of each line.
+   */
+  function bodyTexts(body) {
+    var bytes = utf8(body.charAt(body.length - 1) === "\n" || body === "" ? body : body + "\n");
+    var table = new Uint8Array(bytes.length), frameBytes = new Uint8Array(bytes.length);
+    var f = 0, commas = 0;
+    for (var i = 0; i < bytes.length; i++) {
+      var b = bytes[i];
+      // UTF-8 continuation and lead bytes are >= 0x80, so ASCII commas and newlines are found byte-wise.
+      if (b === 0x2c) {
+        table[i] = 0x09;
+        commas++;
+        if (commas === 1) frameBytes[f++] = 0x09;
+        continue;
+      }
+      table[i] = b;
+      if (b === 0x0a) { commas = 0; frameBytes[f++] = 0x0a; continue; }
+      if (commas < 2) frameBytes[f++] = b;
+    }
+    return { frame: frameBytes.subarray(0, f), table: table };
+  }
+
   function shortHex(h) {
     return String(h).slice(0, 16) + "…";
   }
@@ -414,14 +434,15 @@
   function selectionOrder(frame, inner, hi, lo) {
     var ranks = stratumRanks(frame.strata), ids = frame.ids;
     var n = inner.length;
-    var rank = new Int32Array(n);
-    for (var k = 0; k < n; k++) rank[k] = ranks[inner[k]];
+    // key = stratum rank · 2^32 + high half of the ticket (exact in a double below 2^21 strata), then the
+    // low half: the ticket is the 64-bit number hi·2^32 + lo. Equal tickets, which essentially never
+    // happen, fall back to the ids.
+    var key = new Float64Array(n);
+    for (var k = 0; k < n; k++) key[k] = ranks[inner[k]] * 4294967296 + hi[k];
     var idx = new Uint32Array(n);
     for (k = 0; k < n; k++) idx[k] = k;
-    // Integer comparisons only (the ticket is the 64-bit number hi·2^32 + lo); equal tickets, which
-    // essentially never happen, fall back to the ids.
     idx.sort(function (x, y) {
-      return rank[x] - rank[y] || hi[x] - hi[y] || lo[x] - lo[y] || compareCodePoints(ids[inner[x]], ids[inner[y]]);
+      return key[x] - key[y] || lo[x] - lo[y] || compareCodePoints(ids[inner[x]], ids[inner[y]]);
     });
     var order = new Array(n);
     for (k = 0; k < n; k++) order[k] = inner[idx[k]];
@@ -501,7 +522,7 @@
         return difference("frame", "duplicate-id", "名录中对象 " + frame.ids[canon[i]] + " 出现了两次。",
           "object " + frame.ids[canon[i]] + " appears twice in the frame.", { id: frame.ids[canon[i]] });
     }
-    var texts = digestTexts(frame, canon);
+    var texts = sorted && typeof frame.body === "string" ? bodyTexts(frame.body) : digestTexts(frame, canon);
     var frameDigest = hex(await hasher.digest(texts.frame));
     if (n !== c.frame_size || frameDigest !== c.frame_digest)
       return difference("frame", "frame",
@@ -594,8 +615,15 @@
             buffer = bigger;
             idBytes = buffer.subarray(prefix.length);
           }
-          var written = encoder.encodeInto(isAscii(id) ? id : id.normalize("NFC"), idBytes).written;
-          sha256Into(buffer, prefix.length + written);
+          // ASCII ids (the usual credit codes) are copied byte by byte; others are NFC-normalised and encoded.
+          var at = prefix.length, c = 0;
+          for (var ci = 0; ci < id.length; ci++) {
+            c = id.charCodeAt(ci);
+            if (c >= 0x80) break;
+            buffer[at++] = c;
+          }
+          if (c >= 0x80) at = prefix.length + encoder.encodeInto(id.normalize("NFC"), idBytes).written;
+          sha256Into(buffer, at);
           hi[k] = H[0] >>> 0;
           lo[k] = H[1] >>> 0;
         }
