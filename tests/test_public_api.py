@@ -22,6 +22,7 @@ PACKAGES = [
     "randinspect.matching",
     "randinspect.model",
     "randinspect.planning",
+    "randinspect.publish",
     "randinspect.results",
     "randinspect.simulate",
     "randinspect.simulate.plots",
@@ -86,7 +87,17 @@ def test_subpackage_names_not_shadowed() -> None:
     """No top-level name hides a subpackage (``randinspect.draw`` stays the package, not its function)."""
     import types
 
-    subs = ("calendar", "codes", "datasets", "directory", "draw", "items", "ledger", "matching", "planning")
-    for sub in subs:
+    for sub in (
+        "calendar",
+        "codes",
+        "datasets",
+        "directory",
+        "draw",
+        "items",
+        "ledger",
+        "matching",
+        "planning",
+        "publish",
+    ):
         importlib.import_module(f"randinspect.{sub}")
         assert isinstance(getattr(randinspect, sub), types.ModuleType), sub

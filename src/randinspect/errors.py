@@ -49,6 +49,7 @@ __all__ = [
     "PlanError",
     "ProbabilitiesChangedError",
     "Problem",
+    "PublishError",
     "RandInspectError",
     "ReasonRequiredError",
     "ReferralError",
@@ -65,6 +66,7 @@ __all__ = [
     "UnknownCategoryError",
     "UnknownDepartmentError",
     "UnsupportedVersionError",
+    "UnverifiedRecordError",
     "VerificationError",
 ]
 
@@ -372,3 +374,14 @@ class JournalSchemaError(JournalError):
 
 class JournalUnavailableError(JournalError):
     """The ledger's database cannot be reached (refused connection, failed login, no such database)."""
+
+
+class PublishError(RandInspectError):
+    """The publication site cannot be built from the records folder (see ``randinspect.publish``)."""
+
+
+class UnverifiedRecordError(PublishError, VerificationError):
+    """A draw record in the records folder does not verify, so the site is not published.
+
+    The message names the record file and the first difference; nothing is written.
+    """

@@ -56,7 +56,7 @@ class TestResultsCommands:
         pub_json, pub_csv = tmp_path / "public.json", tmp_path / "public.csv"
         code = main(
             [
-                "publish",
+                "publish-results",
                 "--book",
                 str(files["book"]),
                 "--on",

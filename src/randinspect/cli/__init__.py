@@ -16,7 +16,7 @@ from randinspect.errors import RandInspectError
 __all__ = ["main"]
 
 # Sub-command modules, in the order ``randinspect --help`` lists them.
-_COMMANDS: tuple[str, ...] = ("demo", "check", "draw", "match", "plan", "results", "simulate")
+_COMMANDS: tuple[str, ...] = ("demo", "check", "draw", "match", "plan", "publish", "results", "simulate")
 
 
 def build_parser() -> argparse.ArgumentParser:

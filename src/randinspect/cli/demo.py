@@ -67,12 +67,14 @@ def _heading(text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the demo; return the exit code (0 when every draw and the matching verify)."""
     from randinspect.cli.plan import print_cycle, write_cycle
+    from randinspect.cli.publish import open_hint
     from randinspect.datasets import demo_city, demo_conflicts, demo_items, format_summary
     from randinspect.draw import PublicSeedSource, commit, verify
     from randinspect.errors import EmptyFrameError
     from randinspect.ledger import Journal, JsonLinesStore
     from randinspect.matching import verify_match
     from randinspect.planning import ItemList, run_cycle
+    from randinspect.publish import publish
 
     city = demo_city(n_objects=args.objects, seed=args.seed, year=args.year)
     print(format_summary(city.summary()))
@@ -217,5 +219,26 @@ def run(args: argparse.Namespace) -> int:
     (out / "city-summary.json").write_text(
         json.dumps(city.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
     )
+    # What publish needs besides the plans: the directory the draws were made from and the ceremony.
+    city.objects.to_csv(out / "objects.csv")
+    (out / "ceremony.json").write_text(
+        json.dumps(_ceremony(args.public_seed), ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     print(f"\nplans, records and journal written to {out}/")
+
+    _heading("Publication site 公开网站")
+    report = publish(out, out / "site")
+    print(f"{report.draws_verified} draws verified; {len(report.pages)} pages written to {report.out}/")
+    print(open_hint(report.out))
     return 1 if failures else 0
+
+
+def _ceremony(seed: str) -> dict[str, Any]:
+    """The demo's seed ceremony record (what a city writes down at its public dice roll)."""
+    return {
+        "seed": seed,
+        "when": "2026-11-10T10:00:00+08:00",
+        "where": "贵阳市政务服务中心（演示）",
+        "how": "20 次十面骰子公开投掷，现场录像（演示数据）",
+        "witnesses": "市场监管局、司法局、市民代表（演示）",
+    }

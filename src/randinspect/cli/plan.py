@@ -2,9 +2,10 @@
 
 Runs :func:`randinspect.planning.run_cycle` and writes the results to a directory: ``summary.json``,
 ``joint-plan.json``, ``department-plans.json``, ``plan-tasks.csv`` (one row per department, object, item and
-round) and, with ``--inspectors``, ``groups.json``. ``--conflicts``, ``--competitors`` and ``--history`` feed
-the matching's conflict-of-interest (回避) and rotation rules, ``--overlay`` the districts' item-list overlays
-and ``--tasks`` special-campaign and case tasks. Exit codes: 0 done, 2 usage or input error.
+round), the draw records in ``draws/`` and, with ``--inspectors``, ``groups.json``. ``--conflicts``,
+``--competitors`` and ``--history`` feed the matching's conflict-of-interest (回避) and rotation rules,
+``--overlay`` the districts' item-list overlays and ``--tasks`` special-campaign and case tasks. Exit codes: 0
+done, 2 usage or input error.
 """
 
 from __future__ import annotations
@@ -385,8 +386,12 @@ def print_cycle(result: Any) -> None:
 
 def write_cycle(result: Any, out: Path) -> None:
     """Write a cycle's plans: ``summary.json``, ``joint-plan.json``, ``department-plans.json``,
-    ``plan-tasks.csv`` and, when inspectors were matched, ``groups.json``."""
+    ``plan-tasks.csv``, the draw records ``draws/<item>-round<r>.json`` (what ``randinspect publish``
+    verifies and publishes) and, when inspectors were matched, ``groups.json``."""
     out.mkdir(parents=True, exist_ok=True)
+    (out / "draws").mkdir(exist_ok=True)
+    for record in result.records:
+        record.to_json(out / "draws" / f"{record.item_id}-round{record.round}.json")
     summary = result.summary()
     data = result.to_json_dict()
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""After the visit, from files: ``record``, ``publish``, ``refer``, ``regrade`` and ``assess``.
+"""After the visit, from files: ``record``, ``publish-results``, ``refer``, ``regrade`` and ``assess``.
 
 The commands share one file, the result book (``BOOK.json``, written by
 :meth:`randinspect.results.ResultBook.to_json_dict`: no personal data, the representative kept as a
@@ -23,7 +23,7 @@ __all__ = ["register"]
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``record``, ``publish``, ``refer``, ``regrade`` and ``assess`` sub-commands."""
+    """Add the ``record``, ``publish-results``, ``refer``, ``regrade`` and ``assess`` sub-commands."""
     p = subparsers.add_parser(
         "record",
         help="enter inspection results into a result book (录入检查结果)",
@@ -49,7 +49,7 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=run_record)
 
     p = subparsers.add_parser(
-        "publish",
+        "publish-results",
         help="publish entered results with redaction (结果公示)",
         description=(
             "Publish the unpublished results of the book (optionally of one department) on a date, after "

@@ -1,0 +1,232 @@
+"""Benchmark of the publication site (randinspect.publish) and its in-browser verifier.
+
+    python benchmarks/bench_publish.py [--frame 100000] [--year 1000000] [--items 300]
+
+Measured in the same run:
+
+- the JavaScript verifier (``assets/verify.js``) in headless Chromium re-running one draw over a public frame
+  of ``--frame`` objects, with WebCrypto SHA-256 and with its built-in SHA-256, against the Python
+  :func:`randinspect.draw.verify` of the same record (target: within 3x of Python);
+- ``publish`` of the benchmark year of a ``--year``-object demo city (``--items`` items, 40 departments)
+  against its own floor, verifying every draw of the year with :func:`randinspect.draw.verify` alone
+  (target: under a minute); with the site's size and the peak resident memory.
+
+Needs ``chromium`` and ``chromedriver`` (Debian packages ``chromium`` and ``chromium-driver``) and Selenium
+(``pip install -e '.[tests]'``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from randinspect.directory import ObjectDirectory, Scope
+from randinspect.draw import TieredPolicy, draw, inclusion_probabilities, verify
+from randinspect.items import CheckItem
+from randinspect.publish import public_frame_csv, publish
+
+STATIC = Path(__file__).resolve().parents[1] / "src" / "randinspect" / "publish" / "static"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_directory(n: int, seed: int = 2027) -> ObjectDirectory:
+    """A synthetic directory of ``n`` enterprises in 100 units, SAMR credit grades and risk classes."""
+    rng = np.random.default_rng(seed)
+    ids = np.char.add("9152", np.char.zfill(rng.permutation(n).astype(str), 14))
+    units = np.char.add("520102-SAMR-", np.char.zfill(rng.integers(0, 100, n).astype(str), 3))
+    return ObjectDirectory.from_arrays(
+        id=ids,
+        name=np.full(n, "某某公司"),
+        kind=np.full(n, "enterprise"),
+        industry=np.full(n, "5211"),
+        region=np.full(n, "520102"),
+        unit=units,
+        credit=rng.choice(np.array(["A", "B", "C", "D"]), n, p=[0.6, 0.3, 0.08, 0.02]),
+        risk=rng.choice(np.array(["low", "medium", "high"]), n, p=[0.55, 0.35, 0.10]),
+        alive=np.ones(n, dtype=bool),
+        tags=np.full(n, ""),
+        validate=False,  # synthetic ids without USCC check characters
+    )
+
+
+def _chromium() -> Any:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    binary = shutil.which("chromium") or "/usr/bin/chromium"
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='bench-chromium-')}")
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.set_script_timeout(600)
+    return driver
+
+
+def bench_verifier(n: int, repeats: int = 3) -> None:
+    directory = build_directory(n)
+    item = CheckItem(
+        id="SAMR-2027-001",
+        name="食品经营检查",
+        department="SAMR",
+        year=2027,
+        scope=Scope(),
+        ratio=Fraction(1, 20),
+        legal_basis=["《中华人民共和国食品安全法》"],
+    )
+    policy = TieredPolicy()
+    record = draw(directory, item, "3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4", policy=policy)
+    python_times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        verify(record, directory)
+        python_times.append(time.perf_counter() - t0)
+    from randinspect.draw import DrawFrame
+
+    frame = DrawFrame.from_directory(directory, item)
+    table = inclusion_probabilities(frame, item, policy)
+    frame_csv = public_frame_csv(table)
+    inner = int(((table.numerators > 0) & (table.numerators < table.denominator)).sum())
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-verifier-"))
+    shutil.copy(STATIC / "verify.js", folder / "verify.js")
+    (folder / "data.js").write_text(
+        "window.BENCH = " + json.dumps({"record": record.to_json_dict(), "frame": frame_csv}) + ";",
+        encoding="utf-8",
+    )
+    (folder / "bench.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>bench</title>'
+        '<script src="verify.js"></script><script src="data.js"></script></head><body></body></html>',
+        encoding="utf-8",
+    )
+    driver = _chromium()
+    try:
+        driver.get((folder / "bench.html").as_uri())
+        # auto (the page's default): WebCrypto for the seed, commitment, frame and table digests, the
+        # built-in SHA-256 for the per-object tickets; webcrypto: WebCrypto for every hash; js: none.
+        browser: dict[str, list[float]] = {"auto": [], "webcrypto": [], "js": []}
+        for _ in range(repeats):
+            for kind in browser:
+                result = driver.execute_async_script(
+                    "const done = arguments[arguments.length - 1];"
+                    "const t0 = performance.now();"
+                    "RandinspectVerify.verifyDraw(BENCH.record, BENCH.frame,"
+                    " {hash: arguments[0], yieldEvery: false})"
+                    ".then(r => done({ok: r.ok, ms: performance.now() - t0, r: r}),"
+                    " e => done({error: String(e)}));",
+                    None if kind == "auto" else kind,
+                )
+                if not result.get("ok"):
+                    raise SystemExit(f"the browser verifier did not reproduce the draw: {result}")
+                browser[kind].append(result["ms"] / 1000)
+    finally:
+        driver.quit()
+        shutil.rmtree(folder, ignore_errors=True)
+    py = statistics.median(python_times)
+    print(
+        f"verifier: one draw over a public frame of {n:,} objects ({inner:,} hashed, "
+        f"{len(record.selected):,} drawn)"
+    )
+    print(f"  Python randinspect.draw.verify (baseline)   {py:8.3f} s")
+    for kind, times in browser.items():
+        t = statistics.median(times)
+        print(
+            f"  Chromium verify.js, {kind:9s} SHA-256      {t:8.3f} s   = {t / py:.2f}x Python (target <= 3x)"
+        )
+
+
+def bench_year(n: int, n_items: int) -> None:
+    from randinspect.cli.plan import write_cycle
+    from randinspect.datasets import benchmark_items, demo_city
+    from randinspect.draw import PublicSeedSource
+    from randinspect.planning import run_cycle
+
+    seed = "bench-publish 3 1 4 1 5 9 2 6"
+    t0 = time.perf_counter()
+    city = demo_city(n_objects=n, year=2027, n_departments=40)
+    items = benchmark_items(city, n_items=n_items)
+    result = run_cycle(city.objects, items, source=PublicSeedSource(seed), inspectors=city.inspectors)
+    folder = Path(tempfile.mkdtemp(prefix="bench-year-"))
+    (folder / "draws").mkdir()
+    for record in result.records:
+        record.to_json(folder / "draws" / f"{record.item_id}-round{record.round}.json")
+    write_cycle(result, folder)
+    city.objects.to_csv(folder / "objects.csv")
+    (folder / "ceremony.json").write_text(json.dumps({"seed": seed}), encoding="utf-8")
+    t_setup = time.perf_counter() - t0
+    objects = city.objects
+    records = result.records
+    del city, result
+    gc.collect()
+
+    t0 = time.perf_counter()
+    for record in records:
+        verify(record, objects, expected_seed=seed)
+    t_verify = time.perf_counter() - t0
+    del objects
+    gc.collect()
+
+    rss_before = _peak_rss_mib()
+    t0 = time.perf_counter()
+    report = publish(folder, folder / "site")
+    t_publish = time.perf_counter() - t0
+    size = sum(p.stat().st_size for p in (folder / "site").rglob("*") if p.is_file())
+    print(
+        f"year: {n:,}-object demo city, {n_items} items, {len(records)} draws "
+        f"({sum(len(r.selected) for r in records):,} objects drawn); records written in {t_setup:.1f} s"
+    )
+    print(f"  verify every draw alone (baseline)          {t_verify:8.2f} s")
+    print(
+        f"  publish (load, verify, pages, frames)       {t_publish:8.2f} s   "
+        f"= {t_publish / t_verify:.2f}x baseline (target < 60 s)"
+    )
+    print(
+        f"  site: {len(report.pages):,} pages, {len(report.downloads):,} downloads, {size / 2**20:,.0f} MiB; "
+        f"peak resident memory {_peak_rss_mib():,.0f} MiB (before publish {rss_before:,.0f} MiB)"
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--frame", type=int, default=100_000, help="public frame size for the verifier (100000)"
+    )
+    parser.add_argument("--year", type=int, default=1_000_000, help="objects of the published year (1000000)")
+    parser.add_argument("--items", type=int, default=300, help="items of the published year (300)")
+    parser.add_argument("--skip-year", action="store_true", help="only the verifier benchmark")
+    args = parser.parse_args()
+    bench_verifier(args.frame)
+    if not args.skip_year:
+        bench_year(args.year, args.items)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""Reading a year's records folder (what ``randinspect demo`` and ``randinspect plan`` write).
+
+Every file is optional except what a section needs: :class:`YearRecords` says which files were found, and
+each section of the site (see :mod:`randinspect.publish._sections`) is built only from the files present.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from randinspect.errors import LoadError, Problem, PublishError
+
+if TYPE_CHECKING:
+    from randinspect.directory import ObjectDirectory
+    from randinspect.draw import DrawRecord
+
+__all__ = ["RECORD_FILES", "DrawEntry", "YearRecords", "load_records"]
+
+RECORD_FILES: Final[Mapping[str, str]] = {
+    "draws": "draws/*.json: draw records (randinspect draw, demo, plan)",
+    "objects": "objects.csv: the object directory the draws were made from (needed to verify them)",
+    "journal": "journal.jsonl: the hash-chained draw journal (commitment times, journal head)",
+    "ceremony": "ceremony.json: the seed ceremony (seed as announced, when, where, how, witnesses)",
+    "summary": "summary.json: the annual cycle summary (randinspect plan / demo)",
+    "department_plans": "department-plans.json: the department plans",
+    "joint_plan": "joint-plan.json: joint-plan proposals and blocks",
+    "plan_tasks": "plan-tasks.csv: one row per department, object, item and round",
+}
+"""The files a records folder may hold, by key, with what each is (the docs page lists them)."""
+
+
+@attrs.frozen(kw_only=True)
+class DrawEntry:
+    """One draw record of the folder, where it came from, and its commitment as journalled before the seed.
+
+    ``published_commitment`` is the digest of the first commitment the journal holds for the draw's item,
+    year and round (``None`` without a journal); ``committed_at`` and ``recorded_at`` are the journal times
+    of that commitment and of the draw.
+    """
+
+    path: Path
+    record: DrawRecord
+    published_commitment: str | None = None
+    committed_at: str | None = None
+    recorded_at: str | None = None
+
+    @property
+    def slug(self) -> str:
+        """File-name-safe name of the draw: ``<item id>-round<r>`` (a site holds one year)."""
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in self.record.item_id)
+        return f"{safe}-round{self.record.round}"
+
+
+@attrs.frozen(kw_only=True)
+class YearRecords:
+    """The records of one year as found in a folder (plain data; nothing here is verified yet).
+
+    Attributes
+    ----------
+    folder:
+        The records folder.
+    draws:
+        The draw records, ordered by item id and round.
+    directory:
+        The object directory (``objects.csv``), or ``None`` when the folder has none.
+    json_files:
+        Parsed JSON files by key of :data:`RECORD_FILES` (``summary``, ``department_plans``, ``joint_plan``,
+        ``ceremony``) that are present.
+    plan_tasks:
+        Rows of ``plan-tasks.csv`` (empty when absent).
+    journal_head, journal_length:
+        Head hash and entry count of the journal, when there is one.
+    present:
+        Keys of :data:`RECORD_FILES` found in the folder.
+    """
+
+    folder: Path
+    draws: tuple[DrawEntry, ...]
+    directory: ObjectDirectory | None
+    json_files: Mapping[str, Any]
+    plan_tasks: tuple[Mapping[str, str], ...]
+    journal_head: str | None
+    journal_length: int
+    present: frozenset[str]
+
+    @property
+    def year(self) -> int | None:
+        """The plan year (from the draws, else the summary)."""
+        if self.draws:
+            return self.draws[0].record.year
+        summary = self.json_files.get("summary")
+        if isinstance(summary, Mapping) and isinstance(summary.get("year"), int):
+            return int(summary["year"])
+        return None
+
+    @property
+    def ceremony(self) -> Mapping[str, Any]:
+        """The seed ceremony (empty when the folder has no ``ceremony.json``)."""
+        value = self.json_files.get("ceremony")
+        return value if isinstance(value, Mapping) else {}
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise LoadError([Problem(message=f"cannot read file: {exc.strerror}", source=str(path))]) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"not valid JSON: {exc}",
+                    source=str(path),
+                    hint="write the file again with the randinspect command that makes it",
+                )
+            ]
+        ) from None
+
+
+_JSON_FILES: Final = {
+    "ceremony": "ceremony.json",
+    "summary": "summary.json",
+    "department_plans": "department-plans.json",
+    "joint_plan": "joint-plan.json",
+}
+
+
+def load_records(
+    folder: str | os.PathLike[str], *, objects: str | os.PathLike[str] | None = None
+) -> YearRecords:
+    """Read a year's records folder.
+
+    Parameters
+    ----------
+    folder:
+        The folder (``randinspect demo`` writes ``./randinspect-demo``; ``randinspect plan --out``
+        another). See :data:`RECORD_FILES` for the files read.
+    objects:
+        The object directory file, when it is not ``objects.csv`` in the folder.
+
+    Returns
+    -------
+    YearRecords
+
+    Raises
+    ------
+    PublishError
+        If the folder does not exist or holds none of the known files.
+    LoadError, InputError
+        If a file is present but cannot be read (naming the file).
+    """
+    from randinspect.directory import ObjectDirectory
+    from randinspect.draw import DrawRecord, Journal, JsonLinesStore
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise PublishError(
+            f"records folder {str(root)!r} does not exist; give the folder `randinspect demo` wrote"
+        )
+    present: set[str] = set()
+
+    # Journal first: it dates the commitments.
+    committed: dict[str, tuple[str, str]] = {}
+    drawn_at: dict[str, str] = {}
+    head: str | None = None
+    length = 0
+    journal_path = root / "journal.jsonl"
+    if journal_path.is_file():
+        present.add("journal")
+        journal = Journal(JsonLinesStore(journal_path))
+        check = journal.verify()
+        head, length = check.head, check.length
+        for entry in journal.entries():
+            payload = entry.payload
+            if entry.kind == "commitment" and isinstance(payload.get("digest"), str):
+                context = str(payload.get("context"))
+                committed.setdefault(context, (str(payload["digest"]), entry.recorded_at))
+            elif entry.kind == "draw":
+                commitment = payload.get("commitment")
+                if isinstance(commitment, Mapping) and isinstance(commitment.get("digest"), str):
+                    drawn_at.setdefault(str(commitment["digest"]), entry.recorded_at)
+
+    entries: list[DrawEntry] = []
+    draws_dir = root / "draws"
+    if draws_dir.is_dir():
+        for path in sorted(draws_dir.glob("*.json")):
+            try:
+                record = DrawRecord.from_json(path)
+            except Exception as exc:
+                raise PublishError(f"draw record {path.name} cannot be read: {exc}") from None
+            published = committed.get(record.context)
+            entries.append(
+                DrawEntry(
+                    path=path,
+                    record=record,
+                    published_commitment=None if published is None else published[0],
+                    committed_at=None if published is None else published[1],
+                    recorded_at=drawn_at.get(record.commitment.digest),
+                )
+            )
+        if entries:
+            present.add("draws")
+    entries.sort(key=lambda e: (e.record.item_id, e.record.round, e.path.name))
+
+    directory = None
+    objects_path = Path(objects) if objects is not None else root / "objects.csv"
+    if objects_path.is_file():
+        present.add("objects")
+        directory = ObjectDirectory.from_csv(objects_path)
+    elif objects is not None:
+        raise PublishError(f"object directory {str(objects_path)!r} does not exist")
+
+    json_files: dict[str, Any] = {}
+    for key, name in _JSON_FILES.items():
+        path = root / name
+        if path.is_file():
+            present.add(key)
+            json_files[key] = _read_json(path)
+
+    tasks: tuple[Mapping[str, str], ...] = ()
+    tasks_path = root / "plan-tasks.csv"
+    if tasks_path.is_file():
+        present.add("plan_tasks")
+        text = tasks_path.read_text(encoding="utf-8-sig")
+        tasks = tuple(dict(row) for row in csv.DictReader(io.StringIO(text)))
+
+    if not present:
+        raise PublishError(
+            f"records folder {str(root)!r} holds none of the files publish reads "
+            f"({', '.join(n.split(':')[0] for n in RECORD_FILES.values())})"
+        )
+    return YearRecords(
+        folder=root,
+        draws=tuple(entries),
+        directory=directory,
+        json_files=json_files,
+        plan_tasks=tasks,
+        journal_head=head,
+        journal_length=length,
+        present=frozenset(present),
+    )

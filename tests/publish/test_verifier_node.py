@@ -1,0 +1,265 @@
+"""The JavaScript verifier (package data ``verify.js``) against every test vector of docs/draw-spec.md.
+
+The same file runs in the browser (tests/publish/test_browser.py); here Node runs it, once with WebCrypto
+SHA-256 and once with the built-in SHA-256, on the ticket, start, uniform, decimal and selection vectors
+and on full draw records rebuilt from the selection vectors.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.publish.conftest import VECTORS, run_node
+
+from randinspect.directory import Scope
+from randinspect.draw import (
+    DrawFrame,
+    StratifiedPolicy,
+    TieredPolicy,
+    draw,
+    inclusion_probabilities,
+    policy_from_dict,
+)
+from randinspect.items import CheckItem
+from randinspect.publish import public_frame_csv
+
+
+def _case_record(case: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The full record and public frame of a selection vector, rebuilt with the Python library."""
+    rows = case["frame"]
+    frame = DrawFrame.from_arrays(
+        ids=[r["id"] for r in rows],
+        strata=[r["stratum"] for r in rows],
+        credit=[r["credit"] for r in rows],
+        risk=[r["risk"] for r in rows],
+        key=[r["key"] for r in rows],
+    )
+    item = CheckItem.from_dict(case["item"])
+    policy = policy_from_dict(case["policy"])
+    record = draw(frame, item, case["seed"], policy=policy, round=case["round"])
+    assert record.commitment.digest == case["commitment_digest"]
+    assert record.record_digest == case["record_digest"]
+    table = inclusion_probabilities(frame, item, policy, round=case["round"])
+    return record.to_json_dict(), public_frame_csv(table)
+
+
+def _records() -> list[dict[str, Any]]:
+    out = []
+    for case in VECTORS["selections"]:
+        record, frame = _case_record(case)
+        out.append({"name": case["name"], "record": record, "frame": frame})
+    return out
+
+
+@pytest.fixture(scope="module", params=["webcrypto", "js"])
+def results(request: pytest.FixtureRequest) -> dict[tuple[str, str], dict[str, Any]]:
+    out = run_node({"vectors": VECTORS, "records": _records(), "hash": request.param})
+    return {(r["kind"], r["name"]): r for r in out}
+
+
+def _names(kind: str) -> list[str]:
+    if kind == "ticket":
+        return [v["id"] for v in VECTORS["tickets"]]
+    if kind == "integer_below":
+        return [f"{v['context']}/{v['bound']}" for v in VECTORS["integer_below"]]
+    if kind == "decimal":
+        return [str(v["numerator"]) for v in VECTORS["decimal"]]
+    return [c["name"] for c in VECTORS["selections"]]
+
+
+class TestVectorsInNode:
+    @pytest.mark.parametrize("name", _names("ticket"))
+    def test_ticket(self, results: dict[tuple[str, str], Any], name: str) -> None:
+        """Normalised seed, seed digest and ticket match the vector (NFC and white space included)."""
+        r = results[("ticket", name)]
+        assert r["got"] == r["want"]
+
+    @pytest.mark.parametrize("name", _names("integer_below"))
+    def test_integer_below(self, results: dict[tuple[str, str], Any], name: str) -> None:
+        """integer_below, with the rejection counters for bounds that do not divide 2^256, matches."""
+        r = results[("integer_below", name)]
+        assert r["got"] == r["want"]
+
+    def test_uniform(self, results: dict[tuple[str, str], Any]) -> None:
+        """The uniform stream values match the vector exactly (shortest decimal writing)."""
+        r = results[("uniform", VECTORS["uniforms"]["context"])]
+        assert r["got"] == r["want"]
+
+    @pytest.mark.parametrize("name", _names("decimal"))
+    def test_decimal(self, results: dict[tuple[str, str], Any], name: str) -> None:
+        """a / 2^32 is written as the exact decimal of the vector."""
+        r = results[("decimal", name)]
+        assert r["got"] == r["want"]
+
+    @pytest.mark.parametrize("name", _names("selection"))
+    def test_selection_steps(self, results: dict[tuple[str, str], Any], name: str) -> None:
+        """Tickets, order, cumulative sums, start, selection, digests and π of each selection vector match."""
+        r = results[("selection", name)]
+        for key in r["want"]:
+            assert r["got"][key] == r["want"][key], key
+
+    @pytest.mark.parametrize("name", _names("selection"))
+    def test_whole_record(self, results: dict[tuple[str, str], Any], name: str) -> None:
+        """The record rebuilt from the vector verifies, and JS canonical JSON gives the vector's digests."""
+        r = results[("record", name)]
+        assert r["result"]["ok"] is True, r["result"]
+        assert r["result"]["checked"] == ["version", "commitment", "frame", "table", "seed", "selection"]
+        case = next(c for c in VECTORS["selections"] if c["name"] == name)
+        assert r["commitment_digest"] == case["commitment_digest"]
+        assert r["record_digest"] == case["record_digest"]
+
+
+def _tampered() -> list[dict[str, Any]]:
+    """Each kind of tampering applied to the first selection vector's record and frame."""
+    record, frame = _case_record(VECTORS["selections"][0])
+    cases = []
+
+    def add(name: str, rec: dict[str, Any], fr: str, **options: Any) -> None:
+        cases.append({"name": name, "record": rec, "frame": fr, "options": options})
+
+    r = copy.deepcopy(record)
+    r["selected"][0]["id"] = "A05"
+    add("record-selected", r, frame)
+    r = copy.deepcopy(record)
+    r["commitment"]["item"]["ratio"] = "0.5"
+    add("record-commitment", r, frame)
+    r = copy.deepcopy(record)
+    r["counts"]["total"] = 4
+    add("record-counts", r, frame)
+    lines = frame.splitlines(keepends=True)
+    add("frame-pi", record, "".join([*lines[:1], lines[1].replace("74051160", "74051161"), *lines[2:]]))
+    add("frame-dropped", record, "".join(lines[:-1]))
+    add("frame-tier", record, frame.replace("A03,U1,risk", "A03,U1,general"))
+    r = copy.deepcopy(record)
+    r["source"]["seed"] = "31415927"
+    add("seed-changed", r, frame)
+    r = copy.deepcopy(record)
+    r["source"]["seed"] = "31415927"
+    r["source"]["seed_digest"] = hashlib.sha256(b"31415927").hexdigest()
+    add("seed-and-digest-changed", r, frame)
+    add("seed-not-announced", record, frame, expectedSeed="27182818")
+    add("commitment-not-published", record, frame, commitmentDigest="0" * 64)
+    r = copy.deepcopy(record)
+    r["version"] = 99
+    add("version", r, frame)
+    add("not-a-record", {"format": "x"}, frame)
+    add("frame-garbage", record, "id,stratum\nA,B\n")
+    return cases
+
+
+EXPECTED_DIFFERENCES = {
+    "record-selected": ("selection", "missing"),
+    "record-commitment": ("commitment", "commitment-digest"),
+    "record-counts": ("selection", "counts"),
+    "frame-pi": ("table", "table"),
+    "frame-dropped": ("frame", "frame"),
+    "frame-tier": ("table", "table"),
+    "seed-changed": ("seed", "seed-digest"),
+    "seed-and-digest-changed": ("selection", "start"),
+    "seed-not-announced": ("seed", "seed-announced"),
+    "commitment-not-published": ("commitment", "commitment-published"),
+    "version": ("version", "unsupported-version"),
+    "not-a-record": ("file", "record-format"),
+    "frame-garbage": ("file", "frame-file"),
+}
+
+
+@pytest.fixture(scope="module")
+def tampered() -> dict[str, dict[str, Any]]:
+    out = run_node(
+        {"vectors": {**VECTORS, "selections": []} | _empty(), "records": _tampered(), "hash": "js"}
+    )
+    return {r["name"]: r["result"] for r in out if r["kind"] == "record"}
+
+
+class TestFirstDifferenceInNode:
+    @pytest.mark.parametrize("name", sorted(EXPECTED_DIFFERENCES))
+    def test_first_difference(self, tampered: dict[str, dict[str, Any]], name: str) -> None:
+        """Each tampering is reported at the step and code it first breaks, in Chinese and English."""
+        result = tampered[name]
+        assert result["ok"] is False
+        assert (result["step"], result["code"]) == EXPECTED_DIFFERENCES[name], json.dumps(
+            result, ensure_ascii=False
+        )
+        assert result["zh"]
+        assert result["en"]
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in result["zh"])
+
+
+def _empty() -> dict[str, Any]:
+    return {
+        "tickets": [],
+        "integer_below": [],
+        "decimal": [],
+        "uniforms": {**VECTORS["uniforms"], "values": []},
+    }
+
+
+class TestAgreesWithPython:
+    # Each example starts Node once; 25 examples keep the test to a few seconds.
+    @settings(max_examples=25)
+    @given(
+        n=st.integers(min_value=1, max_value=40),
+        strata=st.integers(min_value=1, max_value=4),
+        ratio=st.sampled_from(["1/2", "1/3", "1/7", "3/10"]),
+        seed=st.text(alphabet="0123456789 贵阳é", min_size=1, max_size=12).filter(lambda s: s.strip()),
+        round_=st.integers(min_value=1, max_value=2),
+        tiered=st.booleans(),
+        data=st.data(),
+    )
+    def test_random_draws(
+        self, n: int, strata: int, ratio: str, seed: str, round_: int, tiered: bool, data: st.DataObject
+    ) -> None:
+        """For random frames, items, seeds and policies the JS verifier reproduces the Python draw, and
+        dropping any drawn object from the record is reported as a difference."""
+        ids = data.draw(
+            st.lists(
+                st.text(alphabet="ABC019贵😀", min_size=1, max_size=5), min_size=n, max_size=n, unique=True
+            )
+        )
+        frame = DrawFrame.from_arrays(
+            ids=ids,
+            strata=[f"U{i % strata}" for i in range(n)],
+            credit=[data.draw(st.sampled_from("ABCD")) for _ in ids],
+            risk=[data.draw(st.sampled_from(["low", "medium", "high"])) for _ in ids],
+            key=[data.draw(st.booleans()) if tiered else False for _ in ids],
+        )
+        item = CheckItem(
+            id="T-1",
+            name="t",
+            department="T",
+            year=2027,
+            ratio=Fraction(ratio),
+            scope=Scope(),
+            legal_basis=["x"],
+            frequency=2,
+        )
+        policy = TieredPolicy() if tiered else StratifiedPolicy()
+        record = draw(frame, item, seed, policy=policy, round=round_)
+        table = inclusion_probabilities(frame, item, policy, round=round_)
+        good = {"name": "good", "record": record.to_json_dict(), "frame": public_frame_csv(table)}
+        cases = [good]
+        if record.selected:
+            bad = copy.deepcopy(good["record"])
+            bad["selected"] = bad["selected"][1:]
+            cases.append({"name": "bad", "record": bad, "frame": good["frame"]})
+        out = {
+            r["name"]: r["result"]
+            for r in run_node({"vectors": _no_vectors(), "records": cases, "hash": "js"})
+            if r["kind"] == "record"
+        }
+        assert out["good"]["ok"] is True, out["good"]
+        if "bad" in out:
+            assert out["bad"]["ok"] is False
+            assert out["bad"]["step"] == "selection"
+
+
+def _no_vectors() -> dict[str, Any]:
+    return {**VECTORS, "selections": [], **_empty()}
