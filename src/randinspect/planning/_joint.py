@@ -438,7 +438,10 @@ class JointPlan:
             "pushed_on": self.round.pushed_on.isoformat(),
             "due_on": self.round.due_on.isoformat(),
             "blocks": [b.to_dict() for b in self.blocks],
-            "decisions": [attrs.asdict(d) for d in self.decisions],
+            "decisions": [
+                {**attrs.asdict(d), "answered_on": d.answered_on.isoformat() if d.answered_on else None}
+                for d in self.decisions
+            ],
             "dissolved": list(self.dissolved),
             "savings": self.savings().to_json_dict(),
         }
