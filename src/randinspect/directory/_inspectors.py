@@ -587,8 +587,6 @@ def _inspectors_from_table(
     for rec, row in zip(table.rows(), [int(r) for r in table.row_numbers], strict=True):
         cells = {c: rec[j] for c, j in hmap.index.items()}
         person = _read_person(cells, row, hmap.labels, sink)
-        if strict and sink.problems:
-            sink.raise_first()
         pid = norm_text(cells.get("id"))
         if pid and not has_control(pid):
             id_rows.append((row, pid))
@@ -610,8 +608,9 @@ def _inspectors_from_table(
                 hint="each person appears once; merge or remove the duplicate rows",
                 code="id.duplicate",
             )
-            if strict:
-                sink.raise_first()
+    if strict and sink.problems:
+        # every row was read first, so the lowest-row problem is raised, a duplicate id included
+        raise LoadError([sink.sorted()[0]])
     directory = InspectorDirectory([p for r, p in people if r not in dup_rows])
     if strict:
         return directory
@@ -636,6 +635,15 @@ def _read_person(
     def text(col: str) -> str:
         return norm_text(cells.get(col))
 
+    for col, value in cells.items():
+        if isinstance(value, str) and has_control(value) and col != "id":
+            problem(
+                col,
+                f"{col} contains a control character (NUL, tab, line break ...)",
+                "remove the control character; no field may hold one",
+                f"{col}.control",
+                value,
+            )
     pid = text("id")
     if not pid or has_control(pid):
         problem(

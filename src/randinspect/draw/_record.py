@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from randinspect._io import atomic_write_text
+from randinspect._json import loads_record, read_json_file, read_record
 from randinspect.draw._canonical import canonical_digest, canonical_json
 from randinspect.draw._frame import TIERS, DrawFrame
 from randinspect.draw._inclusion import DENOMINATOR, InclusionTable, decimal_string
@@ -31,9 +32,7 @@ from randinspect.errors import (
     EmptyFrameError,
     FrameChangedError,
     InputError,
-    LoadError,
     ProbabilitiesChangedError,
-    Problem,
     RandInspectError,
     SeedChangedError,
     SelectionChangedError,
@@ -224,12 +223,15 @@ class Commitment:
             If the version is newer than (or unknown to) this library.
         CommitmentMismatchError
             If the stored digest does not match the contents.
+        RecordError
+            If a field is unknown, missing or of the wrong type (``draw-commitment.schema.json``).
         InputError
-            If a field is missing or malformed.
+            If the mapping is not a commitment at all.
         """
         if not isinstance(data, Mapping) or data.get("format") != COMMITMENT_FORMAT:
             raise InputError(f"not a draw commitment (expected format {COMMITMENT_FORMAT!r})")
         _check_version(data.get("version"), "commitment")
+        read_record(data, "draw-commitment", source="commitment")
         try:
             out = cls(
                 version=int(data["version"]),
@@ -414,12 +416,18 @@ class DrawRecord:
             If the record comes from a newer algorithm version.
         CommitmentMismatchError
             If the embedded commitment's digest does not match its contents.
+        RecordError
+            If a field is unknown, missing or of the wrong type (checked against the shipped schema
+            ``draw-record.schema.json``).
         InputError
-            If the JSON is not a draw record or a field is malformed.
+            If the JSON is not a draw record at all.
         """
         if not isinstance(data, Mapping) or data.get("format") != RECORD_FORMAT:
             raise InputError(f"not a draw record (expected format {RECORD_FORMAT!r})")
         _check_version(data.get("version"), "record")
+        if isinstance(data.get("commitment"), Mapping):
+            _check_version(data["commitment"].get("version"), "commitment")
+        read_record(data, "draw-record", source="draw record")
         try:
             selected = tuple(
                 SelectedObject(
@@ -449,7 +457,7 @@ class DrawRecord:
         """
         text = json.dumps(self.to_json_dict(), sort_keys=True, ensure_ascii=False, indent=indent) + "\n"
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write_text(path, text, what="draw record")
         return text
 
     @classmethod
@@ -460,23 +468,14 @@ class DrawRecord:
         ------
         LoadError
             If the file cannot be read or is not JSON.
+        RecordError
+            If the JSON is not a valid draw record: a key given twice, an unknown field, a missing field or
+            a value of the wrong type (see ``docs/records.md``).
         """
         if isinstance(path_or_text, str) and path_or_text.lstrip().startswith("{"):
-            text, source = path_or_text, "<text>"
+            data = loads_record(path_or_text, source="<text>")
         else:
-            source = str(path_or_text)
-            try:
-                text = Path(path_or_text).read_text(encoding="utf-8-sig")
-            except OSError as exc:
-                raise LoadError(
-                    [Problem(message=f"cannot read file: {exc.strerror}", source=source, code="io")]
-                ) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise LoadError(
-                [Problem(message=f"invalid JSON: {exc.msg}", source=source, row=exc.lineno, code="json")]
-            ) from None
+            data = read_json_file(path_or_text, record=True)
         return cls.from_json_dict(data)
 
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import enum
 import hashlib
-import json
 import numbers
 import os
 import re
@@ -46,6 +45,7 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 import attrs
 
+from randinspect import _json as json  # the strict reader: duplicate keys, NaN, deep nesting refused
 from randinspect.draw._canonical import canonical_json
 from randinspect.errors import (
     CommitmentMismatchError,

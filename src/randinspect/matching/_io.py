@@ -10,12 +10,15 @@ objects (or an object with a ``"tasks"``, ``"conflicts"`` or ``"history"`` list)
 from __future__ import annotations
 
 import csv
-import json
+import io
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from randinspect._io import csv_uncell
+from randinspect._json import read_json_file
 from randinspect.errors import InputError, LoadError, Problem
 from randinspect.matching._tasks import ConflictList, HistoryRecord, InspectionTask
 
@@ -40,12 +43,33 @@ _TASK_ALIASES = {
 }
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"not UTF-8 or GB18030 text (byte {exc.start})",
+                    source=source,
+                    code="encoding",
+                    hint="save the file as CSV UTF-8",
+                )
+            ]
+        ) from None
+
+
 def _rows(path: Path, key: str) -> list[tuple[int, dict[str, Any]]]:
+    source = str(path)
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError) as exc:
-            raise LoadError([Problem(message=f"cannot read JSON: {exc}", source=str(path))]) from None
+        data = read_json_file(path)
         if isinstance(data, Mapping):
             data = data.get(key, data.get("records"))
         if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
@@ -53,18 +77,46 @@ def _rows(path: Path, key: str) -> list[tuple[int, dict[str, Any]]]:
                 [
                     Problem(
                         message=f"expected a list of objects (or an object with a {key!r} list)",
-                        source=str(path),
+                        source=source,
                         hint="see docs/matching.md for the file formats",
                     )
                 ]
             )
         return [(j + 1, dict(r)) for j, r in enumerate(data)]
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            return [(j + 1, {k.strip(): v for k, v in r.items() if k}) for j, r in enumerate(reader)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise LoadError([Problem(message=f"cannot read CSV: {exc}", source=str(path))]) from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(
+            [Problem(message=f"cannot read file: {exc.strerror or exc}", source=source, code="io")]
+        ) from None
+    text = _decode(raw, source)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        return [
+            (j + 1, {k.strip(): (csv_uncell(v) if isinstance(v, str) else v) for k, v in r.items() if k})
+            for j, r in enumerate(reader)
+        ]
+    except csv.Error as exc:
+        raise LoadError([Problem(message=f"cannot read CSV: {exc}", source=source, code="csv")]) from None
+
+
+def _control_problems(data: Mapping[str, Any], source: str, row: int) -> list[Problem]:
+    out = []
+    for column, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
+            out.append(
+                Problem(
+                    message="contains a control character (NUL, tab, line break ...)",
+                    source=source,
+                    row=row,
+                    column=str(column),
+                    value=str(value)[:80],
+                    hint="remove the control character; no field may hold one",
+                    code="control",
+                )
+            )
+    return out
 
 
 def _load(path: str | os.PathLike[str], key: str, build: Callable[[dict[str, Any]], T]) -> list[T]:
@@ -72,6 +124,10 @@ def _load(path: str | os.PathLike[str], key: str, build: Callable[[dict[str, Any
     out: list[T] = []
     problems: list[Problem] = []
     for row, data in _rows(p, key):
+        bad = _control_problems(data, str(p), row)
+        if bad:
+            problems.extend(bad)
+            continue
         try:
             out.append(build(data))
         except (InputError, KeyError, ValueError, TypeError) as exc:
@@ -95,9 +151,22 @@ def load_tasks(path: str | os.PathLike[str]) -> list[InspectionTask]:
     Raises
     ------
     LoadError
-        With every problem found, by row.
+        With every problem found, by row (a control character in any cell is one), or when the file holds
+        no task.
     """
-    return _load(path, "tasks", _task)
+    tasks = _load(path, "tasks", _task)
+    if not tasks:
+        raise LoadError(
+            [
+                Problem(
+                    message="the file holds no task",
+                    source=str(path),
+                    code="tasks.empty",
+                    hint="give at least one task row (columns: see docs/matching.md)",
+                )
+            ]
+        )
+    return tasks
 
 
 def _conflict(data: dict[str, Any]) -> tuple[str, str]:
