@@ -25,6 +25,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
+
 from randinspect.errors import OutputError
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "check_output_path",
     "commit_staged",
     "csv_cell",
+    "csv_column",
     "csv_text",
     "csv_uncell",
     "discard_staged",
@@ -60,6 +63,20 @@ def csv_cell(value: Any) -> str:
     if text.startswith(_ESCAPED) and _NUMBER.fullmatch(text) is None:
         return "'" + text
     return text
+
+
+def csv_column(values: list[Any]) -> list[Any]:
+    """:func:`csv_cell` over a column, fast when no cell needs it (numpy looks at the first characters)."""
+    if not values:
+        return values
+    first = np.asarray([v[:1] if isinstance(v, str) else "" for v in values], dtype="U1")
+    risky = np.flatnonzero(np.isin(first, _ESCAPED))
+    if risky.size == 0:
+        return values
+    out = list(values)
+    for i in risky.tolist():
+        out[i] = csv_cell(out[i])
+    return out
 
 
 def csv_uncell(text: str) -> str:

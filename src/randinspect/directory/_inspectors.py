@@ -16,6 +16,7 @@ from typing import Any, Literal, overload
 
 import attrs
 
+from randinspect._io import atomic_write_text, csv_cell
 from randinspect.directory._build import ProblemSink
 from randinspect.directory._load import (
     Table,
@@ -527,23 +528,26 @@ class InspectorDirectory:
         columns = [c for c in INSPECTOR_COLUMNS if c not in _PRIVATE]
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow([INSPECTOR_HEADERS_ZH[c] for c in columns] if chinese_headers else columns)
+        writer.writerow(
+            [
+                csv_cell(h)
+                for h in ([INSPECTOR_HEADERS_ZH[c] for c in columns] if chinese_headers else columns)
+            ]
+        )
         for record in self.to_public_records():
             writer.writerow(
-                [";".join(record[c]) if isinstance(record[c], list) else record[c] for c in columns]
+                [csv_cell(";".join(record[c]) if isinstance(record[c], list) else record[c]) for c in columns]
             )
         text = buf.getvalue()
         if path is not None:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+            atomic_write_text(path, text, what="inspector directory")
         return text
 
     def to_json(self, path: PathLike | None = None, *, indent: int | None = None) -> str:
         """Write ``{"inspectors": [public records]}`` as UTF-8 JSON (no private values); return the text."""
         text = json.dumps({"inspectors": self.to_public_records()}, ensure_ascii=False, indent=indent)
         if path is not None:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            atomic_write_text(path, text, what="inspector directory")
         return text
 
 

@@ -17,6 +17,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from randinspect._io import atomic_write_text, csv_cell, csv_column, csv_uncell
 from randinspect.directory._build import ProblemSink, build_objects
 from randinspect.directory._objects import ObjectDirectory
 from randinspect.directory._report import LoadResult, ValidationReport
@@ -25,6 +26,7 @@ from randinspect.directory._text import (
     DecodedText,
     decode_bytes,
     looks_like_mojibake,
+    may_be_mojibake,
     read_bytes,
 )
 from randinspect.directory._values import (
@@ -64,9 +66,6 @@ PathLike = str | os.PathLike[str]
 REQUIRED_OBJECT_COLUMNS: tuple[str, ...] = tuple(c for c in OBJECT_COLUMNS if c != "tags")
 _DEPT_HEADER = re.compile(r"^(?:risk|风险等级)\s*@\s*(.+)$", re.IGNORECASE)
 _NOT_BLANK = re.compile(b"[^ \t\r\n\xef\xbb\xbf]")
-_SUSPECT = re.compile(
-    "[\ufffd\ue000-\uf8ff锛鍏徃鏈夐檺涓璐槼浼佷笟甯傚満缁忚惀閮搴鍗楁槑鍖戝\u00c3\u00c2\u00e4-\u00e9\u00ef]"
-)
 
 
 @attrs.frozen
@@ -99,6 +98,13 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _uncell_column(column: list[Any]) -> list[Any]:
+    """A column with :func:`randinspect._io.csv_uncell` applied to the cells starting with an apostrophe."""
+    if not any(isinstance(c, str) and c[:1] == "'" for c in column):
+        return column
+    return [csv_uncell(c) if isinstance(c, str) and c[:1] == "'" else c for c in column]
 
 
 def _columns_of(rows: list[list[Any]], width: int) -> list[list[Any]]:
@@ -200,7 +206,7 @@ def _read_table(
     header = tuple(records[0])
     width = len(header)
     hidden = [bool(private and private(h)) for h in header]
-    suspect = _SUSPECT.search(decoded.text) is not None
+    suspect = may_be_mojibake(decoded.text)
     body = records[1:]
     del records
     if not suspect and set(map(len, body)) <= {width}:
@@ -253,6 +259,9 @@ def _read_table(
         table = Table(
             header=header, columns=_columns_of(rows, width), row_numbers=numbers, rows_read=rows_read
         )
+    if "'" in decoded.text:
+        # undo the spreadsheet-formula neutralisation of our CSV writers ('=x -> =x; docs/cli.md)
+        table = attrs.evolve(table, columns=[_uncell_column(c) for c in table.columns])
     garbled_header = [h for h in header if looks_like_mojibake(h)]
     if garbled_header:
         sink.add(
@@ -654,8 +663,7 @@ def load_objects(
 
 def _write_text(path: PathLike | None, text: str) -> None:
     if path is not None:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        atomic_write_text(path, text, what="directory")
 
 
 def objects_to_csv(directory: ObjectDirectory, path: PathLike | None, *, chinese_headers: bool) -> str:
@@ -667,7 +675,7 @@ def objects_to_csv(directory: ObjectDirectory, path: PathLike | None, *, chinese
         header = [*OBJECT_COLUMNS, *(f"risk@{d}" for d in depts)]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([csv_cell(h) for h in header])
     n = len(directory)
     chunk = 65_536
     tag_text = [";".join(ts) for ts in directory._tagsets]
@@ -686,7 +694,7 @@ def objects_to_csv(directory: ObjectDirectory, path: PathLike | None, *, chinese
             [tag_text[c] for c in directory._codes["tags"][start:stop].tolist()],
             *(directory.risk_for(d)[start:stop].tolist() for d in depts),
         ]
-        writer.writerows(zip(*cols, strict=True))
+        writer.writerows(zip(*(csv_column(c) for c in cols), strict=True))
     text = buf.getvalue()
     _write_text(path, text)
     return text
