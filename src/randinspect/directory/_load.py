@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from randinspect._io import atomic_write_text, csv_cell, csv_column, csv_uncell
+from randinspect._json import loads as strict_json_loads
 from randinspect.directory._build import ProblemSink, build_objects
 from randinspect.directory._objects import ObjectDirectory
 from randinspect.directory._report import LoadResult, ValidationReport
@@ -65,6 +66,8 @@ PathLike = str | os.PathLike[str]
 #: Object columns a file must have (``tags`` and department risk columns are optional).
 REQUIRED_OBJECT_COLUMNS: tuple[str, ...] = tuple(c for c in OBJECT_COLUMNS if c != "tags")
 _DEPT_HEADER = re.compile(r"^(?:risk|风险等级)\s*@\s*(.+)$", re.IGNORECASE)
+#: Object columns that take booleans and numbers in records and JSON (every other column holds text).
+_SCALAR_OBJECT_COLUMNS = ("alive", "存续状态")
 _NOT_BLANK = re.compile(b"[^ \t\r\n\xef\xbb\xbf]")
 
 
@@ -430,9 +433,38 @@ def objects_from_csv(
     )
 
 
-def records_to_table(records: Iterable[Any], *, sink: ProblemSink, what: str = "record") -> Table:
-    """Turn mappings into a :class:`Table` (keys in order of first appearance; missing keys read as empty)."""
-    recs: list[Mapping[str, Any]] = []
+def _is_missing(value: Any) -> bool:
+    """True for ``None``, a float NaN and pandas' ``NA``/``NaT``: every loader reads them as an empty cell."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value  # NaN
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _is_text_value(value: Any) -> bool:
+    """Text, or a list of texts (list columns such as tags, jurisdiction, specialties)."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+
+
+def records_to_table(
+    records: Iterable[Any],
+    *,
+    sink: ProblemSink,
+    what: str = "record",
+    scalar_columns: Iterable[str] = (),
+) -> Table:
+    """Turn mappings into a :class:`Table` (keys in order of first appearance; missing keys read as empty).
+
+    Missing values (``None``, NaN, pandas ``NA``/``NaT``) read as empty cells, as in every loader. A value
+    that is not text (a number, a boolean, a nested object) in a text column refuses its row with a problem
+    naming row and column: ``123`` for a name is a mistake, not the name ``"123"``. Columns whose header
+    (normalised) is in ``scalar_columns`` (``alive``) also take booleans and numbers.
+    """
+    scalars = {header_key(c) for c in scalar_columns}
+    recs: list[dict[str, Any]] = []
     numbers: list[int] = []
     rows_read = 0
     for k, rec in enumerate(records, start=1):
@@ -445,12 +477,37 @@ def records_to_table(records: Iterable[Any], *, sink: ProblemSink, what: str = "
                 code="record.type",
             )
             continue
-        recs.append(rec)
+        clean: dict[str, Any] = {}
+        refused = False
+        for key, value in rec.items():
+            if _is_missing(value):
+                clean[str(key)] = None
+                continue
+            if _is_text_value(value):
+                clean[str(key)] = value
+                continue
+            is_number = isinstance(value, bool | int | float) or type(value).__module__ == "numpy"
+            if is_number and header_key(str(key)) in scalars:
+                clean[str(key)] = value
+                continue
+            kind = "a nested object or list" if isinstance(value, Mapping | list | tuple) else "not text"
+            sink.add(
+                row=k,
+                column=str(key),
+                message=f"value is {kind} ({type(value).__name__}); this column holds text",
+                value=repr(value)[:80],
+                hint='write the value as text in quotes, e.g. "7130" or "贵阳某某有限公司"',
+                code="value.type",
+            )
+            refused = True
+        if refused:
+            continue
+        recs.append(clean)
         numbers.append(k)
     keys: dict[str, None] = {}
     for rec in recs:
         for key in rec:
-            keys.setdefault(str(key), None)
+            keys.setdefault(key, None)
     header = tuple(keys)
     columns = [[rec.get(key) for rec in recs] for key in header]
     return Table(header=header, columns=columns, row_numbers=numbers, rows_read=rows_read)
@@ -467,7 +524,7 @@ def objects_from_records(
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """See :meth:`ObjectDirectory.from_records`."""
     sink = ProblemSink(source=source, strict=strict)
-    table = records_to_table(records, sink=sink)
+    table = records_to_table(records, sink=sink, scalar_columns=_SCALAR_OBJECT_COLUMNS)
     if strict and sink.problems:
         sink.raise_first()
     if not table.header and not sink.problems:
@@ -493,12 +550,13 @@ def read_json_records(path: PathLike, *, key: str, sink: ProblemSink) -> list[An
     if decoded is None:
         return None
     try:
-        value = json.loads(decoded.text)
-    except json.JSONDecodeError as exc:
+        value = strict_json_loads(decoded.text, source=sink.source)
+    except LoadError as exc:
+        first = exc.problems[0]
         sink.add(
-            message=f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-            hint="check the file with a JSON validator",
-            code="json.invalid",
+            message=first.message,
+            hint=first.hint or "check the file with a JSON validator",
+            code="json.invalid" if first.code == "json.syntax" else first.code,
         )
         return None
     if isinstance(value, Mapping) and isinstance(value.get(key), list):
@@ -527,7 +585,7 @@ def objects_from_json(
     records = read_json_records(path, key="objects", sink=sink)
     if records is None:
         return _finish_failed(sink, strict)
-    table = records_to_table(records, sink=sink)
+    table = records_to_table(records, sink=sink, scalar_columns=_SCALAR_OBJECT_COLUMNS)
     if strict and sink.problems:
         sink.raise_first()
     if not len(table.row_numbers) and not sink.problems:
