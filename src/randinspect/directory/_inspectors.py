@@ -23,6 +23,7 @@ from randinspect.directory._load import (
     read_json_records,
     read_table,
     records_to_table,
+    rename_columns,
     resolve_headers,
 )
 from randinspect.directory._private import (
@@ -454,70 +455,107 @@ class InspectorDirectory:
     @overload
     @classmethod
     def from_records(
-        cls, records: Iterable[Mapping[str, Any]], *, strict: Literal[True] = True, source: str = ...
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        strict: Literal[True] = True,
+        source: str = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> InspectorDirectory: ...
 
     @overload
     @classmethod
     def from_records(
-        cls, records: Iterable[Mapping[str, Any]], *, strict: Literal[False], source: str = ...
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        strict: Literal[False],
+        source: str = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> LoadResult[InspectorDirectory]: ...
 
     @classmethod
     def from_records(
-        cls, records: Iterable[Mapping[str, Any]], *, strict: bool = True, source: str = "<records>"
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        strict: bool = True,
+        source: str = "<records>",
+        columns: Mapping[str, str] | None = None,
     ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
         """Build from mappings keyed by English or Chinese headers (see :doc:`/loading`).
 
         Strict (default): the first problem raises :class:`~randinspect.errors.LoadError`. Lenient:
         a :class:`LoadResult` with the valid people and every problem. Identity-card and phone numbers
-        never appear in a problem.
+        never appear in a problem. ``columns`` maps the input's column names to ours (``{"工号": "id"}``),
+        so a vendor need not rename them; missing values (``None``, NaN) read as empty cells.
         """
         sink = ProblemSink(source=source, strict=strict)
         table = records_to_table(records, sink=sink)
-        return _inspectors_from_table(table, sink)
+        return _inspectors_from_table(table, sink, columns)
 
     @overload
     @classmethod
     def from_csv(
-        cls, path: PathLike, *, strict: Literal[True] = True, encoding: str | None = ...
+        cls,
+        path: PathLike,
+        *,
+        strict: Literal[True] = True,
+        encoding: str | None = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> InspectorDirectory: ...
 
     @overload
     @classmethod
     def from_csv(
-        cls, path: PathLike, *, strict: Literal[False], encoding: str | None = ...
+        cls,
+        path: PathLike,
+        *,
+        strict: Literal[False],
+        encoding: str | None = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> LoadResult[InspectorDirectory]: ...
 
     @classmethod
     def from_csv(
-        cls, path: PathLike, *, strict: bool = True, encoding: str | None = None
+        cls,
+        path: PathLike,
+        *,
+        strict: bool = True,
+        encoding: str | None = None,
+        columns: Mapping[str, str] | None = None,
     ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
-        """Load from a CSV file (UTF-8, UTF-8 with BOM or GB18030, detected)."""
+        """Load from a CSV file (UTF-8, UTF-8 with BOM or GB18030, detected); ``columns`` as in
+        :meth:`from_records`."""
         sink = ProblemSink(source=os.fspath(path), strict=strict)
         table = read_table(path, encoding=encoding, sink=sink, private=_is_private_header)
         if table is None or (strict and sink.problems):
             return _failed(sink, 0 if table is None else table.rows_read)
-        return _inspectors_from_table(table, sink)
+        return _inspectors_from_table(table, sink, columns)
 
     @overload
     @classmethod
-    def from_json(cls, path: PathLike, *, strict: Literal[True] = True) -> InspectorDirectory: ...
+    def from_json(
+        cls, path: PathLike, *, strict: Literal[True] = True, columns: Mapping[str, str] | None = ...
+    ) -> InspectorDirectory: ...
 
     @overload
     @classmethod
-    def from_json(cls, path: PathLike, *, strict: Literal[False]) -> LoadResult[InspectorDirectory]: ...
+    def from_json(
+        cls, path: PathLike, *, strict: Literal[False], columns: Mapping[str, str] | None = ...
+    ) -> LoadResult[InspectorDirectory]: ...
 
     @classmethod
     def from_json(
-        cls, path: PathLike, *, strict: bool = True
+        cls, path: PathLike, *, strict: bool = True, columns: Mapping[str, str] | None = None
     ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
-        """Load from a JSON file: a list of records or ``{"inspectors": [...]}``."""
+        """Load from a JSON file: a list of records or ``{"inspectors": [...]}``; ``columns`` as in
+        :meth:`from_records`."""
         sink = ProblemSink(source=os.fspath(path), strict=strict)
         records = read_json_records(path, key="inspectors", sink=sink)
         if records is None:
             return _failed(sink, 0)
-        return _inspectors_from_table(records_to_table(records, sink=sink), sink)
+        return _inspectors_from_table(records_to_table(records, sink=sink), sink, columns)
 
     def to_csv(self, path: PathLike | None = None, *, chinese_headers: bool = False) -> str:
         """Write the public columns as UTF-8 CSV (to ``path`` when given) and return the text.
@@ -561,8 +599,9 @@ def _failed(sink: ProblemSink, rows_read: int) -> LoadResult[InspectorDirectory]
 
 
 def _inspectors_from_table(
-    table: Table, sink: ProblemSink
+    table: Table, sink: ProblemSink, columns: Mapping[str, str] | None = None
 ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
+    table = rename_columns(table, columns, sink)
     strict = sink.strict
     if strict and sink.problems:
         sink.raise_first()

@@ -353,7 +353,11 @@ def _build_from_table(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
 ) -> LoadResult[ObjectDirectory] | ObjectDirectory:
+    table = rename_columns(table, columns, sink)
+    if strict and sink.problems:
+        sink.raise_first()
     hmap = resolve_headers(
         table.header,
         known=OBJECT_HEADERS,
@@ -368,10 +372,10 @@ def _build_from_table(
         return _result(None, sink, table.rows_read)
     sink.column_order = {str(h): j for j, h in enumerate(table.header)}
     cols = table.columns
-    columns: dict[str, Sequence[Any]] = {c: cols[j] for c, j in hmap.index.items()}
+    by_name: dict[str, Sequence[Any]] = {c: cols[j] for c, j in hmap.index.items()}
     dept = {c[5:]: cols[j] for c, j in hmap.extra.items()}
     directory, sink = build_objects(
-        columns,
+        by_name,
         department_risk=dept,
         rows=np.asarray(table.row_numbers, dtype=np.int64),
         labels=hmap.labels,
@@ -414,6 +418,7 @@ def objects_from_csv(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
     encoding: str | None,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """See :meth:`ObjectDirectory.from_csv`."""
@@ -430,6 +435,7 @@ def objects_from_csv(
         credit_scale=credit_scale,
         risk_scale=risk_scale,
         accept_any_division=accept_any_division,
+        columns=columns,
     )
 
 
@@ -447,6 +453,33 @@ def _is_text_value(value: Any) -> bool:
     if isinstance(value, str):
         return True
     return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+
+
+def rename_columns(table: Table, columns: Mapping[str, str] | None, sink: ProblemSink) -> Table:
+    """Apply a loader's ``columns=`` mapping (the vendor's header → ours) to a table's header.
+
+    A header not in the mapping is kept; a mapped name that is not a header of the input is a problem
+    (``columns.unknown``), so a typo in the mapping does not pass silently.
+    """
+    if not columns:
+        return table
+    unknown = sorted(set(columns) - set(table.header))
+    for name in unknown:
+        sink.add(
+            column=name,
+            message=f"columns= maps {name!r}, which is not a column of the input",
+            hint="map the input's header names as written, e.g. columns={'企业名称': 'name'}",
+            code="columns.unknown",
+        )
+    bad = sorted(str(k) for k, v in columns.items() if not isinstance(v, str) or not v.strip())
+    for name in bad:
+        sink.add(
+            column=name,
+            message="columns= maps this column to an empty or non-text name",
+            code="columns.invalid",
+        )
+    header = tuple(columns.get(h, h) if isinstance(columns.get(h), str) else h for h in table.header)
+    return attrs.evolve(table, header=header)
 
 
 def records_to_table(
@@ -520,6 +553,7 @@ def objects_from_records(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
     source: str,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """See :meth:`ObjectDirectory.from_records`."""
@@ -539,6 +573,7 @@ def objects_from_records(
         credit_scale=credit_scale,
         risk_scale=risk_scale,
         accept_any_division=accept_any_division,
+        columns=columns,
     )
 
 
@@ -578,6 +613,7 @@ def objects_from_json(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """See :meth:`ObjectDirectory.from_json`."""
     source = os.fspath(path)
@@ -602,6 +638,7 @@ def objects_from_json(
         credit_scale=credit_scale,
         risk_scale=risk_scale,
         accept_any_division=accept_any_division,
+        columns=columns,
     )
 
 
@@ -639,6 +676,7 @@ def objects_from_dataframe(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
     source: str,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """See :meth:`ObjectDirectory.from_dataframe`."""
@@ -660,6 +698,7 @@ def objects_from_dataframe(
         credit_scale=credit_scale,
         risk_scale=risk_scale,
         accept_any_division=accept_any_division,
+        columns=columns,
     )
 
 
@@ -671,6 +710,7 @@ def load_objects(
     credit_scale: OrderedScale | None = None,
     risk_scale: OrderedScale | None = None,
     accept_any_division: bool = False,
+    columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory: ...
 
 
@@ -682,6 +722,7 @@ def load_objects(
     credit_scale: OrderedScale | None = None,
     risk_scale: OrderedScale | None = None,
     accept_any_division: bool = False,
+    columns: Mapping[str, str] | None = None,
 ) -> LoadResult[ObjectDirectory]: ...
 
 
@@ -692,11 +733,13 @@ def load_objects(
     credit_scale: OrderedScale | None = None,
     risk_scale: OrderedScale | None = None,
     accept_any_division: bool = False,
+    columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """Load an object directory from a ``.json`` file or (any other suffix) a CSV file.
 
     With ``strict=True`` (default) returns the directory or raises :class:`~randinspect.errors.LoadError` at
-    the first problem; with ``strict=False`` returns a :class:`LoadResult`.
+    the first problem; with ``strict=False`` returns a :class:`LoadResult`. ``columns`` maps the file's
+    header names to ours (``{"企业名称": "name"}``).
     """
     from randinspect.model import DEFAULT_CREDIT_SCALE, DEFAULT_RISK_SCALE
 
@@ -704,7 +747,12 @@ def load_objects(
     rs = risk_scale or DEFAULT_RISK_SCALE
     if os.fspath(path).lower().endswith(".json"):
         return objects_from_json(
-            path, strict=strict, credit_scale=cs, risk_scale=rs, accept_any_division=accept_any_division
+            path,
+            strict=strict,
+            credit_scale=cs,
+            risk_scale=rs,
+            accept_any_division=accept_any_division,
+            columns=columns,
         )
     return objects_from_csv(
         path,
@@ -712,6 +760,7 @@ def load_objects(
         credit_scale=cs,
         risk_scale=rs,
         accept_any_division=accept_any_division,
+        columns=columns,
         encoding=None,
     )
 
