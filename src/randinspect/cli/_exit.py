@@ -18,6 +18,7 @@ code  meaning
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 import sys
 from typing import Final, TextIO
@@ -57,6 +58,8 @@ def message(exc: BaseException) -> str:
             f"error: the SQLite journal cannot be read ({text}); it is damaged or not a randinspect journal: "
             "restore it from a copy"
         )
+    if isinstance(exc, csv.Error):
+        return f"error: malformed CSV ({text}); check the file's quoting and separators"
     if isinstance(exc, UnicodeError):
         return f"error: text that is not valid UTF-8 or GB18030 ({text}); save the file as UTF-8"
     if isinstance(exc, OSError):

@@ -97,7 +97,13 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                     )
                 ]
             ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise LoadError(
+            [Problem(message=f"malformed CSV: {exc}", source=str(path), code="csv", hint="check the quoting")]
+        ) from None
+    reader = iter(records)
     header = next(reader, None)
     if header is None:
         raise LoadError([Problem(message="file is empty", source=str(path), code="empty")])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -76,13 +77,19 @@ def load_answers(path: str | Path) -> tuple[Any, ...]:
                 )
             ]
         ) from None
-    reader = csv.DictReader(text.splitlines())
-    missing = {"department", "proposal", "accept", "answered_on"} - set(reader.fieldnames or [])
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        fieldnames = list(rows[0]) if rows else next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
+        raise LoadError(
+            [Problem(message=f"malformed CSV: {exc}", source=str(p), code="csv", hint="check the quoting")]
+        ) from None
+    missing = {"department", "proposal", "accept", "answered_on"} - {str(f) for f in fieldnames}
     if missing:
         raise LoadError([Problem(message=f"missing column(s) {sorted(missing)}", source=str(p), row=0)])
     answers = []
     problems = []
-    for row_no, row in enumerate(reader, start=1):
+    for row_no, row in enumerate(rows, start=1):
         accept_text = (row.get("accept") or "").strip().lower()
         if accept_text in {"yes", "true", "1", "是", "y"}:
             accept = True

@@ -46,6 +46,14 @@ _TASK_ALIASES = {
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+#: Columns each CSV file must have (tasks: after the Chinese aliases are read).
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "tasks": ("id", "object_id"),
+    "conflicts": ("inspector_id", "object_id"),
+    "history": ("object_id", "inspector_id", "date"),
+}
+
+
 def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -92,12 +100,30 @@ def _rows(path: Path, key: str) -> list[tuple[int, dict[str, Any]]]:
     text = _decode(raw, source)
     try:
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        return [
+        rows = [
             (j + 1, {k.strip(): (csv_uncell(v) if isinstance(v, str) else v) for k, v in r.items() if k})
             for j, r in enumerate(reader)
         ]
     except csv.Error as exc:
         raise LoadError([Problem(message=f"cannot read CSV: {exc}", source=source, code="csv")]) from None
+    header = {
+        _TASK_ALIASES.get(h.strip(), h.strip()) if key == "tasks" else h.strip()
+        for h in reader.fieldnames or []
+    }
+    missing = [c for c in _REQUIRED[key] if c not in header]
+    if not reader.fieldnames or missing:
+        raise LoadError(
+            [
+                Problem(
+                    message="the file is empty" if not reader.fieldnames else f"missing column(s) {missing}",
+                    source=source,
+                    row=0,
+                    code=f"{key}.header",
+                    hint=f"the header needs {', '.join(_REQUIRED[key])} (see docs/matching.md)",
+                )
+            ]
+        )
+    return rows
 
 
 def _control_problems(data: Mapping[str, Any], source: str, row: int) -> list[Problem]:
