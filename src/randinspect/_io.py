@@ -96,9 +96,10 @@ def csv_text(header: Sequence[str], rows: Iterable[Iterable[Any]]) -> str:
     """CSV text (``\\n`` line ends) of a header and rows, every cell through :func:`csv_cell`."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
+    # The csv module does not quote a lone CR when the line ends are \n: rows holding one are quoted whole.
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in ([csv_cell(h) for h in header], *([csv_cell(v) for v in r] for r in rows)):
+        (quoted if any("\r" in c for c in row) else writer).writerow(row)
     return buf.getvalue()
 
 
