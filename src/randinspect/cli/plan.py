@@ -196,7 +196,7 @@ def run(args: argparse.Namespace) -> int:
 
     normalise_seed(args.seed)
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
-        raise OutputError(f"--out {args.out!r} is a file; give a directory for the plans")
+        raise OutputError(f"cannot write the plans to --out {args.out!r}: it is a file; give a directory")
 
     objects = (
         ObjectDirectory.from_json(args.objects)
