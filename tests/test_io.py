@@ -133,3 +133,31 @@ class TestAtomicWrites:
 
         with pytest.raises(OutputError):
             demo_city(n_objects=20, seed=1).objects.to_csv(tmp_path / "nodir" / "o.csv")
+
+
+class TestPlanTasksCsv:
+    def test_formula_cells_are_neutralised(self) -> None:
+        """plan-tasks.csv neutralises an item id =HYPERLINK(...) and a department =cmd|...; numbers stay."""
+        from randinspect.cli import plan as plan_cli
+
+        class Plan:
+            def to_records(self) -> list[dict[str, object]]:
+                return [
+                    {
+                        "department": "=cmd|' /C calc'!A0",
+                        "object_id": "915201",
+                        "item_id": '=HYPERLINK("http://x")',
+                        "round": 1,
+                        "visit": -1,
+                        "period": "Q1",
+                        "joint_block": None,
+                    }
+                ]
+
+        rows = list(csv.reader(io.StringIO(plan_cli._tasks_csv([Plan()]), newline="")))
+        assert rows[1] == ["'=cmd|' /C calc'!A0", "915201", '\'=HYPERLINK("http://x")', "1", "-1", "Q1", ""]
+        assert [csv_uncell(c) for c in rows[1]][:3] == [
+            "=cmd|' /C calc'!A0",
+            "915201",
+            '=HYPERLINK("http://x")',
+        ]
