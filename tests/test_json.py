@@ -33,7 +33,12 @@ jsonschema = pytest.importorskip("jsonschema")
 referencing = pytest.importorskip("referencing")
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+    | st.text(st.sampled_from('[]{}"\\\\a,:'), max_size=10),
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
     ),
@@ -76,7 +81,22 @@ def _registry() -> Any:
     return referencing.Registry().with_resources(resources_)
 
 
+def _nesting(value: Any) -> int:
+    if isinstance(value, list):
+        return 1 + max((_nesting(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_nesting(v) for v in value.values()), default=0)
+    return 0
+
+
 class TestLoads:
+    @given(json_values, st.booleans())
+    def test_depth_scan_equals_nesting(self, value: Any, indent: bool) -> None:
+        """The numpy depth scan equals the nesting of the value, brackets and quotes in strings ignored."""
+        from randinspect._json import _depth
+
+        assert _depth(json.dumps(value, indent=2 if indent else None, ensure_ascii=False)) == _nesting(value)
+
     @given(json_values)
     def test_round_trips_like_json(self, value: Any) -> None:
         """Any JSON text without duplicate keys reads as json.loads reads it."""

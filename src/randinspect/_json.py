@@ -26,7 +26,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any, Final
 
@@ -55,8 +55,6 @@ MAX_BYTES: Final = 1 << 30
 SCHEMAS: Final = ("draw-commitment", "draw-record", "journal-entry", "match-record")
 """Names of the shipped record schemas (file ``randinspect/schemas/<name>.schema.json``)."""
 
-# A JSON string literal, written so the regular expression engine never backtracks (unrolled loop).
-_STRING: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 
@@ -67,11 +65,13 @@ class _DuplicateKeyError(ValueError):
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKeyError(key)
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(key)
+            seen.add(key)
     return out
 
 
@@ -80,11 +80,31 @@ def _constant(name: str) -> Any:
 
 
 def _depth(text: str) -> int:
-    """Deepest bracket nesting of a JSON text, ignoring brackets inside strings (linear time)."""
-    bare = _STRING.sub("", text).encode("utf-8", errors="replace")
-    codes = np.frombuffer(bare, dtype=np.uint8)
-    step = (codes == 0x5B).astype(np.int64) + (codes == 0x7B) - (codes == 0x5D) - (codes == 0x7D)
-    return int(np.cumsum(step).max()) if step.size else 0
+    """Deepest bracket nesting of a JSON text, ignoring brackets inside strings (linear time, numpy).
+
+    A quote is a string delimiter unless an odd run of backslashes precedes it; a bracket is inside a string
+    when an odd number of delimiters precede it.
+    """
+    codes = np.frombuffer(text.encode("utf-8", errors="surrogatepass"), dtype=np.uint8)
+    brackets = np.flatnonzero((codes == 0x5B) | (codes == 0x5D) | (codes == 0x7B) | (codes == 0x7D))
+    if brackets.size == 0:
+        return 0
+    quotes = np.flatnonzero(codes == 0x22)
+    if quotes.size:
+        backslash = codes == 0x5C
+        if backslash.any():
+            positions = np.arange(codes.size)
+            last_plain = np.maximum.accumulate(np.where(backslash, -1, positions))
+            before = quotes - 1
+            run = np.where(before >= 0, before - last_plain[np.maximum(before, 0)], 0)
+            quotes = quotes[run % 2 == 0]
+        inside = np.searchsorted(quotes, brackets) % 2 == 1
+        brackets = brackets[~inside]
+        if brackets.size == 0:
+            return 0
+    kinds = codes[brackets]
+    step = np.where((kinds == 0x5B) | (kinds == 0x7B), 1, -1)
+    return int(np.cumsum(step).max())
 
 
 def _has_lone_surrogate(value: Any) -> bool:
@@ -253,12 +273,6 @@ _TYPES: Final[dict[str, tuple[type, ...]]] = {
 }
 
 
-def _type_ok(value: Any, name: str) -> bool:
-    if isinstance(value, bool):
-        return name == "boolean"
-    return isinstance(value, _TYPES[name])
-
-
 def _type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -286,94 +300,195 @@ def _where(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
 
-def validate(
-    value: Any, schema: Mapping[str, Any], *, root: Mapping[str, Any] | None = None
-) -> tuple[tuple[str | int, ...], str] | None:
+Found = tuple[tuple[str | int, ...], str] | None
+_Check = Callable[[Any, tuple[str | int, ...]], Found]
+
+
+def validate(value: Any, schema: Mapping[str, Any], *, root: Mapping[str, Any] | None = None) -> Found:
     """The first place where ``value`` breaks ``schema`` (path and message), or ``None`` when it conforms.
 
     Understands ``type``, ``properties``, ``required``, ``additionalProperties``, ``propertyNames``,
     ``items``, ``enum``, ``const``, ``pattern``, ``minimum``, ``maximum``, ``minLength``, ``maxLength``,
-    ``minItems``, ``minProperties``, ``anyOf`` and ``$ref``; annotations are ignored.
+    ``minItems``, ``minProperties``, ``anyOf`` and ``$ref``; annotations are ignored. The schema is compiled
+    once into nested checking functions (cached for the shipped schemas), so a record of a million selected
+    objects is checked at a few microseconds per object.
 
     Examples
     --------
     >>> validate({"year": 2027.5}, {"properties": {"year": {"type": "integer"}}})
     (('year',), 'expected integer, found number with a fraction (2027.5)')
     """
-    return _check(value, schema, root if root is not None else schema, ())
+    return _compile(schema, root if root is not None else schema)(value, ())
 
 
-def _check(
-    value: Any, schema: Mapping[str, Any], root: Mapping[str, Any], path: tuple[str | int, ...]
-) -> tuple[tuple[str | int, ...], str] | None:
+@functools.cache
+def _compiled_record(name: str) -> _Check:
+    schema = record_schema(name)
+    return _compile(schema, schema)
+
+
+def _compile(schema: Mapping[str, Any], root: Mapping[str, Any]) -> _Check:
+    """Turn a schema into a function ``(value, path) -> first problem or None``."""
+    checks: list[_Check] = []
     if "$ref" in schema:
         target, target_root = _resolve(str(schema["$ref"]), root)
-        found = _check(value, target, target_root, path)
-        if found is not None:
-            return found
+        holder: list[_Check] = []
+
+        def ref(value: Any, path: tuple[str | int, ...]) -> Found:
+            if not holder:  # compiled on first use: a schema may refer to itself
+                holder.append(_compile(target, target_root))
+            return holder[0](value, path)
+
+        checks.append(ref)
     if "anyOf" in schema:
-        results = [_check(value, s, root, path) for s in schema["anyOf"]]
-        if all(r is not None for r in results):
-            return results[0]
+        options = [_compile(s, root) for s in schema["anyOf"]]
+
+        def any_of(value: Any, path: tuple[str | int, ...]) -> Found:
+            first: Found = None
+            for option in options:
+                found = option(value, path)
+                if found is None:
+                    return None
+                first = first or found
+            return first
+
+        checks.append(any_of)
     kinds = schema.get("type")
     if kinds is not None:
         names = [kinds] if isinstance(kinds, str) else list(kinds)
-        if not any(_type_ok(value, n) for n in names):
-            shown = repr(value) if not isinstance(value, dict | list) else ""
-            return path, (
-                f"expected {' or '.join(names)}, found {_type_name(value)}" + (f" ({shown})" if shown else "")
-            )[:300]
-    if "const" in schema and (value != schema["const"] or type(value) is not type(schema["const"])):
-        return path, f"expected {schema['const']!r}, found {value!r}"[:300]
-    if "enum" in schema and not any(value == e and type(value) is type(e) for e in schema["enum"]):
-        return path, f"{value!r} is not one of {schema['enum']!r}"[:300]
-    if isinstance(value, str):
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            return path, f"text shorter than {schema['minLength']} characters"
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            return path, f"text longer than {schema['maxLength']} characters"
-        if "pattern" in schema and re.search(schema["pattern"], value) is None:
-            return path, f"{value[:80]!r} does not match the pattern {schema['pattern']!r}"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            return path, f"{value!r} is below the minimum {schema['minimum']}"
-        if "maximum" in schema and value > schema["maximum"]:
-            return path, f"{value!r} is above the maximum {schema['maximum']}"
-    if isinstance(value, dict) and "minProperties" in schema and len(value) < schema["minProperties"]:
-        return path, f"fewer than {schema['minProperties']} fields"
-    if isinstance(value, list):
-        if "minItems" in schema and len(value) < schema["minItems"]:
-            return path, f"fewer than {schema['minItems']} items"
-        items = schema.get("items")
-        if isinstance(items, Mapping):
-            for i, v in enumerate(value):
-                found = _check(v, items, root, (*path, i))
-                if found is not None:
-                    return found
-    if isinstance(value, dict):
-        props: Mapping[str, Any] = schema.get("properties", {})
-        for name in schema.get("required", ()):
-            if name not in value:
-                return path, f"required field {name!r} is missing"
-        names_schema = schema.get("propertyNames")
-        extra = schema.get("additionalProperties", True)
-        for key, v in value.items():
-            if names_schema is not None:
-                found = _check(key, names_schema, root, (*path, key))
-                if found is not None:
-                    return found
-            if key in props:
-                found = _check(v, props[key], root, (*path, key))
-            elif extra is False:
-                known = ", ".join(sorted(props))
-                return (*path, key), f"unknown field {key!r} (known fields: {known})"[:400]
-            elif isinstance(extra, Mapping):
-                found = _check(v, extra, root, (*path, key))
+        exact = tuple(t for n in names for t in _TYPES[n] if n not in ("integer", "number"))
+        numbers = "number" in names
+        integers = "integer" in names or numbers
+
+        def type_check(value: Any, path: tuple[str | int, ...]) -> Found:
+            kind = type(value)
+            if kind in exact:
+                return None
+            if kind is int:
+                ok = integers
+            elif kind is float:
+                ok = numbers
+            elif isinstance(value, bool | int | float):
+                ok = False
             else:
-                found = None
+                ok = isinstance(value, exact) or (dict in exact and isinstance(value, Mapping))
+            if ok:
+                return None
+            shown = "" if isinstance(value, Mapping | list) else f" ({value!r})"
+            return path, f"expected {' or '.join(names)}, found {_type_name(value)}{shown}"[:300]
+
+        checks.append(type_check)
+    if "const" in schema:
+        const = schema["const"]
+
+        def const_check(value: Any, path: tuple[str | int, ...]) -> Found:
+            if value == const and type(value) is type(const):
+                return None
+            return path, f"expected {const!r}, found {value!r}"[:300]
+
+        checks.append(const_check)
+    if "enum" in schema:
+        allowed = list(schema["enum"])
+
+        def enum_check(value: Any, path: tuple[str | int, ...]) -> Found:
+            if any(value == e and type(value) is type(e) for e in allowed):
+                return None
+            return path, f"{value!r} is not one of {allowed!r}"[:300]
+
+        checks.append(enum_check)
+    min_len, max_len = schema.get("minLength"), schema.get("maxLength")
+    pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
+    if min_len is not None or max_len is not None or pattern is not None:
+
+        def text_check(value: Any, path: tuple[str | int, ...]) -> Found:
+            if not isinstance(value, str):
+                return None
+            if min_len is not None and len(value) < min_len:
+                return path, f"text shorter than {min_len} characters"
+            if max_len is not None and len(value) > max_len:
+                return path, f"text longer than {max_len} characters"
+            if pattern is not None and pattern.search(value) is None:
+                return path, f"{value[:80]!r} does not match the pattern {pattern.pattern!r}"
+            return None
+
+        checks.append(text_check)
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None or high is not None:
+
+        def range_check(value: Any, path: tuple[str | int, ...]) -> Found:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return None
+            if low is not None and value < low:
+                return path, f"{value!r} is below the minimum {low}"
+            if high is not None and value > high:
+                return path, f"{value!r} is above the maximum {high}"
+            return None
+
+        checks.append(range_check)
+    min_items = schema.get("minItems")
+    items = _compile(schema["items"], root) if isinstance(schema.get("items"), Mapping) else None
+    if min_items is not None or items is not None:
+
+        def array_check(value: Any, path: tuple[str | int, ...]) -> Found:
+            if not isinstance(value, list):
+                return None
+            if min_items is not None and len(value) < min_items:
+                return path, f"fewer than {min_items} items"
+            if items is not None:
+                for i, v in enumerate(value):
+                    found = items(v, (*path, i))
+                    if found is not None:
+                        return found
+            return None
+
+        checks.append(array_check)
+    object_keys = {"properties", "required", "additionalProperties", "propertyNames", "minProperties"}
+    if object_keys & set(schema):
+        props = {k: _compile(v, root) for k, v in schema.get("properties", {}).items()}
+        required = list(schema.get("required", ()))
+        min_props = schema.get("minProperties")
+        names_check = _compile(schema["propertyNames"], root) if "propertyNames" in schema else None
+        extra = schema.get("additionalProperties", True)
+        extra_check = _compile(extra, root) if isinstance(extra, Mapping) else None
+        known = ", ".join(sorted(props))
+
+        def object_check(value: Any, path: tuple[str | int, ...]) -> Found:
+            if not isinstance(value, dict):
+                return None
+            if min_props is not None and len(value) < min_props:
+                return path, f"fewer than {min_props} fields"
+            for name in required:
+                if name not in value:
+                    return path, f"required field {name!r} is missing"
+            for key, v in value.items():
+                if names_check is not None:
+                    found = names_check(key, (*path, key))
+                    if found is not None:
+                        return found
+                check = props.get(key)
+                if check is None:
+                    if extra is False:
+                        return (*path, key), f"unknown field {key!r} (known fields: {known})"[:400]
+                    check = extra_check
+                if check is not None:
+                    found = check(v, (*path, key))
+                    if found is not None:
+                        return found
+            return None
+
+        checks.append(object_check)
+
+    if len(checks) == 1:
+        return checks[0]
+
+    def all_of(value: Any, path: tuple[str | int, ...]) -> Found:
+        for check in checks:
+            found = check(value, path)
             if found is not None:
                 return found
-    return None
+        return None
+
+    return all_of
 
 
 def read_record(
@@ -386,7 +501,7 @@ def read_record(
     randinspect.errors.RecordError
         Naming the field (as a path such as ``commitment.year`` or ``selected[3].pi``) and what is wrong.
     """
-    found = validate(data, record_schema(kind))
+    found = _compiled_record(kind)(data, ())
     if found is not None:
         path, message = found
         raise error(
