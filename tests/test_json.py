@@ -245,3 +245,22 @@ class TestRealRecords:
         data["groups"].insert(0, data["groups"][0])
         with pytest.raises(MatchRecordError, match="two groups"):
             MatchRecord.from_json_dict(data)
+
+
+class TestJournalLines:
+    def test_duplicated_key_in_a_journal_line_breaks_verification(
+        self, tmp_path: Path, records: dict[str, Any]
+    ) -> None:
+        """A journal line whose payload names the seed twice (forged first) no longer verifies."""
+        from randinspect.draw import JsonLinesStore
+        from randinspect.errors import JournalIntegrityError
+
+        path = tmp_path / "j.jsonl"
+        journal = Journal(JsonLinesStore(path))
+        journal.append_draw(DrawRecord.from_json_dict(records["draw-record"]))
+        assert journal.verify().length == 1
+        text = path.read_text(encoding="utf-8")
+        assert '"seed":"1 2 3"' in text
+        path.write_text(text.replace('"seed":"1 2 3"', '"seed":"FORGED","seed":"1 2 3"', 1), encoding="utf-8")
+        with pytest.raises(JournalIntegrityError, match="twice"):
+            Journal(JsonLinesStore(path)).verify()
