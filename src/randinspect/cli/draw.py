@@ -401,10 +401,11 @@ def _verify_draw(args: argparse.Namespace, data: Any) -> int:
     commitment: Commitment | str | None = None
     if args.commitment:
         text = str(args.commitment)
-        if Path(text).is_file():
+        digest = text.strip().lower()
+        if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+            commitment = digest
+        else:  # a file: read errors (missing, a directory, not JSON) exit 2
             commitment = Commitment.from_json_dict(read_json_file(text, record=True))
-        else:
-            commitment = text.strip().lower()
     verify(record, directory, expected_seed=args.seed, commitment=commitment)
     print(
         f"verified: {record.context} reproduces ({record.counts['total']} objects drawn, "

@@ -679,7 +679,8 @@ def _read_person(
         return norm_text(cells.get(col))
 
     for col, value in cells.items():
-        if isinstance(value, str) and has_control(value) and col != "id":
+        texts = value if isinstance(value, list | tuple) else [value]
+        if col != "id" and any(isinstance(t, str) and has_control(t) for t in texts):
             problem(
                 col,
                 f"{col} contains a control character (NUL, tab, line break ...)",
