@@ -301,7 +301,7 @@ def _where(path: tuple[str | int, ...]) -> str:
 
 
 Found = tuple[tuple[str | int, ...], str] | None
-_Check = Callable[[Any, tuple[str | int, ...]], Found]
+_Check = Callable[[Any], Found]
 
 
 def validate(value: Any, schema: Mapping[str, Any], *, root: Mapping[str, Any] | None = None) -> Found:
@@ -318,7 +318,7 @@ def validate(value: Any, schema: Mapping[str, Any], *, root: Mapping[str, Any] |
     >>> validate({"year": 2027.5}, {"properties": {"year": {"type": "integer"}}})
     (('year',), 'expected integer, found number with a fraction (2027.5)')
     """
-    return _compile(schema, root if root is not None else schema)(value, ())
+    return _compile(schema, root if root is not None else schema)(value)
 
 
 @functools.cache
@@ -328,25 +328,25 @@ def _compiled_record(name: str) -> _Check:
 
 
 def _compile(schema: Mapping[str, Any], root: Mapping[str, Any]) -> _Check:
-    """Turn a schema into a function ``(value, path) -> first problem or None``."""
+    """Turn a schema into a function ``value -> first problem (path below value, message) or None``."""
     checks: list[_Check] = []
     if "$ref" in schema:
         target, target_root = _resolve(str(schema["$ref"]), root)
         holder: list[_Check] = []
 
-        def ref(value: Any, path: tuple[str | int, ...]) -> Found:
+        def ref(value: Any) -> Found:
             if not holder:  # compiled on first use: a schema may refer to itself
                 holder.append(_compile(target, target_root))
-            return holder[0](value, path)
+            return holder[0](value)
 
         checks.append(ref)
     if "anyOf" in schema:
         options = [_compile(s, root) for s in schema["anyOf"]]
 
-        def any_of(value: Any, path: tuple[str | int, ...]) -> Found:
+        def any_of(value: Any) -> Found:
             first: Found = None
             for option in options:
-                found = option(value, path)
+                found = option(value)
                 if found is None:
                     return None
                 first = first or found
@@ -360,7 +360,7 @@ def _compile(schema: Mapping[str, Any], root: Mapping[str, Any]) -> _Check:
         numbers = "number" in names
         integers = "integer" in names or numbers
 
-        def type_check(value: Any, path: tuple[str | int, ...]) -> Found:
+        def type_check(value: Any) -> Found:
             kind = type(value)
             if kind in exact:
                 return None
@@ -375,53 +375,53 @@ def _compile(schema: Mapping[str, Any], root: Mapping[str, Any]) -> _Check:
             if ok:
                 return None
             shown = "" if isinstance(value, Mapping | list) else f" ({value!r})"
-            return path, f"expected {' or '.join(names)}, found {_type_name(value)}{shown}"[:300]
+            return (), f"expected {' or '.join(names)}, found {_type_name(value)}{shown}"[:300]
 
         checks.append(type_check)
     if "const" in schema:
         const = schema["const"]
 
-        def const_check(value: Any, path: tuple[str | int, ...]) -> Found:
+        def const_check(value: Any) -> Found:
             if value == const and type(value) is type(const):
                 return None
-            return path, f"expected {const!r}, found {value!r}"[:300]
+            return (), f"expected {const!r}, found {value!r}"[:300]
 
         checks.append(const_check)
     if "enum" in schema:
         allowed = list(schema["enum"])
 
-        def enum_check(value: Any, path: tuple[str | int, ...]) -> Found:
+        def enum_check(value: Any) -> Found:
             if any(value == e and type(value) is type(e) for e in allowed):
                 return None
-            return path, f"{value!r} is not one of {allowed!r}"[:300]
+            return (), f"{value!r} is not one of {allowed!r}"[:300]
 
         checks.append(enum_check)
     min_len, max_len = schema.get("minLength"), schema.get("maxLength")
     pattern = re.compile(schema["pattern"]) if "pattern" in schema else None
     if min_len is not None or max_len is not None or pattern is not None:
 
-        def text_check(value: Any, path: tuple[str | int, ...]) -> Found:
+        def text_check(value: Any) -> Found:
             if not isinstance(value, str):
                 return None
             if min_len is not None and len(value) < min_len:
-                return path, f"text shorter than {min_len} characters"
+                return (), f"text shorter than {min_len} characters"
             if max_len is not None and len(value) > max_len:
-                return path, f"text longer than {max_len} characters"
+                return (), f"text longer than {max_len} characters"
             if pattern is not None and pattern.search(value) is None:
-                return path, f"{value[:80]!r} does not match the pattern {pattern.pattern!r}"
+                return (), f"{value[:80]!r} does not match the pattern {pattern.pattern!r}"
             return None
 
         checks.append(text_check)
     low, high = schema.get("minimum"), schema.get("maximum")
     if low is not None or high is not None:
 
-        def range_check(value: Any, path: tuple[str | int, ...]) -> Found:
+        def range_check(value: Any) -> Found:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 return None
             if low is not None and value < low:
-                return path, f"{value!r} is below the minimum {low}"
+                return (), f"{value!r} is below the minimum {low}"
             if high is not None and value > high:
-                return path, f"{value!r} is above the maximum {high}"
+                return (), f"{value!r} is above the maximum {high}"
             return None
 
         checks.append(range_check)
@@ -429,16 +429,16 @@ def _compile(schema: Mapping[str, Any], root: Mapping[str, Any]) -> _Check:
     items = _compile(schema["items"], root) if isinstance(schema.get("items"), Mapping) else None
     if min_items is not None or items is not None:
 
-        def array_check(value: Any, path: tuple[str | int, ...]) -> Found:
+        def array_check(value: Any) -> Found:
             if not isinstance(value, list):
                 return None
             if min_items is not None and len(value) < min_items:
-                return path, f"fewer than {min_items} items"
+                return (), f"fewer than {min_items} items"
             if items is not None:
                 for i, v in enumerate(value):
-                    found = items(v, (*path, i))
+                    found = items(v)
                     if found is not None:
-                        return found
+                        return (i, *found[0]), found[1]
             return None
 
         checks.append(array_check)
@@ -452,28 +452,28 @@ def _compile(schema: Mapping[str, Any], root: Mapping[str, Any]) -> _Check:
         extra_check = _compile(extra, root) if isinstance(extra, Mapping) else None
         known = ", ".join(sorted(props))
 
-        def object_check(value: Any, path: tuple[str | int, ...]) -> Found:
+        def object_check(value: Any) -> Found:
             if not isinstance(value, dict):
                 return None
             if min_props is not None and len(value) < min_props:
-                return path, f"fewer than {min_props} fields"
+                return (), f"fewer than {min_props} fields"
             for name in required:
                 if name not in value:
-                    return path, f"required field {name!r} is missing"
+                    return (), f"required field {name!r} is missing"
             for key, v in value.items():
                 if names_check is not None:
-                    found = names_check(key, (*path, key))
+                    found = names_check(key)
                     if found is not None:
-                        return found
+                        return (key, *found[0]), found[1]
                 check = props.get(key)
                 if check is None:
                     if extra is False:
-                        return (*path, key), f"unknown field {key!r} (known fields: {known})"[:400]
+                        return (key,), f"unknown field {key!r} (known fields: {known})"[:400]
                     check = extra_check
                 if check is not None:
-                    found = check(v, (*path, key))
+                    found = check(v)
                     if found is not None:
-                        return found
+                        return (key, *found[0]), found[1]
             return None
 
         checks.append(object_check)
@@ -481,9 +481,9 @@ def _compile(schema: Mapping[str, Any], root: Mapping[str, Any]) -> _Check:
     if len(checks) == 1:
         return checks[0]
 
-    def all_of(value: Any, path: tuple[str | int, ...]) -> Found:
+    def all_of(value: Any) -> Found:
         for check in checks:
-            found = check(value, path)
+            found = check(value)
             if found is not None:
                 return found
         return None
@@ -501,7 +501,7 @@ def read_record(
     randinspect.errors.RecordError
         Naming the field (as a path such as ``commitment.year`` or ``selected[3].pi``) and what is wrong.
     """
-    found = _compiled_record(kind)(data, ())
+    found = _compiled_record(kind)(data)
     if found is not None:
         path, message = found
         raise error(
