@@ -376,3 +376,14 @@ class TestVerifyMatchTampering:
         )
         with pytest.raises(MatchInputsChangedError, match="inspectors"):
             self._verify(record, tasks, [*people[:j], changed, *people[j + 1 :]])
+
+
+class TestMatchContext:
+    @pytest.mark.parametrize("context", ["", "   ", "match\x00", "a\nb"])
+    def test_empty_or_control_context_refused(self, context: str) -> None:
+        """match_inspectors refuses an empty context or one holding a control character (MatchInputError)."""
+        from randinspect.errors import MatchInputError
+        from randinspect.testing._matching import tiny_inspectors, tiny_tasks
+
+        with pytest.raises(MatchInputError, match="context"):
+            match_inspectors(tiny_tasks(), tiny_inspectors(), source=PublicSeedSource("1"), context=context)

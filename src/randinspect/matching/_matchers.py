@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -502,6 +503,9 @@ _BUILTINS: dict[str, type[ExactMarginalMatcher] | type[UniformMatcher]] = {
 }
 
 
+_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def match_inspectors(
     tasks: Iterable[InspectionTask],
     inspectors: Any,
@@ -521,6 +525,11 @@ def match_inspectors(
     Parameters are those of :meth:`MatchingProblem.build` and of the matcher's ``match``; ``matcher``
     ``None`` means :class:`ExactMarginalMatcher`.
 
+    Raises
+    ------
+    MatchInputError
+        Also when ``context`` is empty or holds a control character.
+
     Examples
     --------
     >>> from randinspect.draw import PublicSeedSource
@@ -529,6 +538,11 @@ def match_inspectors(
     >>> all(len(g.inspector_ids) >= 2 for g in result.groups)
     True
     """
+    if not isinstance(context, str) or not context.strip() or _CONTROL_CHARS.search(context):
+        raise MatchInputError(
+            f"the matching context {context!r} is empty or holds a control character; give a printable name "
+            "(the context names the matching in its record and the journal)"
+        )
     problem = MatchingProblem.build(
         tasks,
         inspectors,
