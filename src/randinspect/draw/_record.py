@@ -34,6 +34,7 @@ from randinspect.errors import (
     InputError,
     ProbabilitiesChangedError,
     RandInspectError,
+    RecordError,
     SeedChangedError,
     SelectionChangedError,
     UnsupportedVersionError,
@@ -224,12 +225,13 @@ class Commitment:
         CommitmentMismatchError
             If the stored digest does not match the contents.
         RecordError
-            If a field is unknown, missing or of the wrong type (``draw-commitment.schema.json``).
-        InputError
-            If the mapping is not a commitment at all.
+            If the mapping is not a commitment (its ``format``), or a field is unknown, missing or of the
+            wrong type (``draw-commitment.schema.json``).
         """
         if not isinstance(data, Mapping) or data.get("format") != COMMITMENT_FORMAT:
-            raise InputError(f"not a draw commitment (expected format {COMMITMENT_FORMAT!r})")
+            raise RecordError(
+                f"not a draw commitment (expected format {COMMITMENT_FORMAT!r})", field="format"
+            )
         _check_version(data.get("version"), "commitment")
         read_record(data, "draw-commitment", source="commitment")
         try:
@@ -251,7 +253,7 @@ class Commitment:
                 cap_report=dict(data["cap_report"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"malformed commitment: missing or bad field {exc}") from None
+            raise RecordError(f"malformed commitment: missing or bad field {exc}") from None
         stored = data.get("digest")
         if stored is not None and stored != out.digest:
             raise CommitmentMismatchError(
@@ -417,13 +419,15 @@ class DrawRecord:
         CommitmentMismatchError
             If the embedded commitment's digest does not match its contents.
         RecordError
-            If a field is unknown, missing or of the wrong type (checked against the shipped schema
-            ``draw-record.schema.json``).
-        InputError
-            If the JSON is not a draw record at all.
+            If the JSON is not a draw record (its ``format``), or a field is unknown, missing or of the wrong
+            type (checked against the shipped schema ``draw-record.schema.json``).
         """
         if not isinstance(data, Mapping) or data.get("format") != RECORD_FORMAT:
-            raise InputError(f"not a draw record (expected format {RECORD_FORMAT!r})")
+            raise RecordError(
+                f"not a draw record (expected format {RECORD_FORMAT!r}, or 'randinspect.match' for a match "
+                "record)",
+                field="format",
+            )
         _check_version(data.get("version"), "record")
         if isinstance(data.get("commitment"), Mapping):
             _check_version(data["commitment"].get("version"), "commitment")
@@ -448,7 +452,7 @@ class DrawRecord:
                 version=int(data["version"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"malformed draw record: missing or bad field {exc}") from None
+            raise RecordError(f"malformed draw record: missing or bad field {exc}") from None
 
     def to_json(self, path: str | os.PathLike[str] | None = None, *, indent: int | None = 2) -> str:
         """The record as JSON text (keys sorted, UTF-8); written to ``path`` when given.

@@ -211,13 +211,13 @@ class MatchRecord:
         UnsupportedVersionError
             The record was written by another format version.
         MatchRecordError
-            A field is unknown, missing or of the wrong type (``match-record.schema.json``), or a task has
-            two groups.
-        MatchInputError
-            The mapping is not a match record.
+            The mapping is not a match record (its ``format``), a field is unknown, missing or of the wrong
+            type (``match-record.schema.json``), or a task has two groups.
         """
         if not isinstance(data, Mapping) or data.get("format") != "randinspect.match":
-            raise MatchInputError("not a match record: its 'format' is not 'randinspect.match'")
+            raise MatchRecordError(
+                "not a match record: its 'format' is not 'randinspect.match'", field="format"
+            )
         if data.get("version") != MATCH_RECORD_VERSION:
             raise UnsupportedVersionError(
                 f"match record version {data.get('version')!r}; this library reads version "
@@ -260,7 +260,7 @@ class MatchRecord:
                 replacements=tuple(ReplacementRecord.from_json_dict(r) for r in data.get("replacements", ())),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            raise MatchInputError(f"malformed match record: {exc!r}") from None
+            raise MatchRecordError(f"malformed match record: {exc!r}") from None
 
 
 @attrs.frozen(kw_only=True, eq=False)
