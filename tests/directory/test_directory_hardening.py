@@ -182,3 +182,22 @@ class TestMojibake:
         city = demo_city(n_objects=5000, seed=8)
         texts = set(city.objects.names.tolist()) | {p.name for p in city.inspectors.inspectors}
         assert [t for t in texts if looks_like_mojibake(t)] == []
+
+
+class TestMatchingLoadersColumns:
+    @pytest.mark.parametrize("suffix", [".csv", ".json"])
+    def test_tasks_load_with_a_mapping(self, suffix: str, tmp_path: Path) -> None:
+        """load_tasks with columns= reads a vendor's column names like ours; a mapping typo is refused."""
+        tasks = [t.to_dict() for t in tiny_tasks()]
+        path = tmp_path / f"tasks{suffix}"
+        renamed = [{("任务号" if k == "id" else k): v for k, v in t.items()} for t in tasks]
+        if suffix == ".json":
+            path.write_text(json.dumps(renamed, ensure_ascii=False), encoding="utf-8")
+        else:
+            header = list(renamed[0])
+            rows = [[";".join(v) if isinstance(v, list) else v for v in r.values()] for r in renamed]
+            path.write_text(_csv(header, rows), encoding="utf-8")
+        loaded = load_tasks(path, columns={"任务号": "id"})
+        assert [t.id for t in loaded] == [t.id for t in tiny_tasks()]
+        with pytest.raises(LoadError, match="not a column"):
+            load_tasks(path, columns={"任务编码": "id"})

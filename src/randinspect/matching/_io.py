@@ -74,7 +74,26 @@ def _decode(data: bytes, source: str) -> str:
         ) from None
 
 
-def _rows(path: Path, key: str) -> list[tuple[int, dict[str, Any]]]:
+def _rename(names: list[str], columns: Mapping[str, str] | None, source: str) -> dict[str, str]:
+    """The ``columns=`` mapping checked against the input's column names (a typo is an error)."""
+    if not columns:
+        return {}
+    unknown = sorted(set(columns) - set(names))
+    if unknown:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"columns= maps {unknown[0]!r}, which is not a column of the input",
+                    source=source,
+                    column=unknown[0],
+                    code="columns.unknown",
+                )
+            ]
+        )
+    return {str(k): str(v) for k, v in columns.items()}
+
+
+def _rows(path: Path, key: str, columns: Mapping[str, str] | None) -> list[tuple[int, dict[str, Any]]]:
     source = str(path)
     if path.suffix.lower() == ".json":
         data = read_json_file(path)
@@ -90,7 +109,9 @@ def _rows(path: Path, key: str) -> list[tuple[int, dict[str, Any]]]:
                     )
                 ]
             )
-        return [(j + 1, dict(r)) for j, r in enumerate(data)]
+        names = sorted({str(k) for r in data for k in r})
+        mapping = _rename(names, columns, source)
+        return [(j + 1, {mapping.get(k, k): v for k, v in r.items()}) for j, r in enumerate(data)]
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -106,9 +127,12 @@ def _rows(path: Path, key: str) -> list[tuple[int, dict[str, Any]]]:
         ]
     except csv.Error as exc:
         raise LoadError([Problem(message=f"cannot read CSV: {exc}", source=source, code="csv")]) from None
+    mapping = _rename([h.strip() for h in reader.fieldnames or []], columns, source)
+    if mapping:
+        rows = [(j, {mapping.get(k, k): v for k, v in r.items()}) for j, r in rows]
     header = {
-        _TASK_ALIASES.get(h.strip(), h.strip()) if key == "tasks" else h.strip()
-        for h in reader.fieldnames or []
+        _TASK_ALIASES.get(h, h) if key == "tasks" else h
+        for h in (mapping.get(h.strip(), h.strip()) for h in reader.fieldnames or [])
     }
     missing = [c for c in _REQUIRED[key] if c not in header]
     if not reader.fieldnames or missing:
@@ -145,11 +169,16 @@ def _control_problems(data: Mapping[str, Any], source: str, row: int) -> list[Pr
     return out
 
 
-def _load(path: str | os.PathLike[str], key: str, build: Callable[[dict[str, Any]], T]) -> list[T]:
+def _load(
+    path: str | os.PathLike[str],
+    key: str,
+    build: Callable[[dict[str, Any]], T],
+    columns: Mapping[str, str] | None = None,
+) -> list[T]:
     p = Path(path)
     out: list[T] = []
     problems: list[Problem] = []
-    for row, data in _rows(p, key):
+    for row, data in _rows(p, key, columns):
         bad = _control_problems(data, str(p), row)
         if bad:
             problems.extend(bad)
@@ -168,11 +197,14 @@ def _task(data: dict[str, Any]) -> InspectionTask:
     return InspectionTask.from_dict(norm)
 
 
-def load_tasks(path: str | os.PathLike[str]) -> list[InspectionTask]:
+def load_tasks(
+    path: str | os.PathLike[str], *, columns: Mapping[str, str] | None = None
+) -> list[InspectionTask]:
     """Read inspection tasks from a CSV or JSON file.
 
     Columns/keys: ``id``, ``object_id``, ``region``, ``unit``, ``start``, ``end`` (YYYY-MM-DD),
-    ``departments``, and optionally ``items`` and ``specialties``.
+    ``departments``, and optionally ``items`` and ``specialties``. ``columns`` maps the file's column names
+    to these (``{"任务号": "id"}``), so a vendor need not rename them.
 
     Raises
     ------
@@ -180,7 +212,7 @@ def load_tasks(path: str | os.PathLike[str]) -> list[InspectionTask]:
         With every problem found, by row (a control character in any cell is one), or when the file holds
         no task.
     """
-    tasks = _load(path, "tasks", _task)
+    tasks = _load(path, "tasks", _task, columns)
     if not tasks:
         raise LoadError(
             [
@@ -199,11 +231,15 @@ def _conflict(data: dict[str, Any]) -> tuple[str, str]:
     return (str(data["inspector_id"]).strip(), str(data["object_id"]).strip())
 
 
-def load_conflicts(path: str | os.PathLike[str]) -> ConflictList:
-    """Read explicit conflicts of interest (回避) from a CSV or JSON file with ``inspector_id, object_id``."""
-    return ConflictList(_load(path, "conflicts", _conflict))
+def load_conflicts(path: str | os.PathLike[str], *, columns: Mapping[str, str] | None = None) -> ConflictList:
+    """Read explicit conflicts of interest (回避) from a CSV or JSON file with ``inspector_id, object_id``
+    (``columns`` as in :func:`load_tasks`)."""
+    return ConflictList(_load(path, "conflicts", _conflict, columns))
 
 
-def load_history(path: str | os.PathLike[str]) -> list[HistoryRecord]:
-    """Read past inspections from a CSV or JSON file with ``object_id, inspector_id, date``."""
-    return _load(path, "history", HistoryRecord.from_dict)
+def load_history(
+    path: str | os.PathLike[str], *, columns: Mapping[str, str] | None = None
+) -> list[HistoryRecord]:
+    """Read past inspections from a CSV or JSON file with ``object_id, inspector_id, date`` (``columns`` as
+    in :func:`load_tasks`)."""
+    return _load(path, "history", HistoryRecord.from_dict, columns)
