@@ -47,6 +47,8 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from randinspect._json import loads as strict_json_loads
+from randinspect._json import read_json_file
 from randinspect.errors import CalendarDataMissingError, CalendarError, ConfigurationError, LoadError, Problem
 
 __all__ = [
@@ -291,10 +293,7 @@ def load_holiday_schedules(path: str | os.PathLike[str]) -> tuple[HolidaySchedul
         If the file cannot be read or a year is malformed; nothing is loaded.
     """
     source = os.fspath(path)
-    try:
-        data = json.loads(Path(source).read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError) as exc:
-        raise LoadError([Problem(message=f"cannot read holiday schedule: {exc}", source=source)]) from None
+    data = read_json_file(source)
     return _schedules_from_json(data, source)
 
 
@@ -648,10 +647,7 @@ class OverrideCalendar(_WorkingDayArithmetic):
                 ]
             ) from None
         if suffix == ".json":
-            try:
-                data = json.loads(text)
-            except ValueError as exc:
-                raise LoadError([Problem(message=f"invalid JSON: {exc}", source=source)]) from None
+            data = strict_json_loads(text, source=source)
             if not isinstance(data, Mapping):
                 raise LoadError(
                     [Problem(message="expected {'holidays': [...], 'workdays': [...]}", source=source)]

@@ -45,13 +45,16 @@ __all__ = [
     "MatchChangedError",
     "MatchInputError",
     "MatchInputsChangedError",
+    "MatchRecordError",
     "MatchingError",
+    "OutputError",
     "PlanError",
     "ProbabilitiesChangedError",
     "Problem",
     "PublishError",
     "RandInspectError",
     "ReasonRequiredError",
+    "RecordError",
     "ReferralError",
     "ResultDateError",
     "ResultError",
@@ -384,4 +387,42 @@ class UnverifiedRecordError(PublishError, VerificationError):
     """A draw record in the records folder does not verify, so the site is not published.
 
     The message names the record file and the first difference; nothing is written.
+
+
+class RecordError(VerificationError, InputError):
+    """A record, commitment, match record or journal payload is JSON but not a valid one of its kind.
+
+    A key given twice, an unknown field (at any level), a missing field or a value of the wrong type (a
+    fraction where an integer belongs, ``"2027"`` for 2027, ``true`` for 1): the record does not mean one
+    thing, so it does not verify. The ``randinspect`` command exits 1 for it, like any record that does not
+    reproduce.
+
+    Attributes
+    ----------
+    field:
+        Path of the offending field (``"commitment.year"``, ``"selected[3].pi"``), ``None`` when not tied
+        to one field.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class OutputError(InputError):
+    """An output file cannot be written: its directory is missing, it is a directory or not writable.
+
+    Nothing was written: randinspect writes every output to a temporary file beside it and renames it into
+    place, so a failed write leaves the old file (or no file) as it was.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class MatchRecordError(RecordError, MatchInputError):
+    """A match record is JSON but not a valid match record (see :class:`RecordError`).
+
+    .. versionadded:: 0.1.0
     """

@@ -13,7 +13,6 @@ Ratios are exact :class:`fractions.Fraction` values; they can be written as ``"5
 from __future__ import annotations
 
 import enum
-import json
 import os
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from randinspect._json import loads as strict_json_loads
 from randinspect.errors import ConfigurationError, InputError, LoadError, Problem
 
 if TYPE_CHECKING:
@@ -585,20 +585,7 @@ def _read_json(path: str | os.PathLike[str]) -> Any:
         ) from None
     if not text.strip():
         raise LoadError([Problem(message="file is empty", source=str(p), code="empty")])
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            [
-                Problem(
-                    message=f"invalid JSON: {exc.msg}",
-                    source=str(p),
-                    row=exc.lineno,
-                    column=f"char {exc.colno}",
-                    code="json",
-                )
-            ]
-        ) from None
+    return strict_json_loads(text, source=str(p))
 
 
 def _item_or_problem(data: Any, source: str, index: int | None) -> CheckItem:

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from randinspect.cli import draw as draw_cli
+from randinspect.cli._exit import report
 from randinspect.directory import Scope
 from randinspect.draw import DrawRecord
-from randinspect.errors import LoadError, RandInspectError
+from randinspect.errors import LoadError
 from randinspect.items import CheckItem
 
 
@@ -25,8 +26,8 @@ def run(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except RandInspectError:
-        return 2
+    except Exception as exc:
+        return report(str(args.command), exc)
 
 
 @pytest.fixture(scope="module")

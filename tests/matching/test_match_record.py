@@ -307,3 +307,83 @@ class TestReplace:
                 history=INSTANCE.history,
                 caps=INSTANCE.caps,
             )
+
+
+class TestVerifyMatchTampering:
+    """verify_match rejects every tampering of a record with a typed verification error (issue 9)."""
+
+    @staticmethod
+    def _record_and_inputs() -> tuple[Any, list[Any], list[Any]]:
+        from randinspect.testing._matching import tiny_inspectors, tiny_tasks
+
+        tasks, people = tiny_tasks(), tiny_inspectors()
+        result = match_inspectors(tasks, people, source=PublicSeedSource("5"))
+        return result.record(), tasks, people
+
+    def _verify(self, record: Any, tasks: Any, people: Any) -> None:
+        verify_match(record, tasks, people, source=PublicSeedSource("5"))
+
+    def test_changed_object_id(self) -> None:
+        """A group whose object id was changed does not verify (MatchChangedError)."""
+        from randinspect.errors import MatchChangedError
+
+        record, tasks, people = self._record_and_inputs()
+        g = record.groups[0]
+        forged = attrs.evolve(record, groups=(attrs.evolve(g, object_id="O-FORGED"), *record.groups[1:]))
+        with pytest.raises(MatchChangedError, match="object"):
+            self._verify(forged, tasks, people)
+
+    def test_flipped_complete(self) -> None:
+        """A complete matching recorded as incomplete does not verify."""
+        from randinspect.errors import MatchChangedError
+
+        record, tasks, people = self._record_and_inputs()
+        with pytest.raises(MatchChangedError, match="complete"):
+            self._verify(attrs.evolve(record, complete=False), tasks, people)
+
+    def test_forged_group_before_the_genuine_one(self) -> None:
+        """A forged group listed before the genuine one with the same task id does not verify."""
+        from randinspect.errors import MatchChangedError
+
+        record, tasks, people = self._record_and_inputs()
+        g = record.groups[0]
+        seat = g.seats[0]
+        forged = attrs.evolve(g, seats=(attrs.evolve(seat, inspector_ids=("SAMR-9", "SAMR-8")), *g.seats[1:]))
+        with pytest.raises(MatchChangedError, match="two groups"):
+            self._verify(attrs.evolve(record, groups=(forged, *record.groups)), tasks, people)
+
+    @pytest.mark.parametrize("rule", [{"min_officers": "two"}, {"jurisdiction": "galaxy"}, {"bogus": 1}])
+    def test_tampered_rule_is_a_typed_error(self, rule: dict[str, Any]) -> None:
+        """A seat rule that cannot be read is MatchInputsChangedError, not a bare ValueError or TypeError."""
+        from randinspect.errors import MatchInputsChangedError
+
+        record, tasks, people = self._record_and_inputs()
+        with pytest.raises(MatchInputsChangedError):
+            self._verify(attrs.evolve(record, rule={**record.rule, **rule}), tasks, people)
+
+    @pytest.mark.parametrize("field", ["name", "certificate"])
+    def test_inspector_name_and_certificate_are_covered(self, field: str) -> None:
+        """Another name or certificate number behind an inspector id changes the inputs digest."""
+        from randinspect.errors import MatchInputsChangedError
+
+        record, tasks, people = self._record_and_inputs()
+        j = next(i for i, p in enumerate(people) if p.certificate is not None)
+        p = people[j]
+        changed = (
+            attrs.evolve(p, name=p.name + "改")
+            if field == "name"
+            else attrs.evolve(p, certificate=attrs.evolve(p.certificate, number=p.certificate.number + "X"))
+        )
+        with pytest.raises(MatchInputsChangedError, match="inspectors"):
+            self._verify(record, tasks, [*people[:j], changed, *people[j + 1 :]])
+
+
+class TestMatchContext:
+    @pytest.mark.parametrize("context", ["", "   ", "match\x00", "a\nb"])
+    def test_empty_or_control_context_refused(self, context: str) -> None:
+        """match_inspectors refuses an empty context or one holding a control character (MatchInputError)."""
+        from randinspect.errors import MatchInputError
+        from randinspect.testing._matching import tiny_inspectors, tiny_tasks
+
+        with pytest.raises(MatchInputError, match="context"):
+            match_inspectors(tiny_tasks(), tiny_inspectors(), source=PublicSeedSource("1"), context=context)

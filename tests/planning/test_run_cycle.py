@@ -176,10 +176,10 @@ class TestPlanCommand:
         items.write_text(json.dumps(_items().to_dict(), ensure_ascii=False), encoding="utf-8")
         out = tmp_path / "a-file"
         out.write_text("", encoding="utf-8")
-        args = self._parser().parse_args(
-            ["plan", "--objects", str(objects), "--items", str(items), "--seed", "42", "--out", str(out)]
-        )
-        assert args.func(args) == 2
+        from randinspect.cli import main
+
+        argv = ["plan", "--objects", str(objects), "--items", str(items), "--seed", "42", "--out", str(out)]
+        assert main(argv) == 2
         assert "cannot write" in capsys.readouterr().err
 
 

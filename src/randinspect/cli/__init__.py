@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from randinspect.errors import RandInspectError
+from randinspect.cli._exit import report
 
 __all__ = ["main"]
 
@@ -38,7 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (0 ok, 1 problems found, 2 usage or input error)."""
+    """Run the command line; return the exit code.
+
+    0 ok; 1 the command ran and the answer is "no" (a record does not reproduce or is invalid, problems
+    found, tasks left unstaffed); 2 the command could not run (unreadable or bad input, bad arguments). Every
+    failure prints one line on standard error, never a traceback (``randinspect.cli._exit``).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
@@ -46,9 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         code: int = args.func(args)
-    except RandInspectError as exc:
-        print(f"randinspect {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+    except (Exception, KeyboardInterrupt) as exc:
+        return report(str(args.command), exc)
     return code
 
 

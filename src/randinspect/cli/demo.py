@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,11 @@ def register(subparsers: Any) -> None:
         help="directory for the plans, records and journal (default ./randinspect-demo)",
     )
     p.add_argument("--summary-only", action="store_true", help="only summarise the two directories")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty --out directory, replacing the demo's files there",
+    )
     p.set_defaults(func=run)
 
 
@@ -66,16 +70,28 @@ def _heading(text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; return the exit code (0 when every draw and the matching verify)."""
+    from randinspect._io import atomic_write_text
     from randinspect.cli.plan import print_cycle, write_cycle
     from randinspect.cli.publish import open_hint
     from randinspect.datasets import demo_city, demo_conflicts, demo_items, format_summary
-    from randinspect.draw import PublicSeedSource, commit, verify
-    from randinspect.errors import EmptyFrameError
+    from randinspect.draw import PublicSeedSource, commit, normalise_seed, verify
+    from randinspect.errors import EmptyFrameError, InputError, OutputError
     from randinspect.ledger import Journal, JsonLinesStore
     from randinspect.matching import verify_match
     from randinspect.planning import ItemList, run_cycle
     from randinspect.publish import publish
 
+    out = Path(args.out)
+    if not args.summary_only:
+        # Refuse before doing any work, so a refused run leaves nothing behind.
+        normalise_seed(args.public_seed)
+        if out.exists() and not out.is_dir():
+            raise OutputError(f"cannot write to --out {args.out!r}: it is a file; give a directory")
+        if out.is_dir() and any(out.iterdir()) and not args.force:
+            raise InputError(
+                f"--out {args.out!r} is not empty; give a new or empty directory, or --force to replace "
+                "the demo's files in it"
+            )
     city = demo_city(n_objects=args.objects, seed=args.seed, year=args.year)
     print(format_summary(city.summary()))
     if args.summary_only:
@@ -83,19 +99,15 @@ def run(args: argparse.Namespace) -> int:
 
     items = demo_items(city.year)
     policies = _policies(city)
-    out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        print(
-            f"randinspect demo: error: cannot write to {args.out}: {exc.strerror or exc}; "
-            "give --out a directory you can write to",
-            file=sys.stderr,
-        )
-        return 2
+        raise OutputError(
+            f"cannot write to {args.out}: {exc.strerror or exc}; give --out a directory you can write to"
+        ) from None
     journal_path = out / "journal.jsonl"
     if journal_path.exists():
-        journal_path.unlink()
+        journal_path.unlink()  # only with --force: the demo's journal of an earlier run
     journal = Journal(JsonLinesStore(journal_path))
 
     n_departments = len(items.departments)
@@ -216,13 +228,13 @@ def run(args: argparse.Namespace) -> int:
         f"intact; head to publish: {check.head}"
     )
 
-    (out / "city-summary.json").write_text(
-        json.dumps(city.summary(), ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    atomic_write_text(
+        out / "city-summary.json", json.dumps(city.summary(), ensure_ascii=False, indent=2, default=str)
     )
     # What publish needs besides the plans: the directory the draws were made from and the ceremony.
     city.objects.to_csv(out / "objects.csv")
-    (out / "ceremony.json").write_text(
-        json.dumps(_ceremony(args.public_seed), ensure_ascii=False, indent=2), encoding="utf-8"
+    atomic_write_text(
+        out / "ceremony.json", json.dumps(_ceremony(args.public_seed), ensure_ascii=False, indent=2)
     )
     print(f"\nplans, records and journal written to {out}/")
 

@@ -1,7 +1,8 @@
 """``randinspect draw`` and ``randinspect verify``: make a verifiable draw, and re-check a published one.
 
-Both sub-commands are registered by :func:`register`. Exit codes: 0 success (the record reproduces), 1 the
-record does not reproduce (the reason is printed), 2 usage or input error.
+Both sub-commands are registered by :func:`register`. Exit codes (``randinspect.cli._exit``): 0 success (the
+record reproduces), 1 the record does not reproduce or is not a valid record (the reason is printed), 2 an
+input cannot be read or an argument is wrong.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 import attrs
 
-from randinspect.errors import LoadError, Problem, VerificationError
+from randinspect._io import csv_uncell
+from randinspect.errors import LoadError, Problem
 
 __all__ = ["load_complaints", "load_id_list", "register"]
 
@@ -35,7 +37,25 @@ def load_id_list(path: str | Path) -> tuple[str, ...]:
         text = p.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise LoadError([Problem(message=f"cannot read id list: {exc}", source=str(p), code="io")]) from None
-    return tuple(s for line in text.splitlines() if (s := line.strip()) and not s.startswith("#"))
+    out = []
+    for row, line in enumerate(text.splitlines(), start=1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in s):
+            raise LoadError(
+                [
+                    Problem(
+                        message="id contains a control character (NUL, tab ...)",
+                        source=str(p),
+                        row=row,
+                        value=s[:80],
+                        code="control",
+                    )
+                ]
+            )
+        out.append(s)
+    return tuple(out)
 
 
 _COMPLAINT_HEADERS = {
@@ -64,8 +84,26 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="strict")
-    reader = csv.reader(io.StringIO(text))
+        try:
+            text = raw.decode("gb18030", errors="strict")
+        except UnicodeDecodeError as exc:
+            raise LoadError(
+                [
+                    Problem(
+                        message=f"not UTF-8 or GB18030 text (byte {exc.start})",
+                        source=str(path),
+                        code="encoding",
+                        hint="save the file as CSV UTF-8",
+                    )
+                ]
+            ) from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise LoadError(
+            [Problem(message=f"malformed CSV: {exc}", source=str(path), code="csv", hint="check the quoting")]
+        ) from None
+    reader = iter(records)
     header = next(reader, None)
     if header is None:
         raise LoadError([Problem(message="file is empty", source=str(path), code="empty")])
@@ -87,7 +125,23 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     for row_no, row in enumerate(reader, start=1):
         if not any(cell.strip() for cell in row):
             continue
-        yield row_no, {n: (row[i].strip() if i < len(row) else "") for i, n in enumerate(names)}
+        cells = {n: (csv_uncell(row[i].strip()) if i < len(row) else "") for i, n in enumerate(names)}
+        for name, cell in cells.items():
+            if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in cell):
+                raise LoadError(
+                    [
+                        Problem(
+                            message="contains a control character (NUL, tab, line break ...)",
+                            source=str(path),
+                            row=row_no,
+                            column=name,
+                            value=cell[:80],
+                            hint="remove the control character; no field may hold one",
+                            code="control",
+                        )
+                    ]
+                )
+        yield row_no, cells
 
 
 def load_complaints(path: str | Path) -> tuple[Any, ...]:
@@ -214,11 +268,20 @@ def register(subparsers: Any) -> None:
 
     v = subparsers.add_parser(
         "verify",
-        help="re-run a published draw record and check that it reproduces",
-        description="Re-run a DrawRecord against the object directory; exit 0 if it reproduces, 1 if not.",
+        help="re-run a published draw or match record and check that it reproduces",
+        description=(
+            "Re-run a draw record against the object directory (--objects), or a match record against its "
+            "tasks and inspectors (--tasks, --inspectors); exit 0 if it reproduces, 1 if it does not or is "
+            "not a valid record, 2 if an input cannot be read."
+        ),
     )
-    v.add_argument("record", metavar="RECORD.json", help="the published draw record")
-    v.add_argument("--objects", required=True, metavar="OBJECTS.csv", help="object directory (CSV)")
+    v.add_argument("record", metavar="RECORD.json", help="the published draw record or match record")
+    v.add_argument("--objects", metavar="OBJECTS.csv", help="object directory (CSV), for a draw record")
+    v.add_argument("--tasks", metavar="TASKS.csv|json", help="inspection tasks, for a match record")
+    v.add_argument("--inspectors", metavar="INSPECTORS.csv|json", help="inspectors, for a match record")
+    v.add_argument("--conflicts", metavar="FILE", help="conflicts of interest, for a match record")
+    v.add_argument("--history", metavar="FILE", help="past inspections, for a match record")
+    v.add_argument("--cap", type=int, metavar="N", help="most tasks per inspector, for a match record")
     v.add_argument("--seed", metavar="SEED", help="the seed announced in the ceremony (checked if given)")
     v.add_argument(
         "--commitment", metavar="DIGEST|COMMITMENT.json", help="the commitment published before the seed"
@@ -259,11 +322,16 @@ def run_draw(args: argparse.Namespace) -> int:
     """Run ``randinspect draw``."""
     import json
 
+    from randinspect._io import atomic_write_text, check_output_path
     from randinspect.directory import ObjectDirectory
-    from randinspect.draw import commit, draw
+    from randinspect.draw import commit, draw, normalise_seed
     from randinspect.errors import InputError
     from randinspect.items import load_item
 
+    if args.out:
+        check_output_path(args.out, what="commitment" if args.commit_only else "draw record")
+    if not args.commit_only and args.seed is not None:
+        normalise_seed(args.seed)
     item = load_item(args.item)
     if args.cap is not None:
         item = attrs.evolve(item, cap=_cap(args.cap))
@@ -274,7 +342,7 @@ def run_draw(args: argparse.Namespace) -> int:
         _warn_cap(c.cap_report)
         text = json.dumps(c.to_json_dict(), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
         if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
+            atomic_write_text(args.out, text, what="commitment")
             print(f"commitment {c.digest} written to {args.out}")
         else:
             sys.stdout.write(text)
@@ -309,42 +377,74 @@ def _warn_cap(report: Mapping[str, Any]) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    """Run ``randinspect verify``."""
-    import json
+    """Run ``randinspect verify`` on a draw record or a match record (told apart by its ``format``)."""
+    from randinspect._json import read_json_file
 
+    data = read_json_file(args.record, record=True)
+    if isinstance(data, dict) and data.get("format") == "randinspect.match":
+        return _verify_match(args, data)
+    return _verify_draw(args, data)
+
+
+def _verify_draw(args: argparse.Namespace, data: Any) -> int:
+    from randinspect._json import read_json_file
     from randinspect.directory import ObjectDirectory
     from randinspect.draw import Commitment, DrawRecord, verify
+    from randinspect.errors import InputError
 
-    record = DrawRecord.from_json(args.record)
+    record = DrawRecord.from_json_dict(data)
+    if not args.objects:
+        raise InputError(
+            "verifying a draw record needs --objects OBJECTS.csv (the directory it was drawn from)"
+        )
     directory = ObjectDirectory.from_csv(args.objects)
     commitment: Commitment | str | None = None
     if args.commitment:
         text = str(args.commitment)
-        if Path(text).is_file():
-            try:
-                data = json.loads(Path(text).read_text(encoding="utf-8-sig"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise LoadError(
-                    [
-                        Problem(
-                            message=f"cannot read the commitment: {exc}",
-                            source=text,
-                            hint="pass the COMMITMENT.json written by 'randinspect draw --commit-only' "
-                            "or its 64-digit digest",
-                            code="commitment.json",
-                        )
-                    ]
-                ) from None
-            commitment = Commitment.from_json_dict(data)
-        else:
-            commitment = text.strip().lower()
-    try:
-        verify(record, directory, expected_seed=args.seed, commitment=commitment)
-    except VerificationError as exc:
-        print(f"randinspect verify: NOT reproduced ({type(exc).__name__}): {exc}", file=sys.stderr)
-        return 1
+        digest = text.strip().lower()
+        if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+            commitment = digest
+        else:  # a file: read errors (missing, a directory, not JSON) exit 2
+            commitment = Commitment.from_json_dict(read_json_file(text, record=True))
+    verify(record, directory, expected_seed=args.seed, commitment=commitment)
     print(
         f"verified: {record.context} reproduces ({record.counts['total']} objects drawn, "
         f"record {record.record_digest[:16]}…)"
+    )
+    return 0
+
+
+def _verify_match(args: argparse.Namespace, data: Any) -> int:
+    from randinspect.directory import InspectorDirectory
+    from randinspect.draw import PublicSeedSource, source_from_description
+    from randinspect.errors import InputError
+    from randinspect.matching import MatchRecord, load_conflicts, load_history, load_tasks, verify_match
+
+    record = MatchRecord.from_json_dict(data)
+    if not args.tasks or not args.inspectors:
+        raise InputError(
+            "verifying a match record needs --tasks TASKS.csv and --inspectors INSPECTORS.csv "
+            "(the inputs of the matching), and --conflicts/--history/--cap when the matching had them"
+        )
+    tasks = load_tasks(args.tasks)
+    path = str(args.inspectors)
+    people = (
+        InspectorDirectory.from_json(path)
+        if path.lower().endswith(".json")
+        else InspectorDirectory.from_csv(path)
+    )
+    source = PublicSeedSource(args.seed) if args.seed else source_from_description(record.source)
+    verify_match(
+        record,
+        tasks,
+        people,
+        source=source,
+        conflicts=load_conflicts(args.conflicts) if args.conflicts else None,
+        history=load_history(args.history) if args.history else None,
+        caps=args.cap,
+    )
+    print(
+        f"verified: matching {record.context!r} reproduces ({len(record.groups)} groups, "
+        f"record {record.digest[:16]}…)"
     )
     return 0

@@ -1,8 +1,10 @@
 """``randinspect match``: match inspectors to inspection tasks from files, with a public seed.
 
 Writes the groups (``--out``) and, optionally, the match record (``--record``) and a journal entry
-(``--journal``). Exit status: 0 when every task is staffed, 1 when ``--allow-partial`` left tasks out (they
-are listed in the output), 2 on bad input or an infeasible matching without ``--allow-partial``.
+(``--journal``); the outputs are staged first and renamed into place only once the journal took the entry,
+so a refused run leaves nothing behind. ``--reason`` documents a redo of a journalled matching. Exit status:
+0 when every task is staffed, 1 when ``--allow-partial`` left tasks out (they are listed in the output), 2 on
+bad input or an infeasible matching without ``--allow-partial``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 __all__ = ["register", "run"]
@@ -58,18 +59,24 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--journal", metavar="JOURNAL.jsonl|sqlite", help="append the match record to this journal"
     )
+    p.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="why this matching replaces one already journalled for the context (a documented redo)",
+    )
     p.set_defaults(func=run)
 
 
-def _write(path: str, data: Any) -> None:
-    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+def _text(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the matching described by ``args``; return the exit status."""
+    from randinspect._io import check_output_path, commit_staged, discard_staged, stage_text
     from randinspect.directory import InspectorDirectory
-    from randinspect.draw import PublicSeedSource
-    from randinspect.errors import InfeasibleTasksError
+    from randinspect.draw import PublicSeedSource, normalise_seed
+    from randinspect.errors import InfeasibleTasksError, InputError
     from randinspect.matching import (
         ExactMarginalMatcher,
         SeatRule,
@@ -80,6 +87,15 @@ def run(args: argparse.Namespace) -> int:
         match_inspectors,
     )
 
+    # Everything that can be refused is checked before any work, so a refusal leaves no trace.
+    check_output_path(args.out, what="groups")
+    if args.record:
+        check_output_path(args.record, what="match record")
+    normalise_seed(args.seed)
+    if not str(args.context).strip() or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in args.context):
+        raise InputError("--context is empty or holds a control character; give a printable context name")
+    if args.reason is not None and not args.reason.strip():
+        raise InputError("--reason is empty; say why this matching replaces the journalled one")
     tasks = load_tasks(args.tasks)
     path: str = args.inspectors
     people = (
@@ -124,15 +140,27 @@ def run(args: argparse.Namespace) -> int:
             )
         return 2
     record = result.record()
-    if args.journal:
-        # Journal first: a matching the journal refuses (a second one for the same context) is not
-        # written anywhere, so it cannot silently replace the published groups.
-        from randinspect.ledger import Journal, open_store
+    # Stage every output, then journal, then rename the outputs into place: a matching the journal
+    # refuses (a second one for the context without --reason) is written nowhere, and a journalled
+    # matching always has its files.
+    staged = [(stage_text(args.out, _text(result.to_json_dict()), what="groups"), args.out)]
+    try:
+        if args.record:
+            staged.append(
+                (stage_text(args.record, _text(record.to_json_dict()), what="match record"), args.record)
+            )
+        if args.journal:
+            from randinspect.ledger import Journal, open_store
 
-        Journal(open_store(args.journal)).append("match", record, key=record.journal_key)
-    _write(args.out, result.to_json_dict())
-    if args.record:
-        _write(args.record, record.to_json_dict())
+            Journal(open_store(args.journal)).append(
+                "match", record, key=record.journal_key, reason=args.reason
+            )
+    except BaseException:
+        for tmp, _ in staged:
+            discard_staged(tmp)
+        raise
+    for tmp, target in staged:
+        commit_staged(tmp, target)
     print(
         f"matched {len(result.groups)} of {len(tasks)} tasks "
         f"({len(result.infeasible)} infeasible); groups written to {args.out}"

@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from randinspect.errors import LoadError, Problem
+from randinspect._io import atomic_write_text, csv_text
+from randinspect.errors import LoadError, OutputError, Problem
 
 __all__ = ["load_answers", "parse_capacity", "print_cycle", "register", "run", "write_cycle"]
 
@@ -79,13 +80,19 @@ def load_answers(path: str | Path) -> tuple[Any, ...]:
                 )
             ]
         ) from None
-    reader = csv.DictReader(text.splitlines())
-    missing = {"department", "proposal", "accept", "answered_on"} - set(reader.fieldnames or [])
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        fieldnames = list(rows[0]) if rows else next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
+        raise LoadError(
+            [Problem(message=f"malformed CSV: {exc}", source=str(p), code="csv", hint="check the quoting")]
+        ) from None
+    missing = {"department", "proposal", "accept", "answered_on"} - {str(f) for f in fieldnames}
     if missing:
         raise LoadError([Problem(message=f"missing column(s) {sorted(missing)}", source=str(p), row=0)])
     answers = []
     problems = []
-    for row_no, row in enumerate(reader, start=1):
+    for row_no, row in enumerate(rows, start=1):
         accept_text = (row.get("accept") or "").strip().lower()
         if accept_text in {"yes", "true", "1", "是", "y"}:
             accept = True
@@ -244,23 +251,28 @@ def _load_rules(args: argparse.Namespace, objects: Any, inspectors: Any, year: i
     return out
 
 
-def _write_tasks_csv(path: Path, plans: Any) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(
-            fh, fieldnames=["department", "object_id", "item_id", "round", "visit", "period", "joint_block"]
-        )
-        writer.writeheader()
-        for plan in plans:
-            for record in plan.to_records():
-                record["joint_block"] = record["joint_block"] or ""
-                writer.writerow(record)
+_TASK_COLUMNS = ("department", "object_id", "item_id", "round", "visit", "period", "joint_block")
+
+
+def _tasks_csv(plans: Any) -> str:
+    """``plan-tasks.csv``: one row per planned visit, formula-starting cells neutralised (docs/cli.md)."""
+    rows = (
+        [record[c] if c != "joint_block" else (record[c] or "") for c in _TASK_COLUMNS]
+        for plan in plans
+        for record in plan.to_records()
+    )
+    return csv_text(_TASK_COLUMNS, rows)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; return the exit code."""
     from randinspect.directory import InspectorDirectory, ObjectDirectory
-    from randinspect.draw import PublicSeedSource
+    from randinspect.draw import PublicSeedSource, normalise_seed
     from randinspect.planning import LouvainMerger, OverlapMerger, journal_cycle, load_item_list, run_cycle
+
+    normalise_seed(args.seed)
+    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
+        raise OutputError(f"cannot write the plans to --out {args.out!r}: it is a file; give a directory")
 
     objects = (
         ObjectDirectory.from_json(args.objects)
@@ -320,15 +332,7 @@ def run(args: argparse.Namespace) -> int:
     )
     print_cycle(result)
     if args.out:
-        try:
-            write_cycle(result, Path(args.out))
-        except OSError as exc:
-            print(
-                f"randinspect plan: error: cannot write the plans to {args.out}: {exc.strerror or exc}; "
-                "give --out a directory you can write to",
-                file=sys.stderr,
-            )
-            return 2
+        write_cycle(result, Path(args.out))
         print(f"written to {args.out}")
     if args.journal:
         # Journalled last, once the files exist, so a failed write leaves no entry behind.
@@ -387,23 +391,34 @@ def print_cycle(result: Any) -> None:
 def write_cycle(result: Any, out: Path) -> None:
     """Write a cycle's plans: ``summary.json``, ``joint-plan.json``, ``department-plans.json``,
     ``plan-tasks.csv``, the draw records ``draws/<item>-round<r>.json`` (what ``randinspect publish``
-    verifies and publishes) and, when inspectors were matched, ``groups.json``."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "draws").mkdir(exist_ok=True)
+    verifies and publishes) and, when inspectors were matched, ``groups.json``.
+
+    Every file is written all-or-nothing (a temporary file renamed into place); the CSV cells that a
+    spreadsheet would read as a formula are neutralised with a leading ``'``.
+
+    Raises
+    ------
+    randinspect.errors.OutputError
+        If ``out`` cannot be created or a file cannot be written.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "draws").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the plans to {str(out)!r}: {exc.strerror or exc}; give --out a directory you can "
+            "write to"
+        ) from None
     for record in result.records:
         record.to_json(out / "draws" / f"{record.item_id}-round{record.round}.json")
     summary = result.summary()
     data = result.to_json_dict()
-    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    (out / "joint-plan.json").write_text(
+    atomic_write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
+    atomic_write_text(
+        out / "joint-plan.json",
         json.dumps({"proposals": data["proposals"], "joint_plan": data["joint_plan"]}, ensure_ascii=False),
-        encoding="utf-8",
     )
-    (out / "department-plans.json").write_text(
-        json.dumps(data["department_plans"], ensure_ascii=False), encoding="utf-8"
-    )
-    _write_tasks_csv(out / "plan-tasks.csv", result.joint.plans)
+    atomic_write_text(out / "department-plans.json", json.dumps(data["department_plans"], ensure_ascii=False))
+    atomic_write_text(out / "plan-tasks.csv", _tasks_csv(result.joint.plans))
     if result.matching is not None:
-        (out / "groups.json").write_text(
-            json.dumps(result.matching.to_json_dict(), ensure_ascii=False), encoding="utf-8"
-        )
+        atomic_write_text(out / "groups.json", json.dumps(result.matching.to_json_dict(), ensure_ascii=False))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import unicodedata
@@ -13,6 +12,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from randinspect._io import atomic_write_text, csv_text
 from randinspect.datasets import _tables as t
 from randinspect.datasets._complaints import complaint_records, generate_complaint_columns
 from randinspect.datasets._objects import DEPARTMENT_RISK_CODES, generate_object_columns
@@ -286,15 +286,14 @@ def _write_inspectors(
 ) -> None:
     columns = [c for c in INSPECTOR_COLUMNS if include_private or c not in _PRIVATE_INSPECTOR_COLUMNS]
     header = [INSPECTOR_HEADERS_ZH[c] for c in columns] if chinese_headers else columns
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        for person in inspectors.inspectors:
-            record = person.to_public_record()
-            record["id_card"] = person.id_card or ""
-            record["phone"] = person.phone or ""
-            record["family_ties"] = list(person.family_ties)
-            writer.writerow([_cell(record.get(c, "")) for c in columns])
+    rows = []
+    for person in inspectors.inspectors:
+        record = person.to_public_record()
+        record["id_card"] = person.id_card or ""
+        record["phone"] = person.phone or ""
+        record["family_ties"] = list(person.family_ties)
+        rows.append([_cell(record.get(c, "")) for c in columns])
+    atomic_write_text(path, csv_text(header, rows), what="inspectors")
 
 
 def _cell(value: Any) -> str:
@@ -308,13 +307,11 @@ def _write_complaints(complaints: tuple[ComplaintRecord, ...], path: Path, chine
         [COMPLAINT_HEADERS_ZH[c] for c in COMPLAINT_COLUMNS] if chinese_headers else list(COMPLAINT_COLUMNS)
     )
     outcome = {True: "true", False: "false", None: ""}
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(
-            (r.object_id, r.channel.value, r.received.isoformat(), r.category, outcome[r.substantiated])
-            for r in complaints
-        )
+    rows = (
+        (r.object_id, r.channel.value, r.received.isoformat(), r.category, outcome[r.substantiated])
+        for r in complaints
+    )
+    atomic_write_text(path, csv_text(header, rows), what="complaints")
 
 
 def _inspector(record: Mapping[str, Any]) -> Inspector:

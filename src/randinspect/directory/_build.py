@@ -356,7 +356,7 @@ def sort_ids(ids: npt.NDArray[np.str_]) -> tuple[npt.NDArray[np.intp], npt.NDArr
 
 
 def control_mask(arr: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
-    """Rows holding a control character (C0, DEL, C1, line or paragraph separator)."""
+    """Rows holding a control character (C0 with an embedded NUL, DEL, C1, line or paragraph separator)."""
     width = arr.dtype.itemsize // 4
     if arr.size == 0 or width == 0:
         return np.zeros(arr.shape, dtype=bool)
@@ -368,6 +368,10 @@ def control_mask(arr: npt.NDArray[np.str_]) -> npt.NDArray[np.bool_]:
         bad = (part > 0) & (part < 0x20)
         bad |= (part >= 0x7F) & (part <= 0x9F)
         bad |= (part == 0x2028) | (part == 0x2029)
+        # numpy pads with NUL, so a NUL counts only when a character follows it (an embedded NUL)
+        nonzero = part > 0
+        last = np.where(nonzero.any(axis=1), width - 1 - np.argmax(nonzero[:, ::-1], axis=1), -1)
+        bad |= (part == 0) & (np.arange(width)[None, :] < last[:, None])
         out[start : start + _HASH_CHUNK] = bad.any(axis=1)
     return out
 

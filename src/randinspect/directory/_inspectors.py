@@ -16,12 +16,14 @@ from typing import Any, Literal, overload
 
 import attrs
 
+from randinspect._io import atomic_write_text, csv_cell
 from randinspect.directory._build import ProblemSink
 from randinspect.directory._load import (
     Table,
     read_json_records,
     read_table,
     records_to_table,
+    rename_columns,
     resolve_headers,
 )
 from randinspect.directory._private import (
@@ -576,70 +578,107 @@ class InspectorDirectory:
     @overload
     @classmethod
     def from_records(
-        cls, records: Iterable[Mapping[str, Any]], *, strict: Literal[True] = True, source: str = ...
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        strict: Literal[True] = True,
+        source: str = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> InspectorDirectory: ...
 
     @overload
     @classmethod
     def from_records(
-        cls, records: Iterable[Mapping[str, Any]], *, strict: Literal[False], source: str = ...
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        strict: Literal[False],
+        source: str = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> LoadResult[InspectorDirectory]: ...
 
     @classmethod
     def from_records(
-        cls, records: Iterable[Mapping[str, Any]], *, strict: bool = True, source: str = "<records>"
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        *,
+        strict: bool = True,
+        source: str = "<records>",
+        columns: Mapping[str, str] | None = None,
     ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
         """Build from mappings keyed by English or Chinese headers (see :doc:`/loading`).
 
         Strict (default): the first problem raises :class:`~randinspect.errors.LoadError`. Lenient:
         a :class:`LoadResult` with the valid people and every problem. Identity-card and phone numbers
-        never appear in a problem.
+        never appear in a problem. ``columns`` maps the input's column names to ours (``{"工号": "id"}``),
+        so a vendor need not rename them; missing values (``None``, NaN) read as empty cells.
         """
         sink = ProblemSink(source=source, strict=strict)
         table = records_to_table(records, sink=sink)
-        return _inspectors_from_table(table, sink)
+        return _inspectors_from_table(table, sink, columns)
 
     @overload
     @classmethod
     def from_csv(
-        cls, path: PathLike, *, strict: Literal[True] = True, encoding: str | None = ...
+        cls,
+        path: PathLike,
+        *,
+        strict: Literal[True] = True,
+        encoding: str | None = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> InspectorDirectory: ...
 
     @overload
     @classmethod
     def from_csv(
-        cls, path: PathLike, *, strict: Literal[False], encoding: str | None = ...
+        cls,
+        path: PathLike,
+        *,
+        strict: Literal[False],
+        encoding: str | None = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> LoadResult[InspectorDirectory]: ...
 
     @classmethod
     def from_csv(
-        cls, path: PathLike, *, strict: bool = True, encoding: str | None = None
+        cls,
+        path: PathLike,
+        *,
+        strict: bool = True,
+        encoding: str | None = None,
+        columns: Mapping[str, str] | None = None,
     ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
-        """Load from a CSV file (UTF-8, UTF-8 with BOM or GB18030, detected)."""
+        """Load from a CSV file (UTF-8, UTF-8 with BOM or GB18030, detected); ``columns`` as in
+        :meth:`from_records`."""
         sink = ProblemSink(source=os.fspath(path), strict=strict)
         table = read_table(path, encoding=encoding, sink=sink, private=_is_private_header)
         if table is None or (strict and sink.problems):
             return _failed(sink, 0 if table is None else table.rows_read)
-        return _inspectors_from_table(table, sink)
+        return _inspectors_from_table(table, sink, columns)
 
     @overload
     @classmethod
-    def from_json(cls, path: PathLike, *, strict: Literal[True] = True) -> InspectorDirectory: ...
+    def from_json(
+        cls, path: PathLike, *, strict: Literal[True] = True, columns: Mapping[str, str] | None = ...
+    ) -> InspectorDirectory: ...
 
     @overload
     @classmethod
-    def from_json(cls, path: PathLike, *, strict: Literal[False]) -> LoadResult[InspectorDirectory]: ...
+    def from_json(
+        cls, path: PathLike, *, strict: Literal[False], columns: Mapping[str, str] | None = ...
+    ) -> LoadResult[InspectorDirectory]: ...
 
     @classmethod
     def from_json(
-        cls, path: PathLike, *, strict: bool = True
+        cls, path: PathLike, *, strict: bool = True, columns: Mapping[str, str] | None = None
     ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
-        """Load from a JSON file: a list of records or ``{"inspectors": [...]}``."""
+        """Load from a JSON file: a list of records or ``{"inspectors": [...]}``; ``columns`` as in
+        :meth:`from_records`."""
         sink = ProblemSink(source=os.fspath(path), strict=strict)
         records = read_json_records(path, key="inspectors", sink=sink)
         if records is None:
             return _failed(sink, 0)
-        return _inspectors_from_table(records_to_table(records, sink=sink), sink)
+        return _inspectors_from_table(records_to_table(records, sink=sink), sink, columns)
 
     def to_csv(self, path: PathLike | None = None, *, chinese_headers: bool = False) -> str:
         """Write the public columns as UTF-8 CSV (to ``path`` when given) and return the text.
@@ -650,22 +689,29 @@ class InspectorDirectory:
         columns = [c for c in INSPECTOR_COLUMNS if c not in _PRIVATE]
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow([INSPECTOR_HEADERS_ZH[c] for c in columns] if chinese_headers else columns)
+        writer.writerow(
+            [
+                csv_cell(h)
+                for h in ([INSPECTOR_HEADERS_ZH[c] for c in columns] if chinese_headers else columns)
+            ]
+        )
         for record in self.to_public_records():
-            cells = [record.get(c, "") for c in columns]
-            writer.writerow([";".join(v) if isinstance(v, list) else v for v in cells])
+            writer.writerow(
+                [
+                    csv_cell(";".join(v) if isinstance(v, list) else v)
+                    for v in (record.get(c, "") for c in columns)
+                ]
+            )
         text = buf.getvalue()
         if path is not None:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+            atomic_write_text(path, text, what="inspector directory")
         return text
 
     def to_json(self, path: PathLike | None = None, *, indent: int | None = None) -> str:
         """Write ``{"inspectors": [public records]}`` as UTF-8 JSON (no private values); return the text."""
         text = json.dumps({"inspectors": self.to_public_records()}, ensure_ascii=False, indent=indent)
         if path is not None:
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
+            atomic_write_text(path, text, what="inspector directory")
         return text
 
 
@@ -679,8 +725,9 @@ def _failed(sink: ProblemSink, rows_read: int) -> LoadResult[InspectorDirectory]
 
 
 def _inspectors_from_table(
-    table: Table, sink: ProblemSink
+    table: Table, sink: ProblemSink, columns: Mapping[str, str] | None = None
 ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
+    table = rename_columns(table, columns, sink)
     strict = sink.strict
     if strict and sink.problems:
         sink.raise_first()
@@ -709,8 +756,6 @@ def _inspectors_from_table(
     for rec, row in zip(table.rows(), [int(r) for r in table.row_numbers], strict=True):
         cells = {c: rec[j] for c, j in hmap.index.items()}
         person = _read_person(cells, row, hmap.labels, sink)
-        if strict and sink.problems:
-            sink.raise_first()
         pid = norm_text(cells.get("id"))
         if pid and not has_control(pid):
             id_rows.append((row, pid))
@@ -732,8 +777,9 @@ def _inspectors_from_table(
                 hint="each person appears once; merge or remove the duplicate rows",
                 code="id.duplicate",
             )
-            if strict:
-                sink.raise_first()
+    if strict and sink.problems:
+        # every row was read first, so the lowest-row problem is raised, a duplicate id included
+        raise LoadError([sink.sorted()[0]])
     directory = InspectorDirectory([p for r, p in people if r not in dup_rows])
     if strict:
         return directory
@@ -758,6 +804,16 @@ def _read_person(
     def text(col: str) -> str:
         return norm_text(cells.get(col))
 
+    for col, value in cells.items():
+        texts = value if isinstance(value, list | tuple) else [value]
+        if col != "id" and any(isinstance(t, str) and has_control(t) for t in texts):
+            problem(
+                col,
+                f"{col} contains a control character (NUL, tab, line break ...)",
+                "remove the control character; no field may hold one",
+                f"{col}.control",
+                value,
+            )
     pid = text("id")
     if not pid or has_control(pid):
         problem(

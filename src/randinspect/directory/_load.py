@@ -17,6 +17,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from randinspect._io import atomic_write_text, csv_cell, csv_column, csv_uncell
+from randinspect._json import loads as strict_json_loads
 from randinspect.directory._build import ProblemSink, build_objects
 from randinspect.directory._objects import ObjectDirectory
 from randinspect.directory._report import LoadResult, ValidationReport
@@ -25,6 +27,7 @@ from randinspect.directory._text import (
     DecodedText,
     decode_bytes,
     looks_like_mojibake,
+    may_be_mojibake,
     read_bytes,
 )
 from randinspect.directory._values import (
@@ -63,10 +66,9 @@ PathLike = str | os.PathLike[str]
 #: Object columns a file must have (``tags`` and department risk columns are optional).
 REQUIRED_OBJECT_COLUMNS: tuple[str, ...] = tuple(c for c in OBJECT_COLUMNS if c != "tags")
 _DEPT_HEADER = re.compile(r"^(?:risk|风险等级)\s*@\s*(.+)$", re.IGNORECASE)
+#: Object columns that take booleans and numbers in records and JSON (every other column holds text).
+_SCALAR_OBJECT_COLUMNS = ("alive", "存续状态")
 _NOT_BLANK = re.compile(b"[^ \t\r\n\xef\xbb\xbf]")
-_SUSPECT = re.compile(
-    "[\ufffd\ue000-\uf8ff锛鍏徃鏈夐檺涓璐槼浼佷笟甯傚満缁忚惀閮搴鍗楁槑鍖戝\u00c3\u00c2\u00e4-\u00e9\u00ef]"
-)
 
 
 @attrs.frozen
@@ -99,6 +101,13 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _uncell_column(column: list[Any]) -> list[Any]:
+    """A column with :func:`randinspect._io.csv_uncell` applied to the cells starting with an apostrophe."""
+    if not any(isinstance(c, str) and c[:1] == "'" for c in column):
+        return column
+    return [csv_uncell(c) if isinstance(c, str) and c[:1] == "'" else c for c in column]
 
 
 def _columns_of(rows: list[list[Any]], width: int) -> list[list[Any]]:
@@ -200,7 +209,7 @@ def _read_table(
     header = tuple(records[0])
     width = len(header)
     hidden = [bool(private and private(h)) for h in header]
-    suspect = _SUSPECT.search(decoded.text) is not None
+    suspect = may_be_mojibake(decoded.text)
     body = records[1:]
     del records
     if not suspect and set(map(len, body)) <= {width}:
@@ -253,6 +262,9 @@ def _read_table(
         table = Table(
             header=header, columns=_columns_of(rows, width), row_numbers=numbers, rows_read=rows_read
         )
+    if "'" in decoded.text:
+        # undo the spreadsheet-formula neutralisation of our CSV writers ('=x -> =x; docs/cli.md)
+        table = attrs.evolve(table, columns=[_uncell_column(c) for c in table.columns])
     garbled_header = [h for h in header if looks_like_mojibake(h)]
     if garbled_header:
         sink.add(
@@ -341,7 +353,11 @@ def _build_from_table(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
 ) -> LoadResult[ObjectDirectory] | ObjectDirectory:
+    table = rename_columns(table, columns, sink)
+    if strict and sink.problems:
+        sink.raise_first()
     hmap = resolve_headers(
         table.header,
         known=OBJECT_HEADERS,
@@ -356,10 +372,10 @@ def _build_from_table(
         return _result(None, sink, table.rows_read)
     sink.column_order = {str(h): j for j, h in enumerate(table.header)}
     cols = table.columns
-    columns: dict[str, Sequence[Any]] = {c: cols[j] for c, j in hmap.index.items()}
+    by_name: dict[str, Sequence[Any]] = {c: cols[j] for c, j in hmap.index.items()}
     dept = {c[5:]: cols[j] for c, j in hmap.extra.items()}
     directory, sink = build_objects(
-        columns,
+        by_name,
         department_risk=dept,
         rows=np.asarray(table.row_numbers, dtype=np.int64),
         labels=hmap.labels,
@@ -402,6 +418,7 @@ def objects_from_csv(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
     encoding: str | None,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """See :meth:`ObjectDirectory.from_csv`."""
@@ -418,12 +435,69 @@ def objects_from_csv(
         credit_scale=credit_scale,
         risk_scale=risk_scale,
         accept_any_division=accept_any_division,
+        columns=columns,
     )
 
 
-def records_to_table(records: Iterable[Any], *, sink: ProblemSink, what: str = "record") -> Table:
-    """Turn mappings into a :class:`Table` (keys in order of first appearance; missing keys read as empty)."""
-    recs: list[Mapping[str, Any]] = []
+def _is_missing(value: Any) -> bool:
+    """True for ``None``, a float NaN and pandas' ``NA``/``NaT``: every loader reads them as an empty cell."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value  # NaN
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def _is_text_value(value: Any) -> bool:
+    """Text, or a list of texts (list columns such as tags, jurisdiction, specialties)."""
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+
+
+def rename_columns(table: Table, columns: Mapping[str, str] | None, sink: ProblemSink) -> Table:
+    """Apply a loader's ``columns=`` mapping (the vendor's header → ours) to a table's header.
+
+    A header not in the mapping is kept; a mapped name that is not a header of the input is a problem
+    (``columns.unknown``), so a typo in the mapping does not pass silently.
+    """
+    if not columns:
+        return table
+    unknown = sorted(set(columns) - set(table.header))
+    for name in unknown:
+        sink.add(
+            column=name,
+            message=f"columns= maps {name!r}, which is not a column of the input",
+            hint="map the input's header names as written, e.g. columns={'企业名称': 'name'}",
+            code="columns.unknown",
+        )
+    bad = sorted(str(k) for k, v in columns.items() if not isinstance(v, str) or not v.strip())
+    for name in bad:
+        sink.add(
+            column=name,
+            message="columns= maps this column to an empty or non-text name",
+            code="columns.invalid",
+        )
+    header = tuple(columns.get(h, h) if isinstance(columns.get(h), str) else h for h in table.header)
+    return attrs.evolve(table, header=header)
+
+
+def records_to_table(
+    records: Iterable[Any],
+    *,
+    sink: ProblemSink,
+    what: str = "record",
+    scalar_columns: Iterable[str] = (),
+) -> Table:
+    """Turn mappings into a :class:`Table` (keys in order of first appearance; missing keys read as empty).
+
+    Missing values (``None``, NaN, pandas ``NA``/``NaT``) read as empty cells, as in every loader. A value
+    that is not text (a number, a boolean, a nested object) in a text column refuses its row with a problem
+    naming row and column: ``123`` for a name is a mistake, not the name ``"123"``. Columns whose header
+    (normalised) is in ``scalar_columns`` (``alive``) also take booleans and numbers.
+    """
+    scalars = {header_key(c) for c in scalar_columns}
+    recs: list[dict[str, Any]] = []
     numbers: list[int] = []
     rows_read = 0
     for k, rec in enumerate(records, start=1):
@@ -436,12 +510,37 @@ def records_to_table(records: Iterable[Any], *, sink: ProblemSink, what: str = "
                 code="record.type",
             )
             continue
-        recs.append(rec)
+        clean: dict[str, Any] = {}
+        refused = False
+        for key, value in rec.items():
+            if _is_missing(value):
+                clean[str(key)] = None
+                continue
+            if _is_text_value(value):
+                clean[str(key)] = value
+                continue
+            is_number = isinstance(value, bool | int | float) or type(value).__module__ == "numpy"
+            if is_number and header_key(str(key)) in scalars:
+                clean[str(key)] = value
+                continue
+            kind = "a nested object or list" if isinstance(value, Mapping | list | tuple) else "not text"
+            sink.add(
+                row=k,
+                column=str(key),
+                message=f"value is {kind} ({type(value).__name__}); this column holds text",
+                value=repr(value)[:80],
+                hint='write the value as text in quotes, e.g. "7130" or "贵阳某某有限公司"',
+                code="value.type",
+            )
+            refused = True
+        if refused:
+            continue
+        recs.append(clean)
         numbers.append(k)
     keys: dict[str, None] = {}
     for rec in recs:
         for key in rec:
-            keys.setdefault(str(key), None)
+            keys.setdefault(key, None)
     header = tuple(keys)
     columns = [[rec.get(key) for rec in recs] for key in header]
     return Table(header=header, columns=columns, row_numbers=numbers, rows_read=rows_read)
@@ -454,11 +553,12 @@ def objects_from_records(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
     source: str,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """See :meth:`ObjectDirectory.from_records`."""
     sink = ProblemSink(source=source, strict=strict)
-    table = records_to_table(records, sink=sink)
+    table = records_to_table(records, sink=sink, scalar_columns=_SCALAR_OBJECT_COLUMNS)
     if strict and sink.problems:
         sink.raise_first()
     if not table.header and not sink.problems:
@@ -473,6 +573,7 @@ def objects_from_records(
         credit_scale=credit_scale,
         risk_scale=risk_scale,
         accept_any_division=accept_any_division,
+        columns=columns,
     )
 
 
@@ -484,12 +585,13 @@ def read_json_records(path: PathLike, *, key: str, sink: ProblemSink) -> list[An
     if decoded is None:
         return None
     try:
-        value = json.loads(decoded.text)
-    except json.JSONDecodeError as exc:
+        value = strict_json_loads(decoded.text, source=sink.source)
+    except LoadError as exc:
+        first = exc.problems[0]
         sink.add(
-            message=f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-            hint="check the file with a JSON validator",
-            code="json.invalid",
+            message=first.message,
+            hint=first.hint or "check the file with a JSON validator",
+            code="json.invalid" if first.code == "json.syntax" else first.code,
         )
         return None
     if isinstance(value, Mapping) and isinstance(value.get(key), list):
@@ -511,6 +613,7 @@ def objects_from_json(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """See :meth:`ObjectDirectory.from_json`."""
     source = os.fspath(path)
@@ -518,7 +621,7 @@ def objects_from_json(
     records = read_json_records(path, key="objects", sink=sink)
     if records is None:
         return _finish_failed(sink, strict)
-    table = records_to_table(records, sink=sink)
+    table = records_to_table(records, sink=sink, scalar_columns=_SCALAR_OBJECT_COLUMNS)
     if strict and sink.problems:
         sink.raise_first()
     if not len(table.row_numbers) and not sink.problems:
@@ -535,6 +638,7 @@ def objects_from_json(
         credit_scale=credit_scale,
         risk_scale=risk_scale,
         accept_any_division=accept_any_division,
+        columns=columns,
     )
 
 
@@ -572,6 +676,7 @@ def objects_from_dataframe(
     credit_scale: OrderedScale,
     risk_scale: OrderedScale,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
     source: str,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """See :meth:`ObjectDirectory.from_dataframe`."""
@@ -593,6 +698,7 @@ def objects_from_dataframe(
         credit_scale=credit_scale,
         risk_scale=risk_scale,
         accept_any_division=accept_any_division,
+        columns=columns,
     )
 
 
@@ -604,6 +710,7 @@ def load_objects(
     credit_scale: OrderedScale | None = None,
     risk_scale: OrderedScale | None = None,
     accept_any_division: bool = False,
+    columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory: ...
 
 
@@ -615,6 +722,7 @@ def load_objects(
     credit_scale: OrderedScale | None = None,
     risk_scale: OrderedScale | None = None,
     accept_any_division: bool = False,
+    columns: Mapping[str, str] | None = None,
 ) -> LoadResult[ObjectDirectory]: ...
 
 
@@ -625,11 +733,13 @@ def load_objects(
     credit_scale: OrderedScale | None = None,
     risk_scale: OrderedScale | None = None,
     accept_any_division: bool = False,
+    columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
     """Load an object directory from a ``.json`` file or (any other suffix) a CSV file.
 
     With ``strict=True`` (default) returns the directory or raises :class:`~randinspect.errors.LoadError` at
-    the first problem; with ``strict=False`` returns a :class:`LoadResult`.
+    the first problem; with ``strict=False`` returns a :class:`LoadResult`. ``columns`` maps the file's
+    header names to ours (``{"企业名称": "name"}``).
     """
     from randinspect.model import DEFAULT_CREDIT_SCALE, DEFAULT_RISK_SCALE
 
@@ -637,7 +747,12 @@ def load_objects(
     rs = risk_scale or DEFAULT_RISK_SCALE
     if os.fspath(path).lower().endswith(".json"):
         return objects_from_json(
-            path, strict=strict, credit_scale=cs, risk_scale=rs, accept_any_division=accept_any_division
+            path,
+            strict=strict,
+            credit_scale=cs,
+            risk_scale=rs,
+            accept_any_division=accept_any_division,
+            columns=columns,
         )
     return objects_from_csv(
         path,
@@ -645,6 +760,7 @@ def load_objects(
         credit_scale=cs,
         risk_scale=rs,
         accept_any_division=accept_any_division,
+        columns=columns,
         encoding=None,
     )
 
@@ -654,8 +770,7 @@ def load_objects(
 
 def _write_text(path: PathLike | None, text: str) -> None:
     if path is not None:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        atomic_write_text(path, text, what="directory")
 
 
 def objects_to_csv(directory: ObjectDirectory, path: PathLike | None, *, chinese_headers: bool) -> str:
@@ -667,7 +782,7 @@ def objects_to_csv(directory: ObjectDirectory, path: PathLike | None, *, chinese
         header = [*OBJECT_COLUMNS, *(f"risk@{d}" for d in depts)]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([csv_cell(h) for h in header])
     n = len(directory)
     chunk = 65_536
     tag_text = [";".join(ts) for ts in directory._tagsets]
@@ -686,7 +801,7 @@ def objects_to_csv(directory: ObjectDirectory, path: PathLike | None, *, chinese
             [tag_text[c] for c in directory._codes["tags"][start:stop].tolist()],
             *(directory.risk_for(d)[start:stop].tolist() for d in depts),
         ]
-        writer.writerows(zip(*cols, strict=True))
+        writer.writerows(zip(*(csv_column(c) for c in cols), strict=True))
     text = buf.getvalue()
     _write_text(path, text)
     return text

@@ -293,6 +293,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale = ...,
         risk_scale: OrderedScale = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
         source: str = ...,
     ) -> ObjectDirectory: ...
 
@@ -306,6 +307,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale = ...,
         risk_scale: OrderedScale = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
         source: str = ...,
     ) -> LoadResult[ObjectDirectory]: ...
 
@@ -318,6 +320,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale = DEFAULT_CREDIT_SCALE,
         risk_scale: OrderedScale = DEFAULT_RISK_SCALE,
         accept_any_division: bool = False,
+        columns: Mapping[str, str] | None = None,
         source: str = "<records>",
     ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
         """Build a directory from mappings keyed by column names (English or Chinese headers).
@@ -326,6 +329,10 @@ class ObjectDirectory:
         list. Row numbers in problems are 1-based positions in ``records``. With ``strict=True`` (default)
         the first problem raises :class:`~randinspect.errors.LoadError`; with ``strict=False`` a
         :class:`LoadResult` holds the directory of the valid rows and a report of every problem.
+
+        Missing values (``None``, NaN, pandas ``NA``) read as empty cells, as in :meth:`from_dataframe`;
+        a value that is not text in a text column (``"name": 123``) refuses its row (``alive`` also takes
+        booleans and numbers). ``columns`` maps key names to ours, as in :meth:`from_csv`.
         """
         from randinspect.directory._load import objects_from_records
 
@@ -335,6 +342,7 @@ class ObjectDirectory:
             credit_scale=credit_scale,
             risk_scale=risk_scale,
             accept_any_division=accept_any_division,
+            columns=columns,
             source=source,
         )
 
@@ -348,6 +356,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale = ...,
         risk_scale: OrderedScale = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
         encoding: str | None = ...,
     ) -> ObjectDirectory: ...
 
@@ -361,6 +370,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale = ...,
         risk_scale: OrderedScale = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
         encoding: str | None = ...,
     ) -> LoadResult[ObjectDirectory]: ...
 
@@ -373,12 +383,15 @@ class ObjectDirectory:
         credit_scale: OrderedScale = DEFAULT_CREDIT_SCALE,
         risk_scale: OrderedScale = DEFAULT_RISK_SCALE,
         accept_any_division: bool = False,
+        columns: Mapping[str, str] | None = None,
         encoding: str | None = None,
     ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
         """Load a directory from a CSV file with English or Chinese headers.
 
         The encoding is detected (UTF-8, UTF-8 with BOM, then GB18030) unless ``encoding`` is given. Row
-        numbers in problems count data records after the header from 1. See :doc:`/loading`.
+        numbers in problems count data records after the header from 1. ``columns`` maps the file's
+        header names to ours (``{"企业名称": "name"}``) so a vendor need not rename them; a mapped name
+        the file does not have is a problem. See :doc:`/loading`.
         """
         from randinspect.directory._load import objects_from_csv
 
@@ -388,6 +401,7 @@ class ObjectDirectory:
             credit_scale=credit_scale,
             risk_scale=risk_scale,
             accept_any_division=accept_any_division,
+            columns=columns,
             encoding=encoding,
         )
 
@@ -401,6 +415,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale = ...,
         risk_scale: OrderedScale = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> ObjectDirectory: ...
 
     @overload
@@ -413,6 +428,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale = ...,
         risk_scale: OrderedScale = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> LoadResult[ObjectDirectory]: ...
 
     @classmethod
@@ -424,8 +440,14 @@ class ObjectDirectory:
         credit_scale: OrderedScale = DEFAULT_CREDIT_SCALE,
         risk_scale: OrderedScale = DEFAULT_RISK_SCALE,
         accept_any_division: bool = False,
+        columns: Mapping[str, str] | None = None,
     ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
-        """Load a directory from a JSON file holding a list of records or ``{"objects": [...]}``."""
+        """Load a directory from a JSON file holding a list of records or ``{"objects": [...]}``.
+
+        Read by the strict JSON reader (a key given twice, ``NaN`` or deep nesting is refused); a value
+        that is not text in a text column (``"name": 123``) refuses its row. ``columns`` maps key names
+        to ours, as in :meth:`from_csv`.
+        """
         from randinspect.directory._load import objects_from_json
 
         return objects_from_json(
@@ -434,6 +456,7 @@ class ObjectDirectory:
             credit_scale=credit_scale,
             risk_scale=risk_scale,
             accept_any_division=accept_any_division,
+            columns=columns,
         )
 
     @overload
@@ -446,6 +469,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale = ...,
         risk_scale: OrderedScale = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
         source: str = ...,
     ) -> ObjectDirectory: ...
 
@@ -459,6 +483,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale = ...,
         risk_scale: OrderedScale = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
         source: str = ...,
     ) -> LoadResult[ObjectDirectory]: ...
 
@@ -471,12 +496,14 @@ class ObjectDirectory:
         credit_scale: OrderedScale = DEFAULT_CREDIT_SCALE,
         risk_scale: OrderedScale = DEFAULT_RISK_SCALE,
         accept_any_division: bool = False,
+        columns: Mapping[str, str] | None = None,
         source: str = "<dataframe>",
     ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
         """Build a directory from a pandas DataFrame whose columns are named like CSV headers.
 
         Missing values (``NaN``, ``None``) read as empty cells. Row numbers in problems are 1-based
-        positions in the frame (not its index labels). Requires pandas (``pip install randinspect[pandas]``).
+        positions in the frame (not its index labels). ``columns`` maps the frame's column names to ours,
+        as in :meth:`from_csv`. Requires pandas (``pip install randinspect[pandas]``).
         """
         from randinspect.directory._load import objects_from_dataframe
 
@@ -486,6 +513,7 @@ class ObjectDirectory:
             credit_scale=credit_scale,
             risk_scale=risk_scale,
             accept_any_division=accept_any_division,
+            columns=columns,
             source=source,
         )
 

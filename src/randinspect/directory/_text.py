@@ -7,7 +7,14 @@ import re
 
 import attrs
 
-__all__ = ["MOJIBAKE_HINT", "DecodedText", "decode_bytes", "looks_like_mojibake", "read_bytes"]
+__all__ = [
+    "MOJIBAKE_HINT",
+    "DecodedText",
+    "decode_bytes",
+    "looks_like_mojibake",
+    "may_be_mojibake",
+    "read_bytes",
+]
 
 #: The hint every mojibake problem carries.
 MOJIBAKE_HINT = (
@@ -28,14 +35,58 @@ _LATIN = re.compile(
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
+def _gbk_lead_class() -> re.Pattern[str]:
+    """Characters whose GBK code starts with a byte 0xE4-0xE9: the lead bytes of UTF-8 CJK characters.
+
+    Every cell of Chinese UTF-8 text read as GBK starts with one of them, so a cell without any cannot be
+    that kind of mojibake; genuine text holds them rarely (GB2312 level-2 characters).
+    """
+    chars = []
+    for lead in range(0xE4, 0xEA):
+        for trail in range(0x40, 0xFF):
+            try:
+                chars.append(bytes([lead, trail]).decode("gbk"))
+            except UnicodeDecodeError:
+                continue
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+_GBK_LEAD = _gbk_lead_class()
+_SUSPECT = re.compile(
+    "[\ufffd\ue000-\uf8ff锛\u00c3\u00c2\u00e4-\u00e9\u00ef"
+    + "".join(sorted(_GBK_MARKERS))
+    + "]|"
+    + _GBK_LEAD.pattern
+)
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def _reads_back_as_utf8(text: str) -> bool:
+    """True when the GB18030 bytes of ``text`` are valid UTF-8 holding Chinese: UTF-8 that was read as GBK."""
+    try:
+        original = text.encode("gb18030").decode("utf-8")
+    except UnicodeError:
+        return False
+    return original != text and _CJK.search(original) is not None
+
+
+def may_be_mojibake(text: str) -> bool:
+    """Quick test (one regular expression search) whether :func:`looks_like_mojibake` could be true.
+
+    Used on whole files: a file for which it is false needs no cell-by-cell check.
+    """
+    return _SUSPECT.search(text) is not None
+
+
 def looks_like_mojibake(text: str) -> bool:
     """True when ``text`` shows the typical signs of a wrong decoding.
 
     Signs: the replacement character U+FFFD, private-use characters, ``锛`` (full-width punctuation read as
     GBK), two or more of the characters that 公司/有限/个体/贵阳/企业/市场/经营 become when their UTF-8
     bytes are
-    read as GBK (``鍏徃``, ``鏈夐檺`` ...), or Latin-1 pairs such as ``å…``. A heuristic: clean Chinese text
-    almost never triggers it, but it cannot catch every garbling.
+    read as GBK (``鍏徃``, ``鏈夐檺`` ...), Latin-1 pairs such as ``å…``, or text whose GB18030 bytes are
+    valid UTF-8 Chinese (UTF-8 read as GBK, however few markers it shows: ``闄堜竴`` is 陈一). A heuristic:
+    clean Chinese text almost never triggers it, but it cannot catch every garbling.
     """
     if text.isascii():
         return False
@@ -43,7 +94,10 @@ def looks_like_mojibake(text: str) -> bool:
         return True
     if _PRIVATE_USE.search(text) or _LATIN.search(text):
         return True
-    return sum(ch in _GBK_MARKERS for ch in text) >= 2
+    if sum(ch in _GBK_MARKERS for ch in text) >= 2:
+        return True
+    # One marker or none: a cell whose GB18030 bytes read back as Chinese UTF-8 was garbled that way.
+    return _GBK_LEAD.search(text) is not None and _reads_back_as_utf8(text)
 
 
 @attrs.frozen

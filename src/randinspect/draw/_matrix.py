@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
@@ -16,6 +15,7 @@ from typing import Any, Final
 
 import attrs
 
+from randinspect._json import loads as strict_json_loads
 from randinspect.errors import ConfigurationError, LoadError, Problem, ScaleError
 from randinspect.model import DEFAULT_CREDIT_SCALE, DEFAULT_RISK_SCALE, OrderedScale
 
@@ -456,12 +456,7 @@ class TableMatrix:
     ) -> TableMatrix:
         """Load ``{"cells": [{"credit", "risk", "multiplier", "frequency"}, ...]}`` (the ``to_dict`` form)."""
         text, source = _read_text(path_or_text)
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise LoadError(
-                [Problem(message=f"invalid JSON: {exc.msg}", source=source, row=exc.lineno, code="json")]
-            ) from None
+        data = strict_json_loads(text, source=source)
         cells = data.get("cells") if isinstance(data, Mapping) else data
         if not isinstance(cells, list) or not all(isinstance(c, Mapping) for c in cells):
             raise LoadError(

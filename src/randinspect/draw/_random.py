@@ -70,7 +70,8 @@ def normalise_seed(text: object) -> str:
     ------
     SeedError
         If ``text`` is not a string, is empty after stripping, is longer than :data:`MAX_SEED_LENGTH`, or
-        contains control characters (tabs, line breaks and the like inside the seed).
+        contains control characters (tabs, line breaks and the like inside the seed), or is not valid
+        Unicode text (bytes that are not UTF-8 on the command line arrive as lone surrogates).
 
     Examples
     --------
@@ -89,6 +90,13 @@ def normalise_seed(text: object) -> str:
         raise SeedError(
             f"the seed contains control character(s) {', '.join(bad[:5])}; use printable characters only"
         )
+    try:
+        seed.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SeedError(
+            "the seed is not valid text (it holds bytes that are not UTF-8, or a lone surrogate); "
+            "type the seed again in a UTF-8 terminal"
+        ) from None
     return seed
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -21,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from randinspect._canonical import canonical_digest, canonical_json
+from randinspect._io import atomic_write_text
+from randinspect._json import loads_record, read_json_file, read_record
 from randinspect.draw._frame import TIERS, DrawFrame
 from randinspect.draw._inclusion import DENOMINATOR, InclusionTable, decimal_string
 from randinspect.draw._policy import policy_from_dict
@@ -31,10 +32,9 @@ from randinspect.errors import (
     EmptyFrameError,
     FrameChangedError,
     InputError,
-    LoadError,
     ProbabilitiesChangedError,
-    Problem,
     RandInspectError,
+    RecordError,
     SeedChangedError,
     SelectionChangedError,
     UnsupportedVersionError,
@@ -230,12 +230,16 @@ class Commitment:
             If the version is newer than (or unknown to) this library.
         CommitmentMismatchError
             If the stored digest does not match the contents.
-        InputError
-            If a field is missing or malformed.
+        RecordError
+            If the mapping is not a commitment (its ``format``), or a field is unknown, missing or of the
+            wrong type (``draw-commitment.schema.json``).
         """
         if not isinstance(data, Mapping) or data.get("format") != COMMITMENT_FORMAT:
-            raise InputError(f"not a draw commitment (expected format {COMMITMENT_FORMAT!r})")
+            raise RecordError(
+                f"not a draw commitment (expected format {COMMITMENT_FORMAT!r})", field="format"
+            )
         _check_version(data.get("version"), "commitment")
+        read_record(data, "draw-commitment", source="commitment")
         try:
             out = cls(
                 version=int(data["version"]),
@@ -255,7 +259,7 @@ class Commitment:
                 cap_report=dict(data["cap_report"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"malformed commitment: missing or bad field {exc}") from None
+            raise RecordError(f"malformed commitment: missing or bad field {exc}") from None
         stored = data.get("digest")
         if stored is not None and stored != out.digest:
             raise CommitmentMismatchError(
@@ -422,12 +426,20 @@ class DrawRecord:
             If the record comes from a newer algorithm version.
         CommitmentMismatchError
             If the embedded commitment's digest does not match its contents.
-        InputError
-            If the JSON is not a draw record or a field is malformed.
+        RecordError
+            If the JSON is not a draw record (its ``format``), or a field is unknown, missing or of the wrong
+            type (checked against the shipped schema ``draw-record.schema.json``).
         """
         if not isinstance(data, Mapping) or data.get("format") != RECORD_FORMAT:
-            raise InputError(f"not a draw record (expected format {RECORD_FORMAT!r})")
+            raise RecordError(
+                f"not a draw record (expected format {RECORD_FORMAT!r}, or 'randinspect.match' for a match "
+                "record)",
+                field="format",
+            )
         _check_version(data.get("version"), "record")
+        if isinstance(data.get("commitment"), Mapping):
+            _check_version(data["commitment"].get("version"), "commitment")
+        read_record(data, "draw-record", source="draw record")
         try:
             selected = tuple(
                 SelectedObject(
@@ -448,7 +460,7 @@ class DrawRecord:
                 version=int(data["version"]),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"malformed draw record: missing or bad field {exc}") from None
+            raise RecordError(f"malformed draw record: missing or bad field {exc}") from None
 
     def to_json(self, path: str | os.PathLike[str] | None = None, *, indent: int | None = 2) -> str:
         """The record as JSON text (keys sorted, UTF-8); written to ``path`` when given.
@@ -457,7 +469,7 @@ class DrawRecord:
         """
         text = json.dumps(self.to_json_dict(), sort_keys=True, ensure_ascii=False, indent=indent) + "\n"
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            atomic_write_text(path, text, what="draw record")
         return text
 
     @classmethod
@@ -468,23 +480,14 @@ class DrawRecord:
         ------
         LoadError
             If the file cannot be read or is not JSON.
+        RecordError
+            If the JSON is not a valid draw record: a key given twice, an unknown field, a missing field or
+            a value of the wrong type (see ``docs/records.md``).
         """
         if isinstance(path_or_text, str) and path_or_text.lstrip().startswith("{"):
-            text, source = path_or_text, "<text>"
+            data = loads_record(path_or_text, source="<text>")
         else:
-            source = str(path_or_text)
-            try:
-                text = Path(path_or_text).read_text(encoding="utf-8-sig")
-            except OSError as exc:
-                raise LoadError(
-                    [Problem(message=f"cannot read file: {exc.strerror}", source=source, code="io")]
-                ) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise LoadError(
-                [Problem(message=f"invalid JSON: {exc.msg}", source=source, row=exc.lineno, code="json")]
-            ) from None
+            data = read_json_file(path_or_text, record=True)
         return cls.from_json_dict(data)
 
 

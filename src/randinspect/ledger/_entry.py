@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 import numbers
 import re
 import unicodedata
@@ -17,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from randinspect import _json as strict_json  # the strict reader: duplicate keys, NaN, deep nesting refused
 from randinspect._canonical import canonical_json
 from randinspect.errors import InputError, JournalIntegrityError, ReasonRequiredError
 
@@ -247,7 +247,7 @@ class JournalEntry:
     @property
     def payload(self) -> dict[str, Any]:
         """The recorded payload (a new dict on every access)."""
-        value: dict[str, Any] = json.loads(self.payload_json)
+        value: dict[str, Any] = strict_json.loads(self.payload_json)
         return value
 
     def body(self) -> dict[str, Any]:

@@ -12,7 +12,6 @@ instead of being refused. Waiting is bounded by the store's ``timeout``; past it
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import time
@@ -20,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
+from randinspect import _json as strict_json  # the strict reader: duplicate keys, NaN, deep nesting refused
 from randinspect.errors import (
     ConfigurationError,
     JournalError,
@@ -272,7 +272,7 @@ class JsonLinesStore:
 
     def _parse(self, line: bytes, where: str) -> JournalEntry:
         try:
-            data = json.loads(line.decode("utf-8"))
+            data = strict_json.loads(line.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise JournalIntegrityError(f"{where}: not a JSON entry ({exc}); the line was damaged") from None
         return JournalEntry.from_json_dict(data, where=where)
@@ -332,7 +332,7 @@ class JsonLinesStore:
 
     def _whole_entry(self, fragment: bytes) -> bool:
         try:
-            data = json.loads(fragment.decode("utf-8"))
+            data = strict_json.loads(fragment.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             return False
         return isinstance(data, dict)
@@ -364,7 +364,7 @@ class JsonLinesStore:
         wanted = list(key)
         for lineno, line in self._lines():
             try:
-                data = json.loads(line.decode("utf-8"))
+                data = strict_json.loads(line.decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
                 data = None
             if not isinstance(data, dict) or data.get("key") == wanted:
@@ -417,7 +417,7 @@ def _row_entry(row: tuple[Any, ...], where: str) -> JournalEntry:
         if not isinstance(text, str):
             raise JournalIntegrityError(f"{where}: column {column!r} is not JSON text")
         try:
-            data[column] = json.loads(text)
+            data[column] = strict_json.loads(text)
         except ValueError as exc:
             raise JournalIntegrityError(f"{where}: column {column!r} is not valid JSON ({exc})") from None
     return JournalEntry.from_json_dict(data, where=where)

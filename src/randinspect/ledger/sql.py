@@ -33,7 +33,6 @@ and the store never runs DDL.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +40,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
+from randinspect import _json as strict_json  # the strict reader: duplicate keys, NaN, deep nesting refused
 from randinspect.errors import (
     ConfigurationError,
     JournalError,
@@ -251,7 +251,7 @@ def _row_entry(row: Any, where: str) -> JournalEntry:
         if not isinstance(text, str):
             raise JournalIntegrityError(f"{where}: column {column!r} is not JSON text")
         try:
-            data[column] = json.loads(text)
+            data[column] = strict_json.loads(text)
         except ValueError as exc:
             raise JournalIntegrityError(f"{where}: column {column!r} is not valid JSON ({exc})") from None
     return JournalEntry.from_json_dict(data, where=where)

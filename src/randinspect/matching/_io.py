@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
+import io
 import os
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from randinspect._io import csv_uncell
+from randinspect._json import read_json_file
 from randinspect.errors import InputError, LoadError, Problem
 from randinspect.matching._tasks import ConflictList, HistoryRecord, InspectionTask
 
@@ -46,12 +49,61 @@ _TASK_ALIASES = {
 }
 
 
-def _rows(path: Path, key: str) -> list[tuple[int, dict[str, Any]]]:
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+#: Columns each CSV file must have (tasks: after the Chinese aliases are read).
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "tasks": ("id", "object_id"),
+    "conflicts": ("inspector_id", "object_id"),
+    "history": ("object_id", "inspector_id", "date"),
+    "competitors": ("object_id", "competitor_id"),
+}
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"not UTF-8 or GB18030 text (byte {exc.start})",
+                    source=source,
+                    code="encoding",
+                    hint="save the file as CSV UTF-8",
+                )
+            ]
+        ) from None
+
+
+def _rename(names: list[str], columns: Mapping[str, str] | None, source: str) -> dict[str, str]:
+    """The ``columns=`` mapping checked against the input's column names (a typo is an error)."""
+    if not columns:
+        return {}
+    unknown = sorted(set(columns) - set(names))
+    if unknown:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"columns= maps {unknown[0]!r}, which is not a column of the input",
+                    source=source,
+                    column=unknown[0],
+                    code="columns.unknown",
+                )
+            ]
+        )
+    return {str(k): str(v) for k, v in columns.items()}
+
+
+def _rows(path: Path, key: str, columns: Mapping[str, str] | None) -> list[tuple[int, dict[str, Any]]]:
+    source = str(path)
     if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, ValueError) as exc:
-            raise LoadError([Problem(message=f"cannot read JSON: {exc}", source=str(path))]) from None
+        data = read_json_file(path)
         if isinstance(data, Mapping):
             data = data.get(key, data.get("records"))
         if not isinstance(data, list) or not all(isinstance(r, Mapping) for r in data):
@@ -59,25 +111,85 @@ def _rows(path: Path, key: str) -> list[tuple[int, dict[str, Any]]]:
                 [
                     Problem(
                         message=f"expected a list of objects (or an object with a {key!r} list)",
-                        source=str(path),
+                        source=source,
                         hint="see docs/matching.md for the file formats",
                     )
                 ]
             )
-        return [(j + 1, dict(r)) for j, r in enumerate(data)]
+        names = sorted({str(k) for r in data for k in r})
+        mapping = _rename(names, columns, source)
+        return [(j + 1, {mapping.get(k, k): v for k, v in r.items()}) for j, r in enumerate(data)]
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            return [(j + 1, {k.strip(): v for k, v in r.items() if k}) for j, r in enumerate(reader)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise LoadError([Problem(message=f"cannot read CSV: {exc}", source=str(path))]) from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(
+            [Problem(message=f"cannot read file: {exc.strerror or exc}", source=source, code="io")]
+        ) from None
+    text = _decode(raw, source)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = [
+            (j + 1, {k.strip(): (csv_uncell(v) if isinstance(v, str) else v) for k, v in r.items() if k})
+            for j, r in enumerate(reader)
+        ]
+    except csv.Error as exc:
+        raise LoadError([Problem(message=f"cannot read CSV: {exc}", source=source, code="csv")]) from None
+    mapping = _rename([h.strip() for h in reader.fieldnames or []], columns, source)
+    if mapping:
+        rows = [(j, {mapping.get(k, k): v for k, v in r.items()}) for j, r in rows]
+    header = {
+        _TASK_ALIASES.get(h, h) if key == "tasks" else h
+        for h in (mapping.get(h.strip(), h.strip()) for h in reader.fieldnames or [])
+    }
+    missing = [c for c in _REQUIRED[key] if c not in header]
+    if not reader.fieldnames or missing:
+        raise LoadError(
+            [
+                Problem(
+                    message="the file is empty" if not reader.fieldnames else f"missing column(s) {missing}",
+                    source=source,
+                    row=0,
+                    code=f"{key}.header",
+                    hint=f"the header needs {', '.join(_REQUIRED[key])} (see docs/matching.md)",
+                )
+            ]
+        )
+    return rows
 
 
-def _load(path: str | os.PathLike[str], key: str, build: Callable[[dict[str, Any]], T]) -> list[T]:
+def _control_problems(data: Mapping[str, Any], source: str, row: int) -> list[Problem]:
+    out = []
+    for column, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
+            out.append(
+                Problem(
+                    message="contains a control character (NUL, tab, line break ...)",
+                    source=source,
+                    row=row,
+                    column=str(column),
+                    value=str(value)[:80],
+                    hint="remove the control character; no field may hold one",
+                    code="control",
+                )
+            )
+    return out
+
+
+def _load(
+    path: str | os.PathLike[str],
+    key: str,
+    build: Callable[[dict[str, Any]], T],
+    columns: Mapping[str, str] | None = None,
+) -> list[T]:
     p = Path(path)
     out: list[T] = []
     problems: list[Problem] = []
-    for row, data in _rows(p, key):
+    for row, data in _rows(p, key, columns):
+        bad = _control_problems(data, str(p), row)
+        if bad:
+            problems.extend(bad)
+            continue
         try:
             out.append(build(data))
         except (InputError, KeyError, ValueError, TypeError) as exc:
@@ -92,18 +204,34 @@ def _task(data: dict[str, Any]) -> InspectionTask:
     return InspectionTask.from_dict(norm)
 
 
-def load_tasks(path: str | os.PathLike[str]) -> list[InspectionTask]:
+def load_tasks(
+    path: str | os.PathLike[str], *, columns: Mapping[str, str] | None = None
+) -> list[InspectionTask]:
     """Read inspection tasks from a CSV or JSON file.
 
     Columns/keys: ``id``, ``object_id``, ``region``, ``unit``, ``start``, ``end`` (YYYY-MM-DD),
-    ``departments``, and optionally ``items`` and ``specialties``.
+    ``departments``, and optionally ``items`` and ``specialties``. ``columns`` maps the file's column names
+    to these (``{"任务号": "id"}``), so a vendor need not rename them.
 
     Raises
     ------
     LoadError
-        With every problem found, by row.
+        With every problem found, by row (a control character in any cell is one), or when the file holds
+        no task.
     """
-    return _load(path, "tasks", _task)
+    tasks = _load(path, "tasks", _task, columns)
+    if not tasks:
+        raise LoadError(
+            [
+                Problem(
+                    message="the file holds no task",
+                    source=str(path),
+                    code="tasks.empty",
+                    hint="give at least one task row (columns: see docs/matching.md)",
+                )
+            ]
+        )
+    return tasks
 
 
 def _conflict(data: dict[str, Any]) -> tuple[str, str]:
@@ -181,28 +309,35 @@ def _check_rows(
 
 
 def load_conflicts(
-    path: str | os.PathLike[str], *, inspectors: Any = None, objects: Any = None
+    path: str | os.PathLike[str],
+    *,
+    inspectors: Any = None,
+    objects: Any = None,
+    columns: Mapping[str, str] | None = None,
 ) -> ConflictList:
     """Read explicit conflicts of interest (回避) from a CSV or JSON file with ``inspector_id, object_id``.
 
     With ``inspectors`` (a directory or ids) and ``objects`` (an object directory or ids), rows naming
-    anyone or anything else are refused, each named by row and column.
+    anyone or anything else are refused, each named by row and column. ``columns`` maps the file's headers to
+    ours, as in :func:`load_tasks`.
 
     Raises
     ------
     LoadError
         With every bad row.
     """
-    rows = _rows(Path(path), "conflicts")
+    rows = _rows(Path(path), "conflicts", columns)
     _check_rows(path, "conflicts", rows, inspectors=_known(inspectors), objects=_known(objects))
-    return ConflictList(_load(path, "conflicts", _conflict))
+    return ConflictList(_load(path, "conflicts", _conflict, columns))
 
 
 def _competitor(data: dict[str, Any]) -> tuple[str, str]:
     return (str(data["object_id"]).strip(), str(data["competitor_id"]).strip())
 
 
-def load_competitors(path: str | os.PathLike[str], *, objects: Any = None) -> list[tuple[str, str]]:
+def load_competitors(
+    path: str | os.PathLike[str], *, objects: Any = None, columns: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
     """Read competitor pairs listed by a department from a CSV or JSON file with ``object_id,
     competitor_id``: a person affiliated with one object never inspects the other.
 
@@ -211,9 +346,9 @@ def load_competitors(path: str | os.PathLike[str], *, objects: Any = None) -> li
     LoadError
         With every bad row (unknown objects when ``objects`` is given).
     """
-    rows = _rows(Path(path), "competitors")
+    rows = _rows(Path(path), "competitors", columns)
     _check_rows(path, "competitors", rows, inspectors=None, objects=_known(objects))
-    return _load(path, "competitors", _competitor)
+    return _load(path, "competitors", _competitor, columns)
 
 
 def load_history(
@@ -222,6 +357,7 @@ def load_history(
     inspectors: Any = None,
     objects: Any = None,
     before: dt.date | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> list[HistoryRecord]:
     """Read past inspections from a CSV or JSON file with ``object_id, inspector_id, date``.
 
@@ -233,6 +369,6 @@ def load_history(
     LoadError
         With every bad row.
     """
-    rows = _rows(Path(path), "history")
+    rows = _rows(Path(path), "history", columns)
     _check_rows(path, "history", rows, inspectors=_known(inspectors), objects=_known(objects), before=before)
-    return _load(path, "history", HistoryRecord.from_dict)
+    return _load(path, "history", HistoryRecord.from_dict, columns)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -517,6 +518,9 @@ _BUILTINS: dict[str, type[ExactMarginalMatcher] | type[UniformMatcher]] = {
 }
 
 
+_CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def match_inspectors(
     tasks: Iterable[InspectionTask],
     inspectors: Any,
@@ -536,6 +540,11 @@ def match_inspectors(
     Parameters are those of :meth:`MatchingProblem.build` and of the matcher's ``match``; ``matcher``
     ``None`` means :class:`ExactMarginalMatcher`.
 
+    Raises
+    ------
+    MatchInputError
+        Also when ``context`` is empty or holds a control character.
+
     Examples
     --------
     >>> from randinspect.draw import PublicSeedSource
@@ -544,6 +553,11 @@ def match_inspectors(
     >>> all(len(g.inspector_ids) >= 2 for g in result.groups)
     True
     """
+    if not isinstance(context, str) or not context.strip() or _CONTROL_CHARS.search(context):
+        raise MatchInputError(
+            f"the matching context {context!r} is empty or holds a control character; give a printable name "
+            "(the context names the matching in its record and the journal)"
+        )
     problem = MatchingProblem.build(
         tasks,
         inspectors,
@@ -683,6 +697,13 @@ def replace(
 
 
 def _first_difference(recorded: Iterable[Any], rerun: Iterable[Any]) -> str | None:
+    recorded, rerun = list(recorded), list(rerun)
+    for where, groups in (("record", recorded), ("re-run", rerun)):
+        seen: set[str] = set()
+        for g in groups:
+            if g.task_id in seen:
+                return f"task {g.task_id!r} has two groups in the {where}; a task has one group"
+            seen.add(g.task_id)
     rec = {g.task_id: g for g in recorded}
     new = {g.task_id: g for g in rerun}
     for tid in sorted(set(rec) | set(new)):
@@ -691,6 +712,8 @@ def _first_difference(recorded: Iterable[Any], rerun: Iterable[Any]) -> str | No
         if a is None or b is None:
             where = "the record" if a is None else "the re-run"
             return f"task {tid!r} has no group in {where}"
+        if a.object_id != b.object_id:
+            return f"task {tid!r}: the record names object {a.object_id!r}, the re-run {b.object_id!r}"
         seats_a = {s.group_id: s.inspector_ids for s in a.seats}
         seats_b = {s.group_id: s.inspector_ids for s in b.seats}
         for sid in sorted(set(seats_a) | set(seats_b)):
@@ -750,9 +773,11 @@ def verify_match(
     ------
     MatchInputsChangedError
         An input differs from the record's digest (the message names which: tasks, inspectors, rule,
-        conflicts, history or caps).
+        conflicts, history or caps; the inspectors' digest covers names and certificate numbers), or the
+        record's seat rule cannot be read.
     MatchChangedError
-        The re-run gives other groups, infeasible tasks or substitutes, or a replacement record differs
+        The re-run gives other groups (a seat, an object id, a task listed twice, the order), another
+        ``complete`` flag, other infeasible tasks or substitutes, or a replacement record differs
         in a field the re-run recomputes (candidates, their digest, context, match digest); the
         message names the first difference. Each replacement is re-run with the random source its record
         names (the matching's source unless it was drawn with another seed); its reason and approver are
@@ -762,7 +787,12 @@ def verify_match(
     UnsupportedVersionError
         The record names an unknown matcher and none is given.
     """
-    rule = SeatRule.from_dict(record.rule)
+    try:
+        rule = SeatRule.from_dict(record.rule)
+    except (TypeError, ValueError) as exc:
+        raise MatchInputsChangedError(
+            f"the record's seat rule cannot be read ({exc}); the record was changed"
+        ) from None
     problem = MatchingProblem.build(
         tasks, inspectors, rule=rule, conflicts=conflicts, history=history, caps=caps
     )
@@ -817,6 +847,14 @@ def verify_match(
                 f"{theirs[changed]!r} in the record, {mine.get(changed)!r} on re-run"
             )
     diff = _first_difference(record.groups, result.groups)
+    if diff is None and [g.to_json_dict() for g in record.groups] != [
+        g.to_json_dict() for g in result.groups
+    ]:
+        diff = "the groups are the same but listed in another order or with other seat names"
     if diff is not None:
         raise MatchChangedError(diff)
+    if record.complete is not result.complete:
+        raise MatchChangedError(
+            f"the record says complete={record.complete!r}, the re-run gives complete={result.complete!r}"
+        )
     return result

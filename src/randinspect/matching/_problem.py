@@ -147,6 +147,10 @@ def _inspector_public(inspector: Any) -> dict[str, Any]:
     cert = getattr(inspector, "certificate", None)
     out: dict[str, Any] = {
         "id": str(inspector.id),
+        # Name and certificate number are public (执法人员信息公示); the digest covers them so a record
+        # cannot be verified against a directory with another person under the same id.
+        "name": str(getattr(inspector, "name", "")),
+        "certificate_number": None if cert is None else str(getattr(cert, "number", "")),
         "role": _role_of(inspector),
         "department": str(getattr(inspector, "department", "")),
         "unit": str(getattr(inspector, "unit", "")),

@@ -15,7 +15,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from randinspect.errors import MatchInputError, UnsupportedVersionError
+from randinspect._json import read_record
+from randinspect.errors import MatchInputError, MatchRecordError, UnsupportedVersionError
 from randinspect.matching._problem import MatchingProblem
 from randinspect.matching._tasks import SeatKind
 
@@ -209,15 +210,25 @@ class MatchRecord:
         ------
         UnsupportedVersionError
             The record was written by another format version.
-        MatchInputError
-            The mapping is not a match record.
+        MatchRecordError
+            The mapping is not a match record (its ``format``), a field is unknown, missing or of the wrong
+            type (``match-record.schema.json``), or a task has two groups.
         """
         if not isinstance(data, Mapping) or data.get("format") != "randinspect.match":
-            raise MatchInputError("not a match record: its 'format' is not 'randinspect.match'")
+            raise MatchRecordError(
+                "not a match record: its 'format' is not 'randinspect.match'", field="format"
+            )
         if data.get("version") != MATCH_RECORD_VERSION:
             raise UnsupportedVersionError(
                 f"match record version {data.get('version')!r}; this library reads version "
                 f"{MATCH_RECORD_VERSION}"
+            )
+        read_record(data, "match-record", source="match record", error=MatchRecordError)
+        task_ids = [g["task_id"] for g in data["groups"]]
+        if len(set(task_ids)) != len(task_ids):
+            twice = next(t for t in task_ids if task_ids.count(t) > 1)
+            raise MatchRecordError(
+                f"match record: task {twice!r} has two groups; a task has one group", field="groups"
             )
         try:
             groups = tuple(
@@ -243,13 +254,13 @@ class MatchRecord:
                 source=data["source"],
                 inputs=data["inputs"],
                 rule=data["rule"],
-                complete=bool(data["complete"]),
+                complete=data["complete"],
                 groups=groups,
                 infeasible=tuple(InfeasibleTask.from_json_dict(t) for t in data.get("infeasible", ())),
                 replacements=tuple(ReplacementRecord.from_json_dict(r) for r in data.get("replacements", ())),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            raise MatchInputError(f"malformed match record: {exc!r}") from None
+            raise MatchRecordError(f"malformed match record: {exc!r}") from None
 
 
 @attrs.frozen(kw_only=True, eq=False)

@@ -6,7 +6,6 @@ import csv
 import difflib
 import enum
 import io
-import json
 import os
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -16,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from randinspect._json import loads as strict_json_loads
 from randinspect.directory._text import decode_bytes
 from randinspect.errors import ConfigurationError, InputError, LoadError, PlanError, Problem
 from randinspect.items import CheckItem, LegalBasis, format_ratio, parse_ratio
@@ -211,6 +211,18 @@ def _bad_field(data: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def _item_from(raw: Mapping[str, Any], defaults: Mapping[str, Any], source: str, row: int) -> CheckItem:
+    if not isinstance(raw, Mapping):
+        raise LoadError(
+            [
+                Problem(
+                    message=f"item is a {type(raw).__name__}, not an object",
+                    source=source,
+                    row=row,
+                    hint='write each item as an object {"id": ..., "name": ...}',
+                    code="item",
+                )
+            ]
+        )
     data = {**defaults, **raw}
     try:
         return CheckItem.from_dict(data)
@@ -433,7 +445,7 @@ def load_item_list(path: str | os.PathLike[str]) -> ItemList:
     if suffix == ".csv":
         return _load_csv(text, source)
     try:
-        data = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
+        data = tomllib.loads(text) if suffix == ".toml" else strict_json_loads(text, source=source)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
         raise LoadError([Problem(message=f"cannot parse {suffix or 'file'}: {exc}", source=source)]) from None
     if isinstance(data, list):
@@ -605,7 +617,11 @@ def load_overlay(path: str | os.PathLike[str]) -> DistrictOverlay:
     source = os.fspath(path)
     try:
         text = Path(source).read_text(encoding="utf-8-sig")
-        data = tomllib.loads(text) if source.lower().endswith(".toml") else json.loads(text)
+        data = (
+            tomllib.loads(text)
+            if source.lower().endswith(".toml")
+            else strict_json_loads(text, source=source)
+        )
         return DistrictOverlay.from_dict(data)
     except OSError as exc:
         raise LoadError([Problem(message=f"cannot read file: {exc.strerror}", source=source)]) from None
