@@ -387,6 +387,7 @@ class UnverifiedRecordError(PublishError, VerificationError):
     """A draw record in the records folder does not verify, so the site is not published.
 
     The message names the record file and the first difference; nothing is written.
+    """
 
 
 class RecordError(VerificationError, InputError):
