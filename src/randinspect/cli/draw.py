@@ -21,6 +21,9 @@ from randinspect.errors import LoadError, Problem, VerificationError
 
 __all__ = ["load_complaints", "load_id_list", "register"]
 
+#: Help of every ``--objects`` option: the formats :func:`randinspect.directory.load_objects` reads.
+_OBJECTS_HELP = "object directory (.csv, .json, .parquet or a directory of Parquet parts, .arrow)"
+
 
 def load_id_list(path: str | Path) -> tuple[str, ...]:
     """Read object ids, one per line (UTF-8, BOM allowed); blank lines and lines starting with ``#`` skipped.
@@ -184,7 +187,7 @@ def register(subparsers: Any) -> None:
             "general, exact inclusion probabilities, tickets from the public seed; writes a DrawRecord."
         ),
     )
-    p.add_argument("--objects", required=True, metavar="OBJECTS.csv", help="object directory (CSV)")
+    p.add_argument("--objects", required=True, metavar="OBJECTS", help=_OBJECTS_HELP)
     p.add_argument("--item", required=True, metavar="ITEM.json", help="check item (CheckItem.to_dict() JSON)")
     p.add_argument("--seed", metavar="SEED", help="the public seed (dice digits, lottery result, text)")
     p.add_argument(
@@ -218,7 +221,7 @@ def register(subparsers: Any) -> None:
         description="Re-run a DrawRecord against the object directory; exit 0 if it reproduces, 1 if not.",
     )
     v.add_argument("record", metavar="RECORD.json", help="the published draw record")
-    v.add_argument("--objects", required=True, metavar="OBJECTS.csv", help="object directory (CSV)")
+    v.add_argument("--objects", required=True, metavar="OBJECTS", help=_OBJECTS_HELP)
     v.add_argument("--seed", metavar="SEED", help="the seed announced in the ceremony (checked if given)")
     v.add_argument(
         "--commitment", metavar="DIGEST|COMMITMENT.json", help="the commitment published before the seed"
@@ -259,7 +262,7 @@ def run_draw(args: argparse.Namespace) -> int:
     """Run ``randinspect draw``."""
     import json
 
-    from randinspect.directory import ObjectDirectory
+    from randinspect.directory import load_objects
     from randinspect.draw import commit, draw
     from randinspect.errors import InputError
     from randinspect.items import load_item
@@ -267,7 +270,7 @@ def run_draw(args: argparse.Namespace) -> int:
     item = load_item(args.item)
     if args.cap is not None:
         item = attrs.evolve(item, cap=_cap(args.cap))
-    directory = ObjectDirectory.from_csv(args.objects)
+    directory = load_objects(args.objects)
     policy = _policy(args, item)
     if args.commit_only:
         c = commit(directory, item, policy=policy, year=args.year, round=args.round, stratum=args.stratum)
@@ -312,11 +315,11 @@ def run_verify(args: argparse.Namespace) -> int:
     """Run ``randinspect verify``."""
     import json
 
-    from randinspect.directory import ObjectDirectory
+    from randinspect.directory import load_objects
     from randinspect.draw import Commitment, DrawRecord, verify
 
     record = DrawRecord.from_json(args.record)
-    directory = ObjectDirectory.from_csv(args.objects)
+    directory = load_objects(args.objects)
     commitment: Commitment | str | None = None
     if args.commitment:
         text = str(args.commitment)

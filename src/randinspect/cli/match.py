@@ -29,7 +29,12 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("--tasks", required=True, metavar="TASKS.csv|json", help="inspection tasks")
-    p.add_argument("--inspectors", required=True, metavar="INSPECTORS.csv|json", help="inspector directory")
+    p.add_argument(
+        "--inspectors",
+        required=True,
+        metavar="INSPECTORS",
+        help="inspector directory (.csv, .json, .parquet, .arrow)",
+    )
     p.add_argument("--seed", required=True, metavar="SEED", help="the public seed")
     p.add_argument("--out", required=True, metavar="GROUPS.json", help="where to write the groups")
     p.add_argument("--record", metavar="RECORD.json", help="where to write the match record")
@@ -37,8 +42,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--history", metavar="FILE", help="past inspections: object_id, inspector_id, date")
     p.add_argument(
         "--objects",
-        metavar="OBJECTS.csv",
-        help="object directory: when given, tasks, conflicts and history must name its objects",
+        metavar="OBJECTS",
+        help=(
+            "object directory (.csv, .json, .parquet, .arrow): when given, tasks, conflicts and history "
+            "must name its objects"
+        ),
     )
     p.add_argument("--cap", type=int, metavar="N", help="most tasks per inspector (default: no cap)")
     p.add_argument("--context", default="match", help="randomness context (default 'match')")
@@ -67,7 +75,7 @@ def _write(path: str, data: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the matching described by ``args``; return the exit status."""
-    from randinspect.directory import InspectorDirectory
+    from randinspect.directory import load_inspectors
     from randinspect.draw import PublicSeedSource
     from randinspect.errors import InfeasibleTasksError
     from randinspect.matching import (
@@ -81,12 +89,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     tasks = load_tasks(args.tasks)
-    path: str = args.inspectors
-    people = (
-        InspectorDirectory.from_json(path)
-        if path.lower().endswith(".json")
-        else InspectorDirectory.from_csv(path)
-    )
+    people = load_inspectors(args.inspectors)
     conflicts = load_conflicts(args.conflicts) if args.conflicts else None
     history = load_history(args.history) if args.history else None
     known = None
