@@ -21,6 +21,7 @@ PACKAGES = [
     "randinspect.matching",
     "randinspect.model",
     "randinspect.planning",
+    "randinspect.scale",
     "randinspect.testing",
     "randinspect.testing.strategies",
     "randinspect.typing",
