@@ -1,6 +1,6 @@
 """Benchmark of the verifiable draw (randinspect.draw) against what platforms write by hand.
 
-    python benchmarks/bench_draw.py [--n 1000000] [--strata 100] [--replications 20]
+    python benchmarks/bench_draw.py [--n 1000000] [--strata 100] [--replications 20] [--dask 2]
 
 Measured in the same run, on the same directory:
 
@@ -12,7 +12,10 @@ Measured in the same run, on the same directory:
 - the fast simulation path (``randinspect.draw.select`` with ``NumpySource`` over a ready π table) against
   a numpy baseline drawing the same per-stratum sizes with ``Generator.permutation``;
 - peak traced memory of one verifiable draw (tracemalloc, measured in a separate run so that tracing does
-  not slow the timings).
+  not slow the timings);
+- with ``--dask W``: the same draw by ``randinspect.scale.distributed_draw`` from Parquet part files on a
+  ``LocalCluster`` of ``W`` worker processes, its time against the in-memory draw, whether the record is
+  byte-identical, and each worker's peak resident memory.
 """
 
 from __future__ import annotations
@@ -84,6 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strata", type=int, default=100, help="supervising units (strata)")
     parser.add_argument("--replications", type=int, default=20, help="simulation replications timed")
     parser.add_argument("--repeat", type=int, default=3, help="timing repeats (best is reported)")
+    parser.add_argument(
+        "--dask",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="also run randinspect.scale.distributed_draw from Parquet parts on a LocalCluster of WORKERS",
+    )
+    parser.add_argument(
+        "--rows-per-file", type=int, default=500_000, help="rows per Parquet part file for --dask"
+    )
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -217,7 +230,63 @@ def main(argv: list[str] | None = None) -> int:
         f"peak traced memory of one verifiable draw: {peak / 2**20:.0f} MiB; "
         f"process max RSS {maxrss_mb:.0f} MiB"
     )
+    if args.dask:
+        _dask_draw(directory, item, policy, seed, record, t_draw, args.dask, args.rows_per_file)
     return 0
+
+
+def _dask_draw(
+    directory: ObjectDirectory,
+    item: CheckItem,
+    policy: TieredPolicy,
+    seed: str,
+    record: Any,
+    t_draw: float,
+    workers: int,
+    rows_per_file: int,
+) -> None:
+    """The same draw from Parquet part files on a LocalCluster: time, byte identity, per-worker memory."""
+    import os
+    import tempfile
+
+    from distributed import Client, LocalCluster
+
+    from randinspect.scale import distributed_draw
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "objects")
+        t0 = time.perf_counter()
+        directory.to_parquet(root, rows_per_file=rows_per_file)
+        t_write = time.perf_counter() - t0
+        parts = len(os.listdir(root))
+        size = sum(os.path.getsize(os.path.join(root, p)) for p in os.listdir(root)) / 1e6
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            ) as c,
+            Client(c) as client,
+        ):
+            t0 = time.perf_counter()
+            dist = distributed_draw(root, item, seed, client=client, policy=policy)
+            t_dask = time.perf_counter() - t0
+
+            def worker_peak() -> float:
+                return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+            peaks = sorted(client.run(worker_peak).values())
+    identical = dist.to_json() == record.to_json()
+    print()
+    print(
+        f"dask: {workers} worker processes, {parts} Parquet parts of {rows_per_file:,} rows ({size:.0f} MB, "
+        f"written in {t_write:.1f} s)"
+    )
+    print(
+        f"distributed_draw from Parquet: {t_dask:.2f} s = {t_dask / t_draw:.2f}× the in-memory draw "
+        f"({t_draw:.2f} s, directory already loaded); record byte-identical: {identical}"
+    )
+    print("peak RSS per worker: " + ", ".join(f"{p:.0f} MiB" for p in peaks))
+    if not identical:
+        raise SystemExit("the distributed record differs from the in-memory record")
 
 
 if __name__ == "__main__":
