@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from randinspect.codes import uscc_check_digits
 from randinspect.directory import ObjectDirectory, Scope
 from randinspect.draw import (
     NumpySource,
@@ -49,7 +50,11 @@ from randinspect.items import CheckItem
 def build_directory(n: int, n_strata: int, seed: int = 2027) -> ObjectDirectory:
     """A synthetic directory: ~n_strata units, SAMR credit grades, risk classes, 0.5 % key-tagged."""
     rng = np.random.default_rng(seed)
-    ids = np.char.add("9152", np.char.zfill(rng.permutation(n).astype(str), 14))
+    # valid USCCs (91 + division 520102 + a 9-digit body + check character): the Parquet parts of --dask
+    # are validated when each part is loaded, as every Parquet load is
+    first17 = np.char.add("91520102", np.char.zfill(rng.permutation(n).astype(str), 9))
+    ids = np.char.add(first17, uscc_check_digits(first17))
+    del first17
     units = np.char.add("520102-SAMR-", np.char.zfill(rng.integers(0, n_strata, n).astype(str), 3))
     credit = rng.choice(np.array(["A", "B", "C", "D"]), n, p=[0.6, 0.3, 0.08, 0.02])
     risk = rng.choice(np.array(["low", "medium", "high"]), n, p=[0.55, 0.35, 0.10])
