@@ -276,7 +276,11 @@ def _dask_draw(
             t_dask = time.perf_counter() - t0
 
             def worker_peak() -> float:
-                return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                # VmHWM: the peak resident set of this process's own address space (ru_maxrss would
+                # report the parent's peak, which a spawned worker inherits across fork and exec)
+                with open("/proc/self/status", encoding="ascii") as fh:
+                    line = next(x for x in fh if x.startswith("VmHWM:"))
+                return int(line.split()[1]) / 1024
 
             peaks = sorted(client.run(worker_peak).values())
     identical = dist.to_json() == record.to_json()
