@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from randinspect.directory._build import ProblemSink
-from randinspect.directory._values import OBJECT_COLUMNS, OBJECT_HEADERS, header_key
+from randinspect.directory._values import OBJECT_HEADERS, header_key
 from randinspect.errors import InputError, SchemaError
 
 if TYPE_CHECKING:
@@ -491,11 +491,6 @@ def write_arrow_file(table: Any, path: PathLike) -> None:
 
     with _atomic_target(path) as tmp, pa.OSFile(tmp, "wb") as sink, ipc.new_file(sink, table.schema) as out:
         out.write_table(table)
-
-
-def object_kind_map() -> Mapping[str, str]:
-    """Kind of every canonical object column (for documentation and tests)."""
-    return {c: object_column_kind(c) or TEXT for c in OBJECT_COLUMNS}
 
 
 def raise_schema(sink: ProblemSink) -> None:

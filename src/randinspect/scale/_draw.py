@@ -97,7 +97,6 @@ class _Summary:
     risk_levels: tuple[str, ...]
     group_counts: tuple[int, ...]
     resolved: Mapping[str, tuple[str, ...]]
-    scales: tuple[tuple[str, ...], tuple[str, ...]]
 
 
 @attrs.frozen
@@ -159,7 +158,6 @@ def _pass_frame(
             risk_levels=tuple(d.risk_scale.levels),
             group_counts=(),
             resolved={},
-            scales=(tuple(d.credit_scale.levels), tuple(d.risk_scale.levels)),
         )
         return summary, piece, directory_text, b""
     resolved: dict[str, tuple[str, ...]] = {}
@@ -187,7 +185,6 @@ def _pass_frame(
         risk_levels=tuple(frame.risk_levels),
         group_counts=tuple(int(c) for c in counts.tolist()),
         resolved=resolved,
-        scales=(tuple(d.credit_scale.levels), tuple(d.risk_scale.levels)),
     )
     piece = _Piece(
         ids=np.asarray(frame.ids),
