@@ -421,7 +421,7 @@ def build_overdue(data: SiteData) -> tuple[Page, ...]:
             ),
         ),
         Table(
-            name="overdue",
+            name="list",
             caption=Text("逾期清单", "Overdue list"),
             columns=(
                 ("record_id", Text("检查任务/事项", "task/item")),
@@ -588,7 +588,7 @@ def build_assessment(data: SiteData) -> tuple[Page, ...]:
             blocks.append(
                 Html(
                     f'<figure><img src="{escape(path, quote=True)}" alt="{escape(alt.zh, quote=True)}" '
-                    f'width="100%"><figcaption>{alt.html()}'
+                    f"><figcaption>{alt.html()}"
                     f"{_SEE_TABLE.html()}"
                     "</figcaption></figure>"
                 )
