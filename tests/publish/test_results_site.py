@@ -241,6 +241,18 @@ class TestPublishedResults:
         assert FORGED_PHONE not in withheld[secret_year.forged_id]
         assert secret_year.published_id not in withheld
 
+    def test_row_without_entry_is_withheld(self, demo_year: Path, tmp_path: Path) -> None:
+        """With a result book, a public row of a result the book does not hold is left out and listed."""
+        folder = _records_copy(demo_year, tmp_path / "records")
+        row = _public_file(folder / "public-results.json")[0] | {"task_id": "NEVER-ENTERED"}
+        (folder / "public-results").mkdir()
+        Publication(published_on=dt.date(2027, 12, 5), rows=(row,)).to_json(
+            folder / "public-results" / "x.json"
+        )
+        result = public_results(load_records(folder))
+        assert "does not hold" in dict(result.withheld)[f"NEVER-ENTERED/{row['item_id']}"]
+        assert all(r["task_id"] != "NEVER-ENTERED" for r in result.rows)
+
 
 class TestPrivacy:
     def test_no_secret_in_any_byte(self, secret_year: SecretYear) -> None:

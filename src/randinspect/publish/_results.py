@@ -80,8 +80,9 @@ class PublicResults:
         Whether each row's result category finds a problem (by its code, in the book's vocabulary, else the
         default national one).
     withheld:
-        ``(record id, reason)`` of results left out: entered in the book but not published, or a public
-        row the check refuses (the reason names the kind of value, never the value).
+        ``(record id, reason)`` of results left out: entered in the book but not published, a public row
+        the check refuses (the reason names the kind of value, never the value), or, when there is a
+        book, a public row of a result it does not hold.
     published_on:
         The latest publication day.
     """
@@ -143,6 +144,9 @@ def public_results(records: YearRecords) -> PublicResults:
             policy.check([row], protected)
         except ExposureError as exc:
             withheld.append((rid, f"public row refused by the redaction check: {exc}"))
+            continue
+        if book is not None and rid not in book:
+            withheld.append((rid, "public row of a result the result book does not hold (谁录入、谁公开)"))
             continue
         kept[rid] = row
     department: dict[str, str] = {}
