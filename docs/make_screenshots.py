@@ -4,7 +4,8 @@
 
 Runs ``randinspect demo`` (3,000 objects) in a temporary folder, opens its site and writes
 ``docs/_static/publish-index.png``, ``publish-draw.png``, ``publish-verify.png`` (after a re-run of the
-draw in the page) and ``publish-assessment.png`` (the assessment's charts). Needs the Debian packages ``chromium``, ``chromium-driver`` and a CJK font
+draw in the page) and ``publish-assessment.png`` (the assessment's charts). Needs the Debian packages
+``chromium``, ``chromium-driver`` and a CJK font
 (``fonts-wqy-microhei``).
 """
 
