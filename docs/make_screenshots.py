@@ -3,8 +3,9 @@
     python docs/make_screenshots.py
 
 Runs ``randinspect demo`` (3,000 objects) in a temporary folder, opens its site and writes
-``docs/_static/publish-index.png``, ``publish-draw.png`` and ``publish-verify.png`` (after a re-run of the
-draw in the page). Needs the Debian packages ``chromium``, ``chromium-driver`` and a CJK font
+``docs/_static/publish-index.png``, ``publish-draw.png``, ``publish-verify.png`` (after a re-run of the
+draw in the page) and ``publish-assessment.png`` (the assessment's charts). Needs the Debian packages
+``chromium``, ``chromium-driver`` and a CJK font
 (``fonts-wqy-microhei``).
 """
 
@@ -45,6 +46,9 @@ def shoot() -> None:
         )
         driver.execute_script("document.getElementById('result-h').scrollIntoView();")
         driver.save_screenshot(str(out / "publish-verify.png"))
+        driver.get((site / "assessment.html").as_uri())
+        driver.execute_script("document.querySelector('figure').scrollIntoView(); window.scrollBy(0, -40);")
+        driver.save_screenshot(str(out / "publish-assessment.png"))
     shutil.rmtree(folder.parent, ignore_errors=True)
 
 

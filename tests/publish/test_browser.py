@@ -43,6 +43,8 @@ class TestPagesLoad:
         problems: dict[str, list[str]] = {}
         pages = _pages(site)
         assert len(pages) > 10
+        for name in ("results.html", "overdue.html", "assessment.html"):  # the results sections (issue 10)
+            assert site / name in pages
         console_problems(driver)
         requests_leaving(driver, root)
         for page in pages:
@@ -71,6 +73,8 @@ class TestPagesLoad:
             for page in [
                 site / "index.html",
                 site / "items.html",
+                site / "assessment.html",
+                site / "results.html",
                 *sorted((site / "draws").glob("*.html"))[:2],
             ]:
                 _open(phone, page)
@@ -181,7 +185,8 @@ class TestAccessibility:
         """Every kind of page passes the axe-core checks (WCAG 2 A/AA, best practices) in both languages."""
         source = AXE.read_text(encoding="utf-8")
         pages = [site / "index.html", site / "items.html", site / "joint-plan.html", site / "verify.html"]
-        for folder in ("draws", "departments", "districts"):
+        pages += [site / "results.html", site / "overdue.html", site / "assessment.html"]
+        for folder in ("draws", "departments", "districts", "results/departments", "results/districts"):
             pages += sorted((site / folder).glob("*.html"))[:2]
         failures: dict[str, Any] = {}
         for page in pages:

@@ -134,3 +134,53 @@ class TestDeadlinesMet:
         assert (rows["SAMR"].deadlines, rows["SAMR"].deadlines_met) == (4, 4)
         assert (rows["ECO"].deadlines, rows["ECO"].deadlines_met) == (4, 3)
         assert a.milestones == ()
+
+
+_counts = st.integers(0, 10**6)
+
+
+class TestAssessmentRowJson:
+    @settings(max_examples=50)
+    @given(
+        values=st.fixed_dictionaries(
+            {
+                "drawn": _counts,
+                "expected": _counts,
+                "entered": _counts,
+                "problems": _counts,
+                "inspected": _counts,
+                "referrals": _counts,
+            }
+        ),
+        planned=st.fractions(min_value=0, max_value=10**6),
+    )
+    def test_round_trip(self, values: dict[str, int], planned: Any) -> None:
+        """A row read back from its JSON form equals the row, derived rates included."""
+        from randinspect.results import AssessmentRow
+
+        row = AssessmentRow(key="X", planned=planned, **values)
+        back = AssessmentRow.from_json_dict(row.to_json_dict())
+        assert back == row
+        assert back.to_json_dict() == row.to_json_dict()
+
+    def test_bad_count_is_named(self) -> None:
+        """A count that is not a whole number is refused, naming the row and the field."""
+        import pytest
+
+        from randinspect.errors import ResultInputError
+        from randinspect.results import AssessmentRow
+
+        with pytest.raises(ResultInputError, match=r"'SAMR'.*'drawn'"):
+            AssessmentRow.from_json_dict({"key": "SAMR", "drawn": "many"})
+
+
+class TestAssessmentCharts:
+    def test_charts_written_or_none(self, tmp_path: Path) -> None:
+        """The charts are PNG files named CHART_FILES, or none at all for rows without results."""
+        from randinspect.results import CHART_FILES, AssessmentRow, assessment_charts
+
+        rows = [AssessmentRow(key="A", expected=4, entered=3, published=2, inspected=3, problems=1)]
+        names = assessment_charts(rows, year=2027, out=tmp_path)
+        assert names == CHART_FILES
+        assert all((tmp_path / n).read_bytes().startswith(b"\x89PNG") for n in names)
+        assert assessment_charts([AssessmentRow(key="B")], year=2027, out=tmp_path / "none") == ()

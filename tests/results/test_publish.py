@@ -221,3 +221,40 @@ class TestRedaction:
     def test_weekends_calendar_not_provisional(self) -> None:
         """A calendar without the is_provisional hook never marks deadlines provisional."""
         assert not publication_due(dt.date(2030, 1, 4), WeekendsOnly()).provisional
+
+
+class TestPublicationJson:
+    @settings(max_examples=40)
+    @given(
+        rows=st.lists(st.fixed_dictionaries({n: st.text(max_size=8) for n, _ in PUBLIC_FIELDS}), max_size=5)
+    )
+    def test_round_trip(self, rows: list[dict[str, str]]) -> None:
+        """The public JSON read back gives the same rows and day, so the site shows what was published."""
+        from randinspect.results import Publication
+
+        pub = Publication(published_on=dt.date(2027, 5, 7), rows=tuple(rows))
+        back = Publication.from_json_dict(json.loads(pub.to_json()))
+        assert back.rows == pub.rows
+        assert back.published_on == pub.published_on
+
+    def test_other_format_refused(self) -> None:
+        """A file of another format is refused, naming where it came from."""
+        from randinspect.errors import ResultInputError
+        from randinspect.results import Publication
+
+        with pytest.raises(ResultInputError, match="week-3"):
+            Publication.from_json_dict({"results": []}, where="week-3")
+
+
+class TestOverdueCsv:
+    def test_rows_are_the_overdue_list(self, world: World) -> None:
+        """overdue.csv has the documented columns and one row per overdue result."""
+        from randinspect.results import OVERDUE_COLUMNS
+
+        book = _book(world, world.records)
+        report = deadline_report(book, as_of=dt.date(world.city.year, 12, 31), calendar=world.calendar)
+        assert report.overdue()
+        rows = list(csv.DictReader(io.StringIO(report.overdue_csv())))
+        assert tuple(rows[0]) == OVERDUE_COLUMNS
+        assert [r["record_id"] for r in rows] == [r.record_id for r in report.overdue()]
+        assert {r["status"] for r in rows} <= {"late", "overdue", "missing"}

@@ -287,6 +287,11 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
     (out / "assessment.json").write_text(
         json.dumps(assessment.to_json_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
     )
+    # The files the results commands share and the publication site reads (docs/publishing.md).
+    (out / "book.json").write_text(
+        json.dumps(book.to_json_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    (out / "overdue.csv").write_text(report.overdue_csv(), encoding="utf-8")
 
     t = assessment.total
     categories = Counter(r.category.zh for r in book)

@@ -241,6 +241,11 @@ def run(args: argparse.Namespace) -> int:
     _heading("Publication site 公开网站")
     report = publish(out, out / "site")
     print(f"{report.draws_verified} draws verified; {len(report.pages)} pages written to {report.out}/")
+    if report.withheld:
+        print(
+            f"{len(report.withheld)} entered results not yet published are left out of the site's published "
+            f"results (first: {report.withheld[0][0]}: {report.withheld[0][1]})"
+        )
     print(open_hint(report.out))
     return 1 if failures else 0
 

@@ -54,5 +54,11 @@ def run(args: argparse.Namespace) -> int:
     )
     for key, reason in report.left_out:
         print(f"section {key} left out: {reason}")
+    if report.withheld:
+        print(f"{len(report.withheld)} results left out of the published results:")
+        for record_id, reason in report.withheld[:20]:
+            print(f"  {record_id}: {reason}")
+        if len(report.withheld) > 20:
+            print(f"  ... and {len(report.withheld) - 20} more (PublishReport.withheld)")
     print(open_hint(report.out))
     return 0

@@ -10,9 +10,7 @@ input leaves every file as it was. File formats:
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 import os
 import tempfile
@@ -361,22 +359,7 @@ def run_assess(args: argparse.Namespace) -> int:
     _write_atomic(
         out / "assessment.json", json.dumps(assessment.to_json_dict(), ensure_ascii=False, indent=1)
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["record_id", "department", "due", "provisional", "entered_on", "published_on", "status"])
-    for r in report.overdue():
-        writer.writerow(
-            [
-                r.record_id,
-                r.department,
-                r.due,
-                r.provisional,
-                r.entered_on or "",
-                r.published_on or "",
-                r.status,
-            ]
-        )
-    _write_atomic(out / "overdue.csv", buffer.getvalue())
+    _write_atomic(out / "overdue.csv", report.overdue_csv())
     t = assessment.total
     print(
         f"{t.entered} results entered of {t.expected} expected, {t.published} published; "

@@ -8,7 +8,9 @@ downloads of every table, and ``verify.html``, where anyone re-runs a draw in th
 verified before anything is written; a draw that does not verify is never published.
 
 Sections come from a registry (:class:`Section`, :data:`DEFAULT_SECTIONS`), each built only from the
-files present, so later sections (results, overdue list, assessment) plug in without changing the rest.
+files present. After the visit, the published results (公示结果, per department and district, exactly the rows
+of the results package's publication: :func:`public_results`), the overdue list (逾期清单) and the
+assessment (考核评估) with its charts and referral counts come from the results package's files.
 
 .. versionadded:: 0.1.0
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from randinspect.publish._html import Html, Page, Para, Table, Text
 from randinspect.publish._records import RECORD_FILES, DrawEntry, YearRecords, load_records
+from randinspect.publish._results import PublicResults, public_results
 from randinspect.publish._sections import DEFAULT_SECTIONS, Section, SiteData
 from randinspect.publish._site import SITE_MARKER, PublishReport, public_frame_csv, publish
 
@@ -28,6 +31,7 @@ __all__ = [
     "Html",
     "Page",
     "Para",
+    "PublicResults",
     "PublishReport",
     "Section",
     "SiteData",
@@ -36,5 +40,6 @@ __all__ = [
     "YearRecords",
     "load_records",
     "public_frame_csv",
+    "public_results",
     "publish",
 ]

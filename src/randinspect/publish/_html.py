@@ -123,13 +123,18 @@ Block = Para | Table | Html
 
 @attrs.frozen(kw_only=True)
 class Page:
-    """One page of the site: its path below the site root, title, section and content blocks."""
+    """One page of the site: its path below the site root, title, section and content blocks.
+
+    ``files`` are other files the page needs (``(path below the site root, bytes)``: chart images, a
+    download in a layout of its own), written with it.
+    """
 
     path: str
     title: Text
     section: str
     blocks: tuple[Block, ...]
     scripts: tuple[str, ...] = ()
+    files: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def depth(self) -> int:

@@ -21,6 +21,7 @@ from randinspect.errors import LoadError, Problem, PublishError
 if TYPE_CHECKING:
     from randinspect.directory import ObjectDirectory
     from randinspect.draw import DrawRecord
+    from randinspect.results import Publication
 
 __all__ = ["RECORD_FILES", "DrawEntry", "YearRecords", "load_records"]
 
@@ -33,6 +34,13 @@ RECORD_FILES: Final[Mapping[str, str]] = {
     "department_plans": "department-plans.json: the department plans",
     "joint_plan": "joint-plan.json: joint-plan proposals and blocks",
     "plan_tasks": "plan-tasks.csv: one row per department, object, item and round",
+    "public_results": (
+        "public-results.json and public-results/*.json: published results, already redacted "
+        "(randinspect publish-results --json, demo)"
+    ),
+    "results_book": "book.json: the result book (randinspect record / publish-results, demo)",
+    "overdue": "overdue.csv: the overdue list of the deadline report (randinspect assess, demo)",
+    "assessment": "assessment.json: the department and district assessment (randinspect assess, demo)",
 }
 """The files a records folder may hold, by key, with what each is (the docs page lists them)."""
 
@@ -73,9 +81,14 @@ class YearRecords:
         The object directory (``objects.csv``), or ``None`` when the folder has none.
     json_files:
         Parsed JSON files by key of :data:`RECORD_FILES` (``summary``, ``department_plans``, ``joint_plan``,
-        ``ceremony``) that are present.
+        ``ceremony``, ``results_book``, ``assessment``) that are present.
     plan_tasks:
         Rows of ``plan-tasks.csv`` (empty when absent).
+    publications:
+        The public-results files (``public-results.json``, then ``public-results/*.json`` by name), each
+        read with :meth:`randinspect.results.Publication.from_json_dict`, with its path.
+    overdue:
+        Rows of ``overdue.csv`` (empty when absent).
     journal_head, journal_length:
         Head hash and entry count of the journal, when there is one.
     present:
@@ -87,9 +100,11 @@ class YearRecords:
     directory: ObjectDirectory | None
     json_files: Mapping[str, Any]
     plan_tasks: tuple[Mapping[str, str], ...]
-    journal_head: str | None
-    journal_length: int
-    present: frozenset[str]
+    publications: tuple[tuple[Path, Publication], ...] = ()
+    overdue: tuple[Mapping[str, str], ...] = ()
+    journal_head: str | None = None
+    journal_length: int = 0
+    present: frozenset[str] = frozenset()
 
     @property
     def year(self) -> int | None:
@@ -130,6 +145,8 @@ _JSON_FILES: Final = {
     "summary": "summary.json",
     "department_plans": "department-plans.json",
     "joint_plan": "joint-plan.json",
+    "results_book": "book.json",
+    "assessment": "assessment.json",
 }
 
 
@@ -232,6 +249,33 @@ def load_records(
         text = tasks_path.read_text(encoding="utf-8-sig")
         tasks = tuple(dict(row) for row in csv.DictReader(io.StringIO(text)))
 
+    publications = []
+    from randinspect.results import OVERDUE_COLUMNS, Publication
+
+    for path in [root / "public-results.json", *sorted((root / "public-results").glob("*.json"))]:
+        if path.is_file():
+            present.add("public_results")
+            publications.append((path, Publication.from_json_dict(_read_json(path), where=str(path))))
+
+    overdue: tuple[Mapping[str, str], ...] = ()
+    overdue_path = root / "overdue.csv"
+    if overdue_path.is_file():
+        present.add("overdue")
+        text = overdue_path.read_text(encoding="utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text))
+        missing = [c for c in OVERDUE_COLUMNS if c not in (reader.fieldnames or ())]
+        if missing:
+            raise LoadError(
+                [
+                    Problem(
+                        message=f"overdue list lacks column(s) {', '.join(missing)}",
+                        source=str(overdue_path),
+                        hint="write it with `randinspect assess` (DeadlineReport.overdue_csv)",
+                    )
+                ]
+            )
+        overdue = tuple(dict(row) for row in reader)
+
     if not present:
         raise PublishError(
             f"records folder {str(root)!r} holds none of the files publish reads "
@@ -243,6 +287,8 @@ def load_records(
         directory=directory,
         json_files=json_files,
         plan_tasks=tasks,
+        publications=tuple(publications),
+        overdue=overdue,
         journal_head=head,
         journal_length=length,
         present=frozenset(present),

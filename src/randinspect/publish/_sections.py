@@ -20,6 +20,7 @@ import attrs
 
 from randinspect.publish._html import Html, Page, Para, Table, Text
 from randinspect.publish._records import DrawEntry, YearRecords
+from randinspect.publish._results import PublicResults, build_assessment, build_overdue, build_results
 
 if TYPE_CHECKING:
     from randinspect.draw import InclusionTable
@@ -55,6 +56,9 @@ class SiteData:
         Region (division) code of every drawn object, by id.
     district_names:
         Name of each county-level division code that occurs.
+    results:
+        The published results and what is left out (:func:`randinspect.publish.public_results`), when the
+        folder has public-results files.
     """
 
     records: YearRecords
@@ -62,6 +66,7 @@ class SiteData:
     names: Mapping[str, str]
     regions: Mapping[str, str]
     district_names: Mapping[str, str]
+    results: PublicResults | None = None
 
     @property
     def year(self) -> int | None:
@@ -933,8 +938,25 @@ DEFAULT_SECTIONS: Final[tuple[Section, ...]] = (
         build=_joint_plan,
     ),
     Section(
+        key="results",
+        title=Text("公示结果", "Results"),
+        needs=frozenset({"public_results"}),
+        build=build_results,
+    ),
+    Section(
+        key="overdue", title=Text("逾期清单", "Overdue"), needs=frozenset({"overdue"}), build=build_overdue
+    ),
+    Section(
+        key="assessment",
+        title=Text("考核评估", "Assessment"),
+        needs=frozenset({"assessment"}),
+        build=build_assessment,
+    ),
+    Section(
         key="verifier", title=Text("复核", "Verify"), needs=frozenset({"draws", "objects"}), build=_verifier
     ),
 )
-"""The built-in sections, in navigation order. A results, overdue-list or assessment section is added by
-appending a :class:`Section` whose ``needs`` names its files (see the docs page "Publishing a year")."""
+"""The built-in sections, in navigation order: index, items, draws, departments, districts, joint plan,
+published results (公示结果), overdue list (逾期清单), assessment (考核评估) and the verifier. Another section
+is added by appending a :class:`Section` whose ``needs`` names its files (see the docs page "Publishing a
+year")."""

@@ -23,6 +23,7 @@ import attrs
 from randinspect.errors import PublishError, RandInspectError, UnverifiedRecordError
 from randinspect.publish._html import Page, Table, Text, render_page, table_csv, table_json
 from randinspect.publish._records import YearRecords, load_records
+from randinspect.publish._results import public_results
 from randinspect.publish._sections import DEFAULT_SECTIONS, Section, SiteData
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ class PublishReport:
         Keys of the sections built.
     left_out:
         ``(section key, reason)`` of sections not built because their files are missing.
+    withheld:
+        ``(record id, reason)`` of results left out of the published results: entered but not yet
+        published, or refused by the redaction check (see :class:`randinspect.publish.PublicResults`).
     seconds:
         Wall time.
     """
@@ -66,6 +70,7 @@ class PublishReport:
     sections: tuple[str, ...]
     left_out: tuple[tuple[str, str], ...]
     seconds: float
+    withheld: tuple[tuple[str, str], ...] = ()
 
 
 def public_frame_csv(table: InclusionTable) -> str:
@@ -198,8 +203,14 @@ def _site_data(records: YearRecords, tables: dict[str, InclusionTable]) -> SiteD
     district_names: dict[str, str] = {}
     for code in {r[:6] for r in regions.values()}:
         district_names[code] = DIVISIONS.get(code).name if code in DIVISIONS else code
+    results = public_results(records) if "public_results" in records.present else None
     return SiteData(
-        records=records, tables=tables, names=names, regions=regions, district_names=district_names
+        records=records,
+        tables=tables,
+        names=names,
+        regions=regions,
+        district_names=district_names,
+        results=results,
     )
 
 
@@ -361,6 +372,15 @@ def publish(
                     render_page(page, site_title=site_title, nav=nav, footer=footer), encoding="utf-8"
                 )
                 pages.append(page.path)
+                for name, content in page.files:
+                    if name in seen_paths or ".." in Path(name).parts or Path(name).is_absolute():
+                        raise PublishError(
+                            f"page {page.path} writes the file {name} twice or outside the site"
+                        )
+                    seen_paths.add(name)
+                    (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+                    (tmp / name).write_bytes(content)
+                    downloads.append(name)
                 for block in page.blocks:
                     if isinstance(block, Table):
                         stem = page.download_stem(block)
@@ -387,4 +407,5 @@ def publish(
         sections=tuple(s.key for s, _ in built),
         left_out=tuple(left_out),
         seconds=time.perf_counter() - started,
+        withheld=() if data.results is None else data.results.withheld,
     )

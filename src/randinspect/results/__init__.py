@@ -12,12 +12,14 @@ optional :class:`randinspect.draw.journal.Journal` to leave their trace (全程�
 from __future__ import annotations
 
 from randinspect.results._assess import (
+    CHART_FILES,
     AnnualSummary,
     Assessment,
     AssessmentRow,
     Estimator,
     annual_summary,
     assess,
+    assessment_charts,
 )
 from randinspect.results._book import EnteredResult, ResultBook, enter_results
 from randinspect.results._feedback import DEFAULT_FEEDBACK, DefaultFeedback, FeedbackResult, apply_feedback
@@ -29,6 +31,7 @@ from randinspect.results._methods import (
     immediate_task,
 )
 from randinspect.results._publish import (
+    OVERDUE_COLUMNS,
     PUBLICATION_WORKING_DAYS,
     Deadline,
     DeadlineReport,
@@ -67,10 +70,12 @@ from randinspect.results._vocabulary import (
 )
 
 __all__ = [
+    "CHART_FILES",
     "DEFAULT_FEEDBACK",
     "DEFAULT_REDACTION",
     "DEFAULT_VOCABULARY",
     "NATIONAL_CATEGORIES",
+    "OVERDUE_COLUMNS",
     "PUBLICATION_WORKING_DAYS",
     "PUBLIC_FIELDS",
     "Acknowledgement",
@@ -106,6 +111,7 @@ __all__ = [
     "annual_summary",
     "apply_feedback",
     "assess",
+    "assessment_charts",
     "breach_record",
     "conversion_tasks",
     "deadline_report",

@@ -20,7 +20,15 @@ from randinspect.results._book import ResultBook, _positions
 from randinspect.results._publish import DeadlineReport
 from randinspect.results._records import Origin
 
-__all__ = ["Assessment", "AssessmentRow", "Estimator", "annual_summary", "assess"]
+__all__ = [
+    "CHART_FILES",
+    "Assessment",
+    "AssessmentRow",
+    "Estimator",
+    "annual_summary",
+    "assess",
+    "assessment_charts",
+]
 
 Estimator = Callable[[Sequence[Any], Mapping[str, bool]], Any]
 """Hook for the population problem-rate estimate: ``estimator(draw_records, found)`` where ``found`` maps each
@@ -144,6 +152,37 @@ class AssessmentRow:
             v = getattr(self, name)
             out[name] = None if v is None else str(v)
         return out
+
+    @classmethod
+    def from_json_dict(cls, data: Mapping[str, Any]) -> AssessmentRow:
+        """Read back :meth:`to_json_dict` (the derived rates are recomputed, not read).
+
+        Raises
+        ------
+        ResultInputError
+            If a count is not an integer or a Fraction field is not a fraction, naming the row and field.
+        """
+        from randinspect.errors import ResultInputError
+
+        key = str(data.get("key", ""))
+        values: dict[str, Any] = {}
+        for f in attrs.fields(cls):
+            if f.name == "key" or f.name not in data:
+                continue
+            raw = data[f.name]
+            try:
+                if f.name in ("planned", "visits_saved"):
+                    values[f.name] = Fraction(str(raw))
+                elif isinstance(raw, bool) or not isinstance(raw, int):
+                    raise ValueError(raw)
+                else:
+                    values[f.name] = raw
+            except (ValueError, ZeroDivisionError):
+                raise ResultInputError(
+                    f"assessment row {key!r}: field {f.name!r} is {raw!r}, not a "
+                    f"{'fraction' if f.name in ('planned', 'visits_saved') else 'whole number'}"
+                ) from None
+        return cls(key=key, **values)
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -365,17 +404,38 @@ def _table_rows(a: Assessment, rows: Sequence[AssessmentRow], label: Callable[[s
 
 def _charts(a: Assessment, out: Path) -> list[str]:
     """Write the PNG charts; return their file names (empty list if matplotlib is missing)."""
+    return list(assessment_charts(a.departments, year=a.year, out=out))
+
+
+CHART_FILES: tuple[str, ...] = ("rates.png", "problems.png")
+"""The charts :func:`assessment_charts` writes, in order: entry/publication/on-time rates, problem rate."""
+
+
+def assessment_charts(rows: Sequence[AssessmentRow], *, year: int, out: str | Path) -> tuple[str, ...]:
+    """Write the assessment's charts (图表) as PNG files in ``out``; return their file names.
+
+    ``rates.png``: entry, publication and on-time publication rates per department; ``problems.png``: the
+    problem-finding rate per department (see :data:`CHART_FILES`). Departments with neither expected nor
+    inspected results are left out. The figures come from the rows only (aggregated, no personal data).
+
+    Returns
+    -------
+    tuple of str
+        The file names written; empty when matplotlib (extra ``randinspect[plot]``) is not installed or no
+        department has results. Callers say so instead of showing a chart.
+    """
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        return []
-    deps = [r for r in a.departments if r.expected or r.inspected]
+        return ()
+    deps = [r for r in rows if r.expected or r.inspected]
     if not deps:
-        return []
-    out.mkdir(parents=True, exist_ok=True)
+        return ()
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
     names = []
     x = np.arange(len(deps))
     fig, ax = plt.subplots(figsize=(max(6, len(deps) * 0.6), 3.5))
@@ -383,26 +443,26 @@ def _charts(a: Assessment, out: Path) -> list[str]:
         (("entry_rate", "entry"), ("publication_rate", "published"), ("timely_publication_rate", "on time"))
     ):
         vals = [float(getattr(r, attr) or 0) * 100 for r in deps]
-        ax.bar(x + (k - 1) * 0.27, vals, width=0.27, label=label)
+        ax.bar(x + (k - 1) * 0.27, vals, width=0.27, label=label, hatch=("", "//", "..")[k])
     ax.set_xticks(x, [r.key for r in deps], rotation=45, ha="right")
     ax.set_ylabel("% of expected results")
     ax.set_ylim(0, 105)
     ax.legend(loc="lower right", fontsize="small")
-    ax.set_title(f"{a.year}: entry and publication rates by department")
+    ax.set_title(f"{year}: entry and publication rates by department")
     fig.tight_layout()
-    fig.savefig(out / "rates.png", dpi=90)
+    fig.savefig(folder / CHART_FILES[0], dpi=90, metadata={"Software": None})
     plt.close(fig)
-    names.append("rates.png")
+    names.append(CHART_FILES[0])
     fig, ax = plt.subplots(figsize=(max(6, len(deps) * 0.6), 3.5))
     ax.bar(x, [float(r.problem_rate or 0) * 100 for r in deps], color="tab:red")
     ax.set_xticks(x, [r.key for r in deps], rotation=45, ha="right")
     ax.set_ylabel("% of plan results")
-    ax.set_title(f"{a.year}: problem-finding rate by department")
+    ax.set_title(f"{year}: problem-finding rate by department")
     fig.tight_layout()
-    fig.savefig(out / "problems.png", dpi=90)
+    fig.savefig(folder / CHART_FILES[1], dpi=90, metadata={"Software": None})
     plt.close(fig)
-    names.append("problems.png")
-    return names
+    names.append(CHART_FILES[1])
+    return tuple(names)
 
 
 @attrs.frozen(kw_only=True)

@@ -21,6 +21,7 @@ from randinspect.results._book import EnteredResult, ResultBook, _positions
 from randinspect.results._redact import DEFAULT_REDACTION, PUBLIC_FIELDS, RedactionPolicy
 
 __all__ = [
+    "OVERDUE_COLUMNS",
     "PUBLICATION_WORKING_DAYS",
     "Deadline",
     "DeadlineReport",
@@ -33,6 +34,17 @@ __all__ = [
 
 PUBLICATION_WORKING_DAYS = 20
 """Results are entered and made public within 20 working days of the inspection's end (§四(九)1)."""
+
+OVERDUE_COLUMNS: tuple[str, ...] = (
+    "record_id",
+    "department",
+    "due",
+    "provisional",
+    "entered_on",
+    "published_on",
+    "status",
+)
+"""Columns of :meth:`DeadlineReport.overdue_csv` (``overdue.csv``)."""
 
 Status = Literal["on-time", "late", "overdue", "pending", "missing"]
 
@@ -102,6 +114,44 @@ class Publication:
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")
         return text
+
+    @classmethod
+    def from_json_dict(cls, data: Any, *, where: str = "public results") -> Publication:
+        """Read back the public JSON of :meth:`to_json` (already redacted; nothing is re-derived).
+
+        Only the keys of :data:`PUBLIC_FIELDS` are kept from each result (a missing one reads as ``""``).
+
+        Raises
+        ------
+        ResultInputError
+            If ``data`` is not that format, naming ``where`` and the result's position.
+
+        Examples
+        --------
+        >>> p = Publication(published_on=dt.date(2027, 3, 5), rows=({"uscc": "X", "result": "未发现问题"},))
+        >>> Publication.from_json_dict(json.loads(p.to_json())).rows[0]["result"]
+        '未发现问题'
+        """
+        from randinspect.errors import ResultInputError
+
+        if not isinstance(data, Mapping) or data.get("format") != "randinspect.public-results":
+            raise ResultInputError(
+                f"{where}: not a public-results file (format 'randinspect.public-results' expected); "
+                "write it with `randinspect publish-results --json`"
+            )
+        try:
+            published_on = dt.date.fromisoformat(str(data["published_on"]))
+        except (KeyError, ValueError):
+            raise ResultInputError(f"{where}: 'published_on' must be a date YYYY-MM-DD") from None
+        results = data.get("results")
+        if not isinstance(results, list):
+            raise ResultInputError(f"{where}: 'results' must be a list of results")
+        rows = []
+        for n, r in enumerate(results):
+            if not isinstance(r, Mapping):
+                raise ResultInputError(f"{where}: result {n} is not an object")
+            rows.append({k: "" if r.get(k) is None else str(r.get(k)) for k, _ in PUBLIC_FIELDS})
+        return cls(published_on=published_on, rows=tuple(rows))
 
     def to_csv(self, path: str | os.PathLike[str] | None = None, *, chinese_headers: bool = True) -> str:
         """The public CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese), one row per result."""
@@ -296,6 +346,29 @@ class DeadlineReport:
     def provisional(self) -> bool:
         """True when any due date was computed on a provisional calendar."""
         return any(r.provisional for r in self.rows)
+
+    def overdue_csv(self, department: str | None = None) -> str:
+        """The overdue list (逾期清单) as CSV: a row per :meth:`overdue` row, columns :data:`OVERDUE_COLUMNS`.
+
+        ``randinspect assess`` and ``randinspect demo`` write it as ``overdue.csv``; the publication site
+        reads it. Record ids name the task and item only (no personal data).
+        """
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(OVERDUE_COLUMNS)
+        for r in self.overdue(department):
+            writer.writerow(
+                [
+                    r.record_id,
+                    r.department,
+                    r.due,
+                    r.provisional,
+                    r.entered_on or "",
+                    r.published_on or "",
+                    r.status,
+                ]
+            )
+        return buffer.getvalue()
 
 
 def deadline_report(
