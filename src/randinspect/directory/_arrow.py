@@ -423,14 +423,15 @@ def inspectors_to_arrow(directory: InspectorDirectory, columns: Sequence[str]) -
     records = directory.to_public_records()
     arrays: dict[str, Any] = {}
     for col in columns:
-        values = [r[col] for r in records]
+        # Columns added in 0.2 (affiliation, directory dates, admission) appear only when set.
+        values = [r.get(col) for r in records]
         if col in ("certificate_valid_from", "certificate_valid_to"):
             arrays[col] = pa.array([dt.date.fromisoformat(v) if v else None for v in values], pa.date32())
         elif col in ("specialties", "service_fields", "availability", "former_employers", "jurisdiction"):
-            listed = [v if isinstance(v, list) else [x for x in str(v).split(";") if x] for v in values]
+            listed = [v if isinstance(v, list) else [x for x in str(v or "").split(";") if x] for v in values]
             arrays[col] = pa.array(listed, type=pa.list_(pa.string()))
         else:
-            arrays[col] = pa.array([str(v) for v in values], type=pa.string())
+            arrays[col] = pa.array(["" if v is None else str(v) for v in values], type=pa.string())
     meta = {"format": INSPECTORS_FORMAT, "digest": directory.digest}
     return pa.table(arrays, metadata={METADATA_KEY: json.dumps(meta, ensure_ascii=False).encode("utf-8")})
 
