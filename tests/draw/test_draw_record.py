@@ -122,7 +122,7 @@ class TestDraw:
         assert record.context == "SAMR-2027-001|2027|round=1"
         assert record.seed == "6 2 8 3 1 8"
         assert record.verifiable
-        assert (record.item_id, record.year, record.round, record.version) == ("SAMR-2027-001", 2027, 1, 1)
+        assert (record.item_id, record.year, record.round, record.version) == ("SAMR-2027-001", 2027, 1, 2)
 
     def test_per_stratum_floor_or_ceiling(self, record: DrawRecord, frame: DrawFrame) -> None:
         """Every stratum gets the floor or ceiling of its Σπ, and the total is within one of Σπ."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 from randinspect.draw._canonical import canonical_digest, canonical_json
 from randinspect.draw._frame import STRATUM_COLUMNS, DrawFrame, Tier
 from randinspect.draw._inclusion import (
+    ALGORITHM_VERSION,
     DENOMINATOR,
     CapReport,
     InclusionTable,
@@ -34,10 +35,12 @@ from randinspect.draw._matrix import (
     matrix_from_dict,
 )
 from randinspect.draw._policy import (
+    RATIO_MODES,
     ComplaintRule,
     StratifiedPolicy,
     TieredPolicy,
     active_rounds,
+    apportion,
     inclusion_probabilities,
     policy_from_dict,
 )
@@ -51,7 +54,6 @@ from randinspect.draw._random import (
     ticket_bytes,
 )
 from randinspect.draw._record import (
-    ALGORITHM_VERSION,
     Commitment,
     DrawRecord,
     SelectedObject,
@@ -94,6 +96,7 @@ __all__ = [
     "DEFAULT_RISK_MULTIPLIERS",
     "DENOMINATOR",
     "GENESIS_HASH",
+    "RATIO_MODES",
     "RIVEST_SAMPLER_VERSION",
     "STRATUM_COLUMNS",
     "TICKET_VERSION",
@@ -123,6 +126,7 @@ __all__ = [
     "Tier",
     "TieredPolicy",
     "active_rounds",
+    "apportion",
     "canonical_digest",
     "canonical_json",
     "commit",

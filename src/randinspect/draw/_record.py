@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from randinspect.draw._canonical import canonical_digest, canonical_json
 from randinspect.draw._frame import TIERS, DrawFrame
-from randinspect.draw._inclusion import DENOMINATOR, InclusionTable, decimal_string
+from randinspect.draw._inclusion import ALGORITHM_VERSION, DENOMINATOR, InclusionTable, decimal_string
 from randinspect.draw._policy import policy_from_dict
 from randinspect.draw._random import TICKET_VERSION, NumpySource, PublicSeedSource, normalise_seed
 from randinspect.draw._select import selection_order, systematic_select
@@ -58,9 +58,6 @@ __all__ = [
     "source_from_description",
     "verify",
 ]
-
-ALGORITHM_VERSION: Final = 1
-"""Version of the draw algorithm (frame, π rounding, tickets, selection) of ``docs/draw-spec.md``."""
 
 RECORD_FORMAT: Final = "randinspect-draw-record"
 COMMITMENT_FORMAT: Final = "randinspect-draw-commitment"
@@ -263,6 +260,7 @@ class Commitment:
         """The commitment of a π table for ``item``."""
         y = item.year if year is None else year
         return cls(
+            version=table.algorithm_version,
             context=draw_context(item.id, y, table.round),
             year=y,
             round=table.round,
@@ -566,6 +564,7 @@ def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSo
         start=start,
         selected=selected,
         counts=_counts(table, mask),
+        version=commitment.version,
     )
 
 
@@ -770,7 +769,7 @@ def verify(
             f"(frame digest {frame.digest[:16]}… vs {c.frame_digest[:16]}…){note}"
         )
     try:
-        chosen = policy if policy is not None else policy_from_dict(c.policy)
+        chosen = policy if policy is not None else policy_from_dict(c.policy, version=c.version)
         table = chosen.inclusion(frame, item, round=c.round)
     except RandInspectError as exc:
         raise ProbabilitiesChangedError(f"the π table cannot be recomputed: {exc}") from None

@@ -24,6 +24,7 @@ from randinspect.draw import (
     PublicSeedSource,
     StratifiedPolicy,
     TieredPolicy,
+    canonical_json,
     decimal_string,
     draw,
     inclusion_probabilities,
@@ -104,6 +105,12 @@ def selection_case(name: str, item: CheckItem, policy: object, seed: str, rnd: i
         "counts": dict(record.counts),
         "commitment_digest": record.commitment.digest,
         "record_digest": record.record_digest,
+        # The whole commitment and record, so their canonical JSON and digests can be recomputed (spec §5).
+        "commitment": record.commitment.to_json_dict(),
+        "commitment_canonical_json": canonical_json(
+            {k: v for k, v in record.commitment.to_json_dict().items() if k != "digest"}
+        ).decode("utf-8"),
+        "record": record.to_json_dict(),
     }
 
 
@@ -182,6 +189,35 @@ def main() -> None:
             TieredPolicy(),
             "6 6 6 1",
         ),
+        # Version 2: a twice-yearly item with a yearly ceiling 1/4 of 12 = 3 visits. A04 (key) takes one
+        # visit per round, so 3 − 2 = 1 visit is left for the risk and general objects of the year.
+        selection_case(
+            "tiered, volume, frequency 2, yearly cap 1/4, round 1",
+            CheckItem(id="SAMR-2027-004", ratio=Fraction(1, 4), frequency=2, **base),
+            TieredPolicy(),
+            "6 6 6 1",
+        ),
+        selection_case(
+            "tiered, absolute, frequency 2, per-round cap 1/3, round 2",
+            CheckItem(
+                id="SAMR-2027-005",
+                ratio=Fraction(1, 6),
+                cap=Fraction(1, 3),
+                cap_period="round",
+                frequency=2,
+                **base,
+            ),
+            TieredPolicy(ratio_mode="absolute"),
+            "6 6 6 1",
+            rnd=2,
+        ),
+        selection_case(
+            "stratified, volume, frequency 3, round 3",
+            CheckItem(id="SAMR-2027-006", ratio=Fraction(1, 2), frequency=3, **base),
+            StratifiedPolicy(),
+            "31415926",
+            rnd=3,
+        ),
     ]
     data = {
         "format": "randinspect-draw-vectors",
@@ -195,6 +231,13 @@ def main() -> None:
             {"numerator": a, "pi": decimal_string(a)} for a in (0, 1, 2**31, 3 * 2**30, 429496730, 2**32)
         ],
         "selections": cases,
+        "canonical_json": [
+            {"value": value, "canonical": canonical_json(value).decode("utf-8")}
+            for value in (
+                {"b": 1, "a": [True, None, "é"], "A": {"z": "\u00e9\u0301", "y": -2}},
+                {"中": "文", "a\u001f": "\n"},
+            )
+        ],
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 

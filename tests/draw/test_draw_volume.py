@@ -1,0 +1,210 @@
+"""Draw algorithm version 2: the ratio is the year's volume, ceilings are yearly (issue 8, parts 1 and 2)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from randinspect.draw import (
+    DENOMINATOR,
+    DrawFrame,
+    InclusionTable,
+    SamrMatrix,
+    TieredPolicy,
+    apportion,
+    systematic_select,
+)
+from randinspect.draw._policy import RATIO_MODES
+from randinspect.errors import CapExceededError, ConfigurationError
+from randinspect.items import CheckItem
+from randinspect.testing._draw import check_items, credit_risk_matrices, draw_frames
+
+
+def frame_of(n: int, **columns: object) -> DrawFrame:
+    """A frame of n objects with ids O000..."""
+    return DrawFrame.from_arrays(ids=[f"O{i:03d}" for i in range(n)], **columns)  # type: ignore[arg-type]
+
+
+def year_tables(policy: TieredPolicy, frame: DrawFrame, item: CheckItem) -> list[InclusionTable]:
+    """The π tables of every round of the item's year."""
+    return [policy.inclusion(frame, item, round=r) for r in range(1, item.frequency + 1)]
+
+
+def rest_sum(table: InclusionTable) -> Fraction:
+    """Σπ of the risk and general objects."""
+    by_tier = table.expected_by_tier()
+    return by_tier["risk"] + by_tier["general"]
+
+
+def most_drawn(table: InclusionTable) -> int:
+    """The most objects any start draws: ceil(Σπ) (the start 0)."""
+    return int(systematic_select(table.numerators, 0, DENOMINATOR).sum())
+
+
+class TestReadmeExample:
+    def test_five_percent_draws_five_percent(self, make_item: Callable[..., CheckItem]) -> None:
+        """A 5 % general item over a mostly A-grade frame draws 5 % of it, not 2.6 % as version 1 did."""
+        credit = ["A"] * 700 + ["B"] * 200 + ["C"] * 80 + ["D"] * 20
+        frame = frame_of(1000, credit=credit, risk=["medium"] * 1000)
+        item = make_item(ratio=Fraction(1, 20))
+        table = TieredPolicy().inclusion(frame, item)
+        assert table.expected_count == 50
+        by_cell = table.expected_by_cell()
+        # π ∝ multiplier: A 1/2, B 1, C 2, D 4 per object (to the rounding of π to 1/D).
+        per_object = {c: by_cell[f"{c}/medium"] / table.count_by_cell()[f"{c}/medium"] for c in "ABCD"}
+        tolerance = Fraction(8, DENOMINATOR)
+        assert abs(per_object["B"] - 2 * per_object["A"]) < tolerance
+        assert abs(per_object["D"] - 4 * per_object["B"]) < tolerance
+        old = TieredPolicy(algorithm_version=1).inclusion(frame, item)
+        assert old.expected_count < 40
+
+    def test_twice_yearly_item_spreads_the_volume(self, make_item: Callable[..., CheckItem]) -> None:
+        """Frequency 2, A-grade in one round: the year's visits are ratio × N and within the ceiling."""
+        frame = frame_of(400, credit=["A"] * 200 + ["B"] * 200, risk=["medium"] * 400)
+        item = make_item(ratio=Fraction(1, 10), cap=None, frequency=2)
+        tables = year_tables(TieredPolicy(), frame, item)
+        assert sum(t.expected_count for t in tables) == 40
+        assert tables[0].expected_by_cell()["A/medium"] == 0
+        assert tables[1].expected_by_cell()["A/medium"] > 0
+
+
+class TestYearlyVolume:
+    @settings(deadline=None, max_examples=60)
+    @given(
+        draw_frames(max_size=80),
+        check_items(),
+        credit_risk_matrices(),
+        st.sampled_from(RATIO_MODES),
+        st.sampled_from(["year", "round"]),
+    )
+    def test_volume_and_ceiling(
+        self, frame: DrawFrame, item: CheckItem, matrix: SamrMatrix, mode: str, period: str
+    ) -> None:
+        """Σπ per year is the stated volume unless the ceiling or the objects taking part bind it, and the
+        number drawn in the year never exceeds the yearly ceiling (nor any round's the per-round one)."""
+        item = attrs.evolve(item, cap_period=period)
+        policy = TieredPolicy(matrix=matrix, ratio_mode=mode)  # type: ignore[arg-type]
+        tables = year_tables(policy, frame, item)
+        report = tables[0].cap_report
+        budgets = report.round_budgets
+        assert budgets is not None
+        assert len(budgets) == item.frequency
+        assert all(t.cap_report.round_budgets == budgets for t in tables)
+        for t, b in zip(tables, budgets, strict=True):
+            # Each round's risk and general Σπ is its budget, rounded down to 1/D.
+            assert rest_sum(t) == Fraction(math.floor(b * DENOMINATOR), DENOMINATOR)
+        n = len(frame)
+        year = sum(budgets, Fraction(0))
+        assert report.volume is not None
+        if mode == "volume":
+            assert report.volume == item.ratio * n
+            assert year <= report.volume
+        if item.cap is None:
+            unclipped = all(
+                b == (t.cap_report.requested - t.cap_report.mandatory)
+                for t, b in zip(tables, budgets, strict=True)
+            )
+            assert unclipped
+        else:
+            limit = math.floor(item.cap * n)
+            mandatory = report.mandatory
+            if period == "year":
+                if not report.exceeded:
+                    assert sum(most_drawn(t) for t in tables) <= limit
+                    assert sum(t.expected_count for t in tables) <= limit
+                else:
+                    assert mandatory * item.frequency > item.cap * n
+            elif not report.exceeded:
+                assert all(most_drawn(t) <= limit for t in tables)
+
+    @settings(deadline=None, max_examples=60)
+    @given(draw_frames(max_size=80), check_items(capped=False))
+    def test_volume_met_when_nothing_binds(self, frame: DrawFrame, item: CheckItem) -> None:
+        """Without a ceiling, and with every cell in every round, Σπ per year is ratio × N exactly (to 1/D)
+        whenever the risk and general objects can carry it."""
+        matrix = SamrMatrix(credit_round_shares=dict.fromkeys("ABCD", 1))
+        tables = year_tables(TieredPolicy(matrix=matrix), frame, item)
+        rest = int((tables[0].tier_codes > 1).sum())
+        volume = item.ratio * len(frame)
+        if volume <= item.frequency * rest:
+            total = sum(rest_sum(t) for t in tables)
+            assert volume - total < Fraction(item.frequency, DENOMINATOR)
+            assert total <= volume
+
+    @settings(deadline=None, max_examples=40)
+    @given(draw_frames(min_size=5, max_size=80), check_items(capped=False, max_frequency=1))
+    def test_pi_proportional_to_multiplier(self, frame: DrawFrame, item: CheckItem) -> None:
+        """Within a round, objects below π = 1 have π ∝ their cell's multiplier (to the 1/D rounding)."""
+        matrix = SamrMatrix()
+        table = TieredPolicy(matrix=matrix).inclusion(frame, item)
+        scale = table.cap_report.scale
+        rest = np.flatnonzero((table.tier_codes > 1) & (table.numerators < DENOMINATOR))
+        for i in rest.tolist():
+            m = matrix.multiplier(str(frame.credit[i]), str(frame.risk[i]))
+            assert abs(Fraction(int(table.numerators[i]), DENOMINATOR) - scale * m) < Fraction(1, DENOMINATOR)
+
+    def test_yearly_ceiling_counts_every_round(self, make_item: Callable[..., CheckItem]) -> None:
+        """A capped twice-yearly item no longer draws twice its ceiling: 5 % of 1,000 a year, not a round."""
+        frame = frame_of(1000, credit=["B"] * 1000, risk=["medium"] * 1000)
+        item = make_item(ratio=Fraction(1, 20), frequency=2)
+        tables = year_tables(TieredPolicy(ratio_mode="absolute"), frame, item)
+        assert [t.expected_count for t in tables] == [25, 25]
+        per_round = attrs.evolve(item, cap_period="round")
+        assert [
+            t.expected_count for t in year_tables(TieredPolicy(ratio_mode="absolute"), frame, per_round)
+        ] == [
+            50,
+            50,
+        ]
+
+    def test_mandatory_visits_of_every_round_count(self, make_item: Callable[..., CheckItem]) -> None:
+        """With a yearly ceiling, key objects visited in each of F rounds use F visits of it."""
+        frame = frame_of(20, key=[True] * 3 + [False] * 17)
+        item = make_item(ratio=Fraction(1, 4), cap=Fraction(1, 4), frequency=2)
+        table = TieredPolicy().inclusion(frame, item)
+        assert table.cap_report.exceeded  # 2 rounds × 3 key objects = 6 > 5
+        with pytest.raises(CapExceededError, match="6 key/problem visits"):
+            TieredPolicy(on_cap_exceeded="raise").inclusion(frame, item)
+
+
+class TestApportion:
+    @given(st.integers(0, 1000), st.lists(st.fractions(min_value=0, max_value=50), min_size=1, max_size=8))
+    def test_floor_or_ceiling_and_exact_sum(self, total: int, weights: list[Fraction]) -> None:
+        """Each part is the floor or ceiling of its quota and the parts sum to the total (weights > 0)."""
+        parts = apportion(total, weights)
+        whole = sum(weights, Fraction(0))
+        if whole == 0:
+            assert parts == [0] * len(weights)
+            return
+        assert sum(parts) == total
+        for p, w in zip(parts, weights, strict=True):
+            quota = total * w / whole
+            assert math.floor(quota) <= p <= math.ceil(quota)
+
+
+class TestSettings:
+    def test_bad_mode_and_period(self, make_item: Callable[..., CheckItem]) -> None:
+        """Unknown ratio modes and cap periods are typed errors naming the setting."""
+        with pytest.raises(ConfigurationError, match="ratio_mode"):
+            TieredPolicy(ratio_mode="relative")  # type: ignore[arg-type]
+        with pytest.raises(ConfigurationError, match="cap_period"):
+            make_item(cap_period="month")
+
+    def test_mode_in_record(self, make_item: Callable[..., CheckItem]) -> None:
+        """The policy parameters and the cap report state the mode and the ceiling's period."""
+        frame = frame_of(10)
+        table = TieredPolicy(ratio_mode="absolute").inclusion(frame, make_item())
+        assert table.policy["ratio_mode"] == "absolute"
+        assert table.cap_report.to_dict()["mode"] == "absolute"
+        assert table.cap_report.to_dict()["period"] == "year"
+        item = make_item(cap_period="round")
+        assert item.to_dict()["cap_period"] == "round"
+        assert "cap_period" not in make_item().to_dict()
+        assert CheckItem.from_dict(item.to_dict()) == item
