@@ -240,3 +240,32 @@ class TestLoaders:
         """A missing id list is a LoadError."""
         with pytest.raises(LoadError):
             draw_cli.load_id_list(tmp_path / "none.txt")
+
+
+class TestVersionTwoOptions:
+    def test_commitment_checked_before_drawing(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """--commitment refuses to draw when the inputs no longer match it, and draws when they do."""
+        base = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"])]
+        c = tmp_path / "c.json"
+        assert run([*base, "--commit-only", "--out", str(c)]) == 0
+        out = tmp_path / "r.json"
+        assert run([*base, "--seed", "1 2 3", "--commitment", str(c), "--out", str(out)]) == 0
+        changed = [*base, "--seed", "1 2 3", "--commitment", str(c), "--ratio-mode", "absolute"]
+        assert run([*changed, "--out", str(tmp_path / "x.json")]) == 2
+        assert not (tmp_path / "x.json").exists()
+
+    def test_ratio_mode_in_record(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """--ratio-mode absolute is stated in the record's policy and cap report."""
+        out = tmp_path / "r.json"
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "9"]
+        assert run([*argv, "--ratio-mode", "absolute", "--out", str(out)]) == 0
+        record = DrawRecord.from_json(out)
+        assert record.commitment.policy["ratio_mode"] == "absolute"
+        assert record.commitment.cap_report["mode"] == "absolute"
+
+    def test_stratified_refuses_tier_inputs(
+        self, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--policy stratified with --key-objects is refused instead of silently ignoring the list."""
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "9"]
+        assert run([*argv, "--policy", "stratified", "--key-objects", str(files["keys"])]) == 2

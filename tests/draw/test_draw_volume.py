@@ -208,3 +208,38 @@ class TestSettings:
         assert item.to_dict()["cap_period"] == "round"
         assert "cap_period" not in make_item().to_dict()
         assert CheckItem.from_dict(item.to_dict()) == item
+
+
+class TestVolumeReport:
+    def test_items_and_department(self, make_item: Callable[..., CheckItem]) -> None:
+        """Per item the expected and drawn visits of all rounds; per department the total vs its ceiling."""
+        from randinspect.draw import draw, volume_report
+
+        frame = frame_of(200, credit=["A"] * 100 + ["C"] * 100, risk=["medium"] * 200)
+        twice = make_item(id="SAMR-1", ratio=Fraction(1, 10), frequency=2)
+        once = make_item(id="SAMR-2", ratio=Fraction(1, 20))
+        records = [draw(frame, twice, "7", round=r) for r in (1, 2)] + [draw(frame, once, "7")]
+        report = volume_report(records)
+        first, second = report.items
+        assert (first.item_id, first.rounds_read, first.ceiling, first.volume) == ("SAMR-1", (1, 2), 20, 20)
+        assert first.expected == 20
+        assert first.drawn == sum(r.counts["total"] for r in records[:2]) <= 20
+        assert (second.ceiling, second.expected) == (10, 10)
+        (department,) = report.departments
+        assert department.ceiling == 30
+        assert department.drawn == first.drawn + second.drawn
+        assert report.within
+        tight = volume_report(records, department_caps={"SAMR": Fraction(1, 20)})
+        assert tight.departments[0].ceiling == 10
+        assert not tight.within
+        assert "OVER" in "\n".join(tight.lines())
+
+    def test_duplicate_round_refused(self, make_item: Callable[..., CheckItem]) -> None:
+        """Two records of the same item and round are a typed error."""
+        from randinspect.draw import draw, volume_report
+        from randinspect.errors import InputError
+
+        frame = frame_of(20)
+        record = draw(frame, make_item(), "7")
+        with pytest.raises(InputError, match="same round"):
+            volume_report([record, record])

@@ -201,6 +201,18 @@ def register(subparsers: Any) -> None:
         "--matrix", metavar="MATRIX.csv|json", help="credit-risk matrix table (default: SAMR defaults)"
     )
     p.add_argument("--policy", choices=("tiered", "stratified"), default="tiered", help="sampling policy")
+    p.add_argument(
+        "--ratio-mode",
+        choices=("volume", "absolute"),
+        default="volume",
+        help="volume: the ratio fixes the year's expected risk and general visits (default); absolute: each "
+        "cell's π is ratio × multiplier",
+    )
+    p.add_argument(
+        "--commitment",
+        metavar="DIGEST|COMMITMENT.json",
+        help="the commitment published before the seed: refuse to draw if the inputs no longer match it",
+    )
     p.add_argument("--cap", metavar="SHARE", help="override the item's cap (0.05, 5%%, 1/20 or 'none')")
     p.add_argument("--year", type=int, help="plan year of the context (default: the item's year)")
     p.add_argument("--round", type=int, default=1, help="round (1..frequency), default 1")
@@ -230,8 +242,27 @@ def _policy(args: argparse.Namespace, item: Any) -> Any:
     from randinspect.draw import StratifiedPolicy, TableMatrix, TieredPolicy
 
     if args.policy == "stratified":
-        return StratifiedPolicy()
-    kwargs: dict[str, Any] = {}
+        unused = [
+            flag
+            for flag, value in (
+                ("--key-objects", args.key_objects),
+                ("--complaints", args.complaints),
+                ("--filed-cases", args.filed_cases),
+                ("--referrals", args.referrals),
+                ("--reference-date", args.reference_date),
+                ("--matrix", args.matrix),
+            )
+            if value
+        ]
+        if unused:
+            from randinspect.errors import InputError
+
+            raise InputError(
+                f"{', '.join(unused)} not used by --policy stratified (every object is a general object); "
+                "use --policy tiered for key and problem objects and the credit-risk matrix"
+            )
+        return StratifiedPolicy(ratio_mode=args.ratio_mode)
+    kwargs: dict[str, Any] = {"ratio_mode": args.ratio_mode}
     if args.matrix:
         path = str(args.matrix)
         kwargs["matrix"] = (
@@ -282,7 +313,14 @@ def run_draw(args: argparse.Namespace) -> int:
     if not args.seed:
         raise InputError("--seed is required to draw (use --commit-only before the seed exists)")
     record = draw(
-        directory, item, args.seed, policy=policy, year=args.year, round=args.round, stratum=args.stratum
+        directory,
+        item,
+        args.seed,
+        policy=policy,
+        year=args.year,
+        round=args.round,
+        stratum=args.stratum,
+        commitment=_read_commitment(args.commitment) if args.commitment else None,
     )
     if args.out:
         record.to_json(args.out)
@@ -306,6 +344,30 @@ def _warn_cap(report: Mapping[str, Any]) -> None:
             f"{report['ceiling']}; all were kept, the other objects get π = 0",
             file=sys.stderr,
         )
+
+
+def _read_commitment(text: str) -> Any:
+    """A commitment from a COMMITMENT.json path, or a digest as given."""
+    import json
+
+    from randinspect.draw import Commitment
+
+    if not Path(text).is_file():
+        return text.strip().lower()
+    try:
+        data = json.loads(Path(text).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"cannot read the commitment: {exc}",
+                    source=text,
+                    hint="pass the COMMITMENT.json written by 'randinspect draw --commit-only' or its digest",
+                    code="commitment.json",
+                )
+            ]
+        ) from None
+    return Commitment.from_json_dict(data)
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -279,6 +279,11 @@ def print_cycle(result: Any) -> None:
         print(f"  deadline {milestone}: {due}")
     for warning in summary["warnings"]:
         print(f"WARNING: {warning}")
+    from randinspect.draw import volume_report
+
+    print("yearly volume per item (expected and drawn against the ratio's volume and the ceiling):")
+    for line in volume_report(result.records).lines():
+        print(f"  {line}")
 
 
 def write_cycle(result: Any, out: Path) -> None:

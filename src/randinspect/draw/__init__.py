@@ -65,6 +65,7 @@ from randinspect.draw._record import (
     verify,
 )
 from randinspect.draw._select import exact_selection_probabilities, selection_order, systematic_select
+from randinspect.draw._volume import DepartmentVolume, ItemVolume, VolumeReport, volume_report
 from randinspect.draw.journal import (
     GENESIS_HASH,
     EntryKind,
@@ -103,10 +104,12 @@ __all__ = [
     "CapReport",
     "Commitment",
     "ComplaintRule",
+    "DepartmentVolume",
     "DrawFrame",
     "DrawRecord",
     "EntryKind",
     "InclusionTable",
+    "ItemVolume",
     "Journal",
     "JournalCheck",
     "JournalEntry",
@@ -125,6 +128,7 @@ __all__ = [
     "TableMatrix",
     "Tier",
     "TieredPolicy",
+    "VolumeReport",
     "active_rounds",
     "apportion",
     "canonical_digest",
@@ -153,4 +157,5 @@ __all__ = [
     "systematic_select",
     "ticket_bytes",
     "verify",
+    "volume_report",
 ]
