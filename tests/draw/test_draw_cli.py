@@ -80,6 +80,8 @@ class TestDrawCommand:
             str(files["cases"]),
             "--referrals",
             str(files["cases"]),
+            "--opening",
+            str(tmp_path / "opening.json"),
         ]
         assert run(argv) == 0
         assert "drew" in capsys.readouterr().out
@@ -88,21 +90,23 @@ class TestDrawCommand:
         record = DrawRecord.from_json(out)
         assert record.counts["by_tier"]["key"] >= 2
         assert record.counts["by_tier"]["problem"] >= 1
-        assert (
-            run(
-                [
-                    "verify",
-                    str(out),
-                    "--objects",
-                    str(files["objects"]),
-                    "--seed",
-                    "3 1 4 1 5",
-                    "--commitment",
-                    record.commitment.digest,
-                ]
-            )
-            == 0
-        )
+        # The public record names no case, referral or complaint: only salted digests of the reasons.
+        case_id = files["cases"].read_text(encoding="utf-8").strip()
+        assert case_id not in json.dumps(data["commitment"]["policy"])
+        assert "filed_case_ids" not in data["commitment"]["policy"]
+        verify_argv = [
+            "verify",
+            str(out),
+            "--objects",
+            str(files["objects"]),
+            "--seed",
+            "3 1 4 1 5",
+            "--commitment",
+            record.commitment.digest,
+        ]
+        assert run(verify_argv) == 1
+        assert "opening" in capsys.readouterr().err
+        assert run([*verify_argv, "--opening", str(tmp_path / "opening.json")]) == 0
         assert "verified" in capsys.readouterr().out
 
     def test_verify_fails_with_reason(

@@ -241,3 +241,13 @@ class TestVersionOneRecords:
             assert list(record.selected_ids) == case["selected"]
             assert record.commitment.digest == case["commitment_digest"]
             assert record.record_digest == case["record_digest"]
+
+
+class TestReasonDigestVectors:
+    @pytest.mark.parametrize("vector", VECTORS["reason_digests"], ids=lambda v: v["reason"])
+    def test_by_hand(self, vector: dict[str, Any]) -> None:
+        """object_salt = SHA256(salt ‖ 0x1F ‖ id); digest = SHA256(object_salt ‖ reason ‖ 0x1F ‖ id)."""
+        ob = hashlib.sha256(vector["salt"].encode() + b"\x1f" + vector["id"].encode()).digest()
+        assert ob.hex() == vector["object_salt"]
+        digest = hashlib.sha256(ob + vector["reason"].encode() + b"\x1f" + vector["id"].encode()).hexdigest()
+        assert digest == vector["digest"]

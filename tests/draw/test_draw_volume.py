@@ -144,6 +144,8 @@ class TestYearlyVolume:
         """Within a round, objects below π = 1 have π ∝ their cell's multiplier (to the 1/D rounding)."""
         matrix = SamrMatrix()
         table = TieredPolicy(matrix=matrix).inclusion(frame, item)
+        if table.cap_report.requested == table.cap_report.mandatory:
+            return  # nothing asked of the risk and general objects: all π are 0
         scale = table.cap_report.scale
         rest = np.flatnonzero((table.tier_codes > 1) & (table.numerators < DENOMINATOR))
         for i in rest.tolist():

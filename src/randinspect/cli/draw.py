@@ -213,6 +213,18 @@ def register(subparsers: Any) -> None:
         metavar="DIGEST|COMMITMENT.json",
         help="the commitment published before the seed: refuse to draw if the inputs no longer match it",
     )
+    p.add_argument(
+        "--opening",
+        metavar="OPENING.json",
+        help="the auditors' opening (reason lists and their salt, kept out of the public record): read if "
+        "it exists (use the same file for --commit-only and the draw), written otherwise",
+    )
+    p.add_argument(
+        "--disclosure",
+        choices=("public", "auditors"),
+        default="public",
+        help="public: the record lists each drawn object's tier and π; auditors: id and stratum only",
+    )
     p.add_argument("--cap", metavar="SHARE", help="override the item's cap (0.05, 5%%, 1/20 or 'none')")
     p.add_argument("--year", type=int, help="plan year of the context (default: the item's year)")
     p.add_argument("--round", type=int, default=1, help="round (1..frequency), default 1")
@@ -235,6 +247,7 @@ def register(subparsers: Any) -> None:
     v.add_argument(
         "--commitment", metavar="DIGEST|COMMITMENT.json", help="the commitment published before the seed"
     )
+    v.add_argument("--opening", metavar="OPENING.json", help="the auditors' opening (reason lists and salt)")
     v.set_defaults(func=run_verify)
 
 
@@ -262,7 +275,9 @@ def _policy(args: argparse.Namespace, item: Any) -> Any:
                 "use --policy tiered for key and problem objects and the credit-risk matrix"
             )
         return StratifiedPolicy(ratio_mode=args.ratio_mode)
-    kwargs: dict[str, Any] = {"ratio_mode": args.ratio_mode}
+    kwargs: dict[str, Any] = {"ratio_mode": args.ratio_mode, "disclosure": args.disclosure}
+    if args.opening and Path(args.opening).is_file():
+        kwargs["reason_salt"] = str(_read_opening(args.opening).get("reason_salt", ""))
     if args.matrix:
         path = str(args.matrix)
         kwargs["matrix"] = (
@@ -303,6 +318,17 @@ def run_draw(args: argparse.Namespace) -> int:
     if args.commit_only:
         c = commit(directory, item, policy=policy, year=args.year, round=args.round, stratum=args.stratum)
         _warn_cap(c.cap_report)
+        if args.opening and not Path(args.opening).is_file() and hasattr(policy, "reason_salt"):
+            opening = {"format": "randinspect-draw-opening", "policy": policy.to_dict()}
+            Path(args.opening).write_text(
+                json.dumps(opening, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        elif not args.opening and c.policy.get("reasons"):
+            print(
+                "WARNING: the commitment holds reason digests; without --opening no auditor can re-run "
+                "the draw",
+                file=sys.stderr,
+            )
         text = json.dumps(c.to_json_dict(), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
         if args.out:
             Path(args.out).write_text(text, encoding="utf-8")
@@ -322,6 +348,15 @@ def run_draw(args: argparse.Namespace) -> int:
         stratum=args.stratum,
         commitment=_read_commitment(args.commitment) if args.commitment else None,
     )
+    if record.opening is not None and args.opening:
+        Path(args.opening).write_text(
+            json.dumps(record.opening_json_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    elif record.commitment.policy.get("reasons"):
+        print(
+            "WARNING: the record commits reason digests; without --opening no auditor can re-run the draw",
+            file=sys.stderr,
+        )
     if args.out:
         record.to_json(args.out)
         counts = record.counts
@@ -344,6 +379,30 @@ def _warn_cap(report: Mapping[str, Any]) -> None:
             f"{report['ceiling']}; all were kept, the other objects get π = 0",
             file=sys.stderr,
         )
+
+
+def _read_opening(path: str) -> dict[str, Any]:
+    """The policy parameters of an opening file."""
+    import json
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LoadError(
+            [Problem(message=f"cannot read the opening: {exc}", source=path, code="opening.json")]
+        ) from None
+    policy = data.get("policy") if isinstance(data, dict) else None
+    if not isinstance(policy, dict):
+        raise LoadError(
+            [
+                Problem(
+                    message="not an opening: expected a JSON object with a policy object",
+                    source=path,
+                    code="opening.json",
+                )
+            ]
+        )
+    return policy
 
 
 def _read_commitment(text: str) -> Any:
@@ -401,7 +460,13 @@ def run_verify(args: argparse.Namespace) -> int:
         else:
             commitment = text.strip().lower()
     try:
-        verify(record, directory, expected_seed=args.seed, commitment=commitment)
+        verify(
+            record,
+            directory,
+            expected_seed=args.seed,
+            commitment=commitment,
+            opening=_read_opening(args.opening) if args.opening else None,
+        )
     except VerificationError as exc:
         print(f"randinspect verify: NOT reproduced ({type(exc).__name__}): {exc}", file=sys.stderr)
         return 1

@@ -44,6 +44,14 @@ from randinspect.draw._policy import (
     inclusion_probabilities,
     policy_from_dict,
 )
+from randinspect.draw._privacy import (
+    REASON_LISTS,
+    check_reason,
+    object_salt,
+    open_reasons,
+    public_policy,
+    reason_digest,
+)
 from randinspect.draw._random import (
     TICKET_VERSION,
     NumpySource,
@@ -98,6 +106,7 @@ __all__ = [
     "DENOMINATOR",
     "GENESIS_HASH",
     "RATIO_MODES",
+    "REASON_LISTS",
     "RIVEST_SAMPLER_VERSION",
     "STRATUM_COLUMNS",
     "TICKET_VERSION",
@@ -133,6 +142,7 @@ __all__ = [
     "apportion",
     "canonical_digest",
     "canonical_json",
+    "check_reason",
     "commit",
     "decimal_string",
     "draw",
@@ -144,8 +154,12 @@ __all__ = [
     "matrix_from_dict",
     "normalise_context",
     "normalise_seed",
+    "object_salt",
+    "open_reasons",
     "open_store",
     "policy_from_dict",
+    "public_policy",
+    "reason_digest",
     "rivest_pick",
     "rivest_sample",
     "rivest_seed",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import secrets
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -222,6 +223,9 @@ def _rescale_capped(
             capped[i] = True
 
 
+DISCLOSURES: Final = ("public", "auditors")
+"""Who may see the π and tier of single objects: anyone, or designated auditors only."""
+
 RATIO_MODES: Final = ("volume", "absolute")
 """How the built-in policies read an item's ratio (version 2): as the yearly volume or as absolute values."""
 
@@ -299,24 +303,30 @@ class TieredPolicy:
       ``risk_threshold``.
     - **General objects** (一般对象): everyone else.
 
-    Risk and general objects get ``item.ratio × matrix.multiplier(credit, risk)`` in the rounds their
-    cell takes part in (``matrix.frequency``, spread evenly by :func:`active_rounds`), 0 in the others.
-    If key, problem and these together exceed the most objects the cap allows, ``floor(item.cap × N)``
-    (the ceiling 不超过 counts whole objects), the risk and general values are scaled down uniformly to
-    the integer budget ``floor(item.cap × N) − M`` (``M`` mandatory objects); any value reaching 1 is set
-    to 1 and the rest rescaled (R ``sampling::inclusionprobabilities``). Hence Σπ ≤ ``floor(cap × N)``
-    and systematic selection, which draws the floor or the ceiling of Σπ, never draws more objects than
-    the cap allows; when the cap binds it draws exactly ``floor(cap × N)``. Mandatory objects are never
-    trimmed: if they alone exceed the cap, the :class:`CapReport` says so and the others get π = 0 (or
+    Risk and general objects share the item's volume (version 2, spec §3): in each round, π is
+    proportional to ``matrix.multiplier(credit, risk)`` among the cells taking part in it
+    (``matrix.frequency``, spread evenly by :func:`active_rounds`), 0 in the others, with one factor for
+    the year so that the year's expected risk and general visits are ``item.ratio × N``
+    (``ratio_mode="volume"``, the default); with ``ratio_mode="absolute"`` the values are
+    ``item.ratio × multiplier`` in every round the cell takes part in. The ceiling ``floor(item.cap × N)``
+    (不超过 counts whole objects) bounds the visits of the whole year by default (``item.cap_period``):
+    key and problem visits of every round count, and when the rounds' requests, each rounded up, would
+    not fit, the year's risk and general visits become a whole number apportioned to the rounds, so the
+    number drawn in the year never exceeds the ceiling. Values reaching 1 are set to 1 and the rest
+    rescaled (R ``sampling::inclusionprobabilities``). Mandatory objects are never trimmed: if they alone
+    exceed the ceiling, the :class:`CapReport` says so and the others get π = 0 (or
     :class:`CapExceededError` is raised with ``on_cap_exceeded="raise"``). Key items (``cap=None``) have
-    no ceiling.
+    no ceiling; values clipped at 1 then pass their excess to the other objects, so a π can exceed
+    ``ratio × multiplier`` in absolute mode.
 
     Parameters
     ----------
     matrix:
         Credit-risk matrix (default :class:`SamrMatrix`).
     key_ids, filed_case_ids, referral_ids, complaint_ids:
-        Explicit id lists. Key ids must be in the frame; the others are ignored outside it.
+        Explicit id lists. Key ids must be in the frame; the others are ignored outside it. From version 2
+        they are not published: the commitment holds a salted digest per (object, reason) pair
+        (:func:`randinspect.draw.public_policy`) and the lists go to auditors in the record's opening.
     complaints:
         Complaint records (投诉举报) for ``complaint_rule``.
     complaint_rule:
@@ -327,6 +337,18 @@ class TieredPolicy:
         Lowest risk class of risk objects (default ``"high"``).
     on_cap_exceeded:
         ``"report"`` (default) or ``"raise"``.
+    ratio_mode:
+        ``"volume"`` (default) or ``"absolute"`` (see above).
+    disclosure:
+        ``"public"`` (default): the public record lists each drawn object's tier and π; ``"auditors"``:
+        the public record lists drawn objects by id and stratum only, since π and tier of single objects
+        reveal credit-risk classes that many cities do not publish (auditors re-run the draw with the
+        opening and the directory and see everything).
+    reason_salt:
+        The secret salting the reason digests (default: 32 fresh random bytes in hex). Use the same policy
+        object (or the same salt) for :func:`randinspect.draw.commit` and :func:`randinspect.draw.draw`.
+    algorithm_version:
+        ``1`` only to verify records of version 1.
     """
 
     matrix: CreditRiskMatrix = attrs.field(factory=SamrMatrix)
@@ -342,9 +364,20 @@ class TieredPolicy:
     risk_threshold: str = DEFAULT_RISK_THRESHOLD
     on_cap_exceeded: Literal["report", "raise"] = "report"
     ratio_mode: Literal["volume", "absolute"] = "volume"
+    disclosure: Literal["public", "auditors"] = "public"
+    reason_salt: str = attrs.field(factory=lambda: secrets.token_hex(32), eq=False, repr=False)
     algorithm_version: int = ALGORITHM_VERSION
 
     def __attrs_post_init__(self) -> None:
+        if self.disclosure not in DISCLOSURES:
+            raise ConfigurationError(
+                f"disclosure must be 'public' (the π table may be published) or 'auditors' (π and tiers of "
+                f"single objects go to designated auditors only), not {self.disclosure!r}"
+            )
+        if not isinstance(self.reason_salt, str) or len(self.reason_salt) < 32:
+            raise ConfigurationError(
+                "reason_salt must be a secret text of at least 32 characters (secrets.token_hex(32))"
+            )
         if self.on_cap_exceeded not in ("report", "raise"):
             raise ConfigurationError(
                 f"on_cap_exceeded must be 'report' or 'raise', not {self.on_cap_exceeded!r}"
@@ -596,7 +629,15 @@ class TieredPolicy:
             "reference_date": None if self.reference_date is None else self.reference_date.isoformat(),
             "risk_threshold": self.risk_threshold,
             "on_cap_exceeded": self.on_cap_exceeded,
-            **({"ratio_mode": self.ratio_mode} if self.algorithm_version > 1 else {}),
+            **(
+                {
+                    "ratio_mode": self.ratio_mode,
+                    "disclosure": self.disclosure,
+                    "reason_salt": self.reason_salt,
+                }
+                if self.algorithm_version > 1
+                else {}
+            ),
         }
 
 
@@ -767,6 +808,14 @@ def policy_from_dict(
                 on_cap_exceeded=data.get("on_cap_exceeded", "report"),
                 ratio_mode=mode,
                 algorithm_version=version,
+                **(
+                    {
+                        "disclosure": data.get("disclosure", "public"),
+                        **({"reason_salt": str(data["reason_salt"])} if "reason_salt" in data else {}),
+                    }
+                    if version > 1
+                    else {}
+                ),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, RandInspectError):

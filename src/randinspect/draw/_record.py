@@ -24,6 +24,7 @@ from randinspect.draw._canonical import canonical_digest, canonical_json
 from randinspect.draw._frame import TIERS, DrawFrame
 from randinspect.draw._inclusion import ALGORITHM_VERSION, DENOMINATOR, InclusionTable, decimal_string
 from randinspect.draw._policy import policy_from_dict
+from randinspect.draw._privacy import open_reasons, public_policy
 from randinspect.draw._random import TICKET_VERSION, NumpySource, PublicSeedSource, normalise_seed
 from randinspect.draw._select import selection_order, systematic_select
 from randinspect.errors import (
@@ -61,6 +62,7 @@ __all__ = [
 
 RECORD_FORMAT: Final = "randinspect-draw-record"
 COMMITMENT_FORMAT: Final = "randinspect-draw-commitment"
+OPENING_FORMAT: Final = "randinspect-draw-opening"
 
 
 def draw_context(item_id: str, year: int, round: int = 1) -> str:
@@ -266,7 +268,7 @@ class Commitment:
             round=table.round,
             rounds=table.rounds,
             item=item.to_dict(),
-            policy=dict(table.policy),
+            policy=public_policy(table.policy),
             stratum=table.frame.stratum_column,
             directory_digest=table.frame.directory_digest,
             frame_digest=table.frame.digest,
@@ -293,23 +295,24 @@ def _check_version(version: object, what: str) -> None:
 @attrs.frozen
 class SelectedObject:
     """One drawn object (被抽中的检查对象): id, tier, stratum and exact π (numerator over D, and as an exact
-    decimal string)."""
+    decimal string). Under ``disclosure="auditors"`` the public record leaves out tier and π (``None``)."""
 
     id: str
-    tier: str
+    tier: str | None
     stratum: str
-    pi_numerator: int
-    pi: str
+    pi_numerator: int | None
+    pi: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "id": self.id,
-            "tier": self.tier,
-            "stratum": self.stratum,
-            "pi_numerator": self.pi_numerator,
-            "pi": self.pi,
-        }
+        """JSON-ready form (tier and π left out when withheld)."""
+        out: dict[str, Any] = {"id": self.id, "stratum": self.stratum}
+        if self.tier is not None:
+            out["tier"] = self.tier
+        if self.pi_numerator is not None:
+            out["pi_numerator"] = self.pi_numerator
+        if self.pi is not None:
+            out["pi"] = self.pi
+        return out
 
 
 @attrs.frozen(kw_only=True)
@@ -338,6 +341,34 @@ class DrawRecord:
     selected: tuple[SelectedObject, ...]
     counts: Mapping[str, Any]
     version: int = ALGORITHM_VERSION
+    opening: Mapping[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
+
+    # -- the part kept for auditors ---------------------------------------------------------------------
+
+    def opening_json_dict(self) -> dict[str, Any]:
+        """The opening for auditors: the full policy parameters (reason lists and their salt).
+
+        Keep it out of the public record; give it to designated auditors, who pass it to :func:`verify`
+        (``opening=``) or ``randinspect verify --opening``.
+
+        Raises
+        ------
+        InputError
+            If the record has no opening (read from public JSON, or a version 1 record).
+        """
+        if self.opening is None:
+            raise InputError("this record holds no opening (it was read from its public JSON)")
+        return {
+            "format": OPENING_FORMAT,
+            "commitment_digest": self.commitment.digest,
+            "policy": dict(self.opening),
+        }
+
+    def open_reasons(self, object_id: str) -> list[dict[str, str]]:
+        """The reasons of one mandatory object with the salt that opens their digests in the commitment."""
+        if self.opening is None:
+            raise InputError("this record holds no opening (it was read from its public JSON)")
+        return open_reasons(self.opening, object_id)
 
     # -- convenient views -------------------------------------------------------------------------------
 
@@ -422,10 +453,10 @@ class DrawRecord:
             selected = tuple(
                 SelectedObject(
                     id=str(s["id"]),
-                    tier=str(s["tier"]),
+                    tier=None if s.get("tier") is None else str(s["tier"]),
                     stratum=str(s["stratum"]),
-                    pi_numerator=_int(s["pi_numerator"]),
-                    pi=str(s["pi"]),
+                    pi_numerator=None if s.get("pi_numerator") is None else _int(s["pi_numerator"]),
+                    pi=None if s.get("pi") is None else str(s["pi"]),
                 )
                 for s in data["selected"]
             )
@@ -548,16 +579,21 @@ def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSo
     # π takes few distinct values (one or two per cell): format each once.
     values, which = np.unique(table.numerators[idx], return_inverse=True)
     decimals = np.asarray([decimal_string(a, table.denominator) for a in values.tolist()], dtype=object)
-    selected = tuple(
-        map(
-            SelectedObject,
-            table.frame.ids[idx].tolist(),
-            tiers,
-            strata,
-            values[which.reshape(-1)].tolist(),
-            decimals[which.reshape(-1)].tolist(),
+    if table.policy.get("disclosure") == "auditors":
+        hidden = [None] * int(idx.size)
+        selected = tuple(map(SelectedObject, table.frame.ids[idx].tolist(), hidden, strata, hidden, hidden))
+    else:
+        selected = tuple(
+            map(
+                SelectedObject,
+                table.frame.ids[idx].tolist(),
+                tiers,
+                strata,
+                values[which.reshape(-1)].tolist(),
+                decimals[which.reshape(-1)].tolist(),
+            )
         )
-    )
+    full = dict(table.policy)
     return DrawRecord(
         commitment=commitment,
         source=source.describe(),
@@ -565,6 +601,7 @@ def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSo
         selected=selected,
         counts=_counts(table, mask),
         version=commitment.version,
+        opening=full if full != dict(commitment.policy) else None,
     )
 
 
@@ -697,6 +734,7 @@ def verify(
     policy: SamplingPolicy | None = None,
     expected_seed: str | None = None,
     commitment: Commitment | str | None = None,
+    opening: Mapping[str, Any] | None = None,
 ) -> DrawRecord:
     """Re-run a published draw and check that it reproduces (复核).
 
@@ -717,6 +755,10 @@ def verify(
         The seed announced in the seed ceremony.
     commitment:
         The commitment (or its digest) published before the seed.
+    opening:
+        The auditors' opening (:meth:`DrawRecord.opening_json_dict`, or its ``policy`` part): needed when
+        the commitment holds reason digests (a tiered draw with key or problem id lists); checked against
+        them.
 
     Returns
     -------
@@ -768,14 +810,26 @@ def verify(
             f"the frame of item {item.id!r} changed: {len(frame)} objects now, {c.frame_size} in the record "
             f"(frame digest {frame.digest[:16]}… vs {c.frame_digest[:16]}…){note}"
         )
+    params: Mapping[str, Any] = c.policy
+    if opening is not None:
+        params = opening.get("policy", opening) if opening.get("format") == OPENING_FORMAT else opening
+        if not isinstance(params, Mapping):
+            raise CommitmentMismatchError("the opening holds no policy parameters")
+    elif policy is None and c.policy.get("reasons"):
+        raise CommitmentMismatchError(
+            f"the draw of item {item.id!r} commits {len(c.policy['reasons'])} reason(s) for mandatory "
+            "objects by salted digests: only an auditor holding the opening can re-run it (pass opening=, or "
+            "randinspect verify --opening OPENING.json)"
+        )
     try:
-        chosen = policy if policy is not None else policy_from_dict(c.policy, version=c.version)
+        chosen = policy if policy is not None else policy_from_dict(params, version=c.version)
         table = chosen.inclusion(frame, item, round=c.round)
     except RandInspectError as exc:
         raise ProbabilitiesChangedError(f"the π table cannot be recomputed: {exc}") from None
-    if dict(table.policy) != dict(c.policy):
+    if public_policy(table.policy) != dict(c.policy):
         raise ProbabilitiesChangedError(
-            "the policy parameters recomputed for the frame differ from the record's"
+            "the policy parameters recomputed for the frame differ from the record's (for a draw with "
+            "reason digests: the opening does not open the committed reasons)"
         )
     if table.digest != c.table_digest:
         raise ProbabilitiesChangedError(

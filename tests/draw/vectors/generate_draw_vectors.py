@@ -32,9 +32,13 @@ from randinspect.draw import (
     selection_order,
     ticket_bytes,
 )
+from randinspect.draw._privacy import object_salt, reason_digest
 from randinspect.items import CheckItem
 
 OUT = Path(__file__).with_name("draw_vectors.json")
+
+SALT = "5a" * 32
+"""The reason salt of the vectors (a real draw uses a fresh secret, kept for auditors)."""
 
 TICKET_CASES = [
     ("31415926", "SAMR-2027-001|2027|round=1", "91520102MA6DLXYB2X"),
@@ -162,7 +166,7 @@ def main() -> None:
         selection_case(
             "tiered, cap 1/4",
             CheckItem(id="SAMR-2027-001", ratio=Fraction(1, 4), **base),
-            TieredPolicy(filed_case_ids=["B05"]),
+            TieredPolicy(filed_case_ids=["B05"], reason_salt=SALT),
             "31415926",
         ),
         selection_case(
@@ -170,7 +174,7 @@ def main() -> None:
             CheckItem(
                 id="SAMR-2027-009", ratio=Fraction(1, 3), cap=None, category="key", frequency=2, **base
             ),
-            TieredPolicy(),
+            TieredPolicy(reason_salt=SALT),
             "2027-01-05 03 07 12",
             rnd=2,
         ),
@@ -186,7 +190,7 @@ def main() -> None:
         selection_case(
             "tiered, cap 1/5 of 12 (ceiling 2.4): at most 2 drawn",
             CheckItem(id="SAMR-2027-003", ratio=Fraction(1, 5), cap=Fraction(1, 5), **base),
-            TieredPolicy(),
+            TieredPolicy(reason_salt=SALT),
             "6 6 6 1",
         ),
         # Version 2: a twice-yearly item with a yearly ceiling 1/4 of 12 = 3 visits. A04 (key) takes one
@@ -194,7 +198,7 @@ def main() -> None:
         selection_case(
             "tiered, volume, frequency 2, yearly cap 1/4, round 1",
             CheckItem(id="SAMR-2027-004", ratio=Fraction(1, 4), frequency=2, **base),
-            TieredPolicy(),
+            TieredPolicy(reason_salt=SALT),
             "6 6 6 1",
         ),
         selection_case(
@@ -207,7 +211,7 @@ def main() -> None:
                 frequency=2,
                 **base,
             ),
-            TieredPolicy(ratio_mode="absolute"),
+            TieredPolicy(ratio_mode="absolute", reason_salt=SALT),
             "6 6 6 1",
             rnd=2,
         ),
@@ -231,6 +235,16 @@ def main() -> None:
             {"numerator": a, "pi": decimal_string(a)} for a in (0, 1, 2**31, 3 * 2**30, 429496730, 2**32)
         ],
         "selections": cases,
+        "reason_digests": [
+            {
+                "salt": SALT,
+                "id": object_id,
+                "reason": reason,
+                "object_salt": object_salt(SALT, object_id).hex(),
+                "digest": reason_digest(SALT, object_id, reason),
+            }
+            for object_id, reason in (("B05", "filed_case_ids"), ("贵阳市某某餐馆", "complaint_ids"))
+        ],
         "canonical_json": [
             {"value": value, "canonical": canonical_json(value).decode("utf-8")}
             for value in (
