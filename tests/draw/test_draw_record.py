@@ -560,3 +560,24 @@ class TestPrivacy:
             assert all({"tier", "pi", "pi_numerator"} <= set(r) for r in rows)
         public = DrawRecord.from_json_dict(record.to_json_dict())
         assert verify(public, frame, opening=record.opening).selected_ids == record.selected_ids
+
+
+class TestSmallThings:
+    def test_int_seed_is_a_typed_error(self, frame: DrawFrame, make_item: Callable[..., CheckItem]) -> None:
+        """draw(objects, item, 12345) raises SeedError saying to pass text or a RandomSource."""
+        from randinspect.errors import SeedError
+
+        with pytest.raises(SeedError, match="'12345'"):
+            draw(frame, make_item(), 12345)  # type: ignore[arg-type]
+
+    def test_mismatch_names_what_changed(self, frame: DrawFrame, make_item: Callable[..., CheckItem]) -> None:
+        """A commitment mismatch says which committed part changed (here the item and the π table)."""
+        c = commit(frame, make_item(ratio=Fraction(1, 5)))
+        with pytest.raises(CommitmentMismatchError, match="π table, item"):
+            draw(frame, make_item(ratio=Fraction(1, 4)), "1", commitment=c)
+
+    def test_record_digest_is_cached(self, record: DrawRecord) -> None:
+        """record_digest is computed once per record and equals the canonical digest."""
+        first = record.record_digest
+        assert record.record_digest is first
+        assert first == canonical_digest(record.to_json_dict())

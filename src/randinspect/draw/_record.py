@@ -342,6 +342,7 @@ class DrawRecord:
     counts: Mapping[str, Any]
     version: int = ALGORITHM_VERSION
     opening: Mapping[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
+    _cache: dict[str, str] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     # -- the part kept for auditors ---------------------------------------------------------------------
 
@@ -430,8 +431,12 @@ class DrawRecord:
 
     @property
     def record_digest(self) -> str:
-        """Hex SHA-256 of the canonical JSON of :meth:`to_json_dict` (what a journal chains)."""
-        return canonical_digest(self.to_json_dict())
+        """Hex SHA-256 of the canonical JSON of :meth:`to_json_dict` (journal chains it); cached."""
+        found = self._cache.get("record_digest")
+        if found is None:
+            found = canonical_digest(self.to_json_dict())
+            self._cache["record_digest"] = found
+        return found
 
     @classmethod
     def from_json_dict(cls, data: Mapping[str, Any]) -> DrawRecord:
@@ -556,7 +561,31 @@ def source_from_description(description: Mapping[str, Any]) -> RandomSource:
 def _coerce_source(seed: str | RandomSource) -> RandomSource:
     if isinstance(seed, str):
         return PublicSeedSource(seed)
+    if not callable(getattr(seed, "tickets", None)) or not callable(getattr(seed, "integer_below", None)):
+        from randinspect.errors import SeedError
+
+        raise SeedError(
+            f"the seed must be the public seed as text (for example {str(seed)!r}) or a RandomSource "
+            f"(NumpySource({seed!r}) for simulations), not {type(seed).__name__}"
+        )
     return seed
+
+
+def _which_differs(made: Commitment, published: Commitment) -> str:
+    """Name the committed parts that differ between two commitments."""
+    parts = [
+        ("directory", made.directory_digest, published.directory_digest),
+        ("frame", made.frame_digest, published.frame_digest),
+        ("π table", made.table_digest, published.table_digest),
+        ("item", dict(made.item), dict(published.item)),
+        ("policy parameters", dict(made.policy), dict(published.policy)),
+        ("cap report", dict(made.cap_report), dict(published.cap_report)),
+        ("context", made.context, published.context),
+        ("stratum column", made.stratum, published.stratum),
+        ("algorithm version", made.version, published.version),
+    ]
+    changed = [name for name, a, b in parts if a != b]
+    return ", ".join(changed) if changed else "a committed field"
 
 
 def _counts(table: InclusionTable, mask: npt.NDArray[np.bool_]) -> dict[str, Any]:
@@ -700,9 +729,14 @@ def draw(
     if commitment is not None:
         expected = commitment.digest if isinstance(commitment, Commitment) else str(commitment)
         if made.digest != expected:
+            what = (
+                _which_differs(made, commitment)
+                if isinstance(commitment, Commitment)
+                else "the directory, item or policy (pass the Commitment itself to be told which)"
+            )
             raise CommitmentMismatchError(
                 f"item {item.id!r}: the inputs give commitment {made.digest[:16]}…, not the published "
-                f"{expected[:16]}…; the directory, item or policy changed after the commitment"
+                f"{expected[:16]}…; changed since the commitment: {what}"
             )
     return _record_from(table, made, source)
 
