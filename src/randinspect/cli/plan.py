@@ -164,8 +164,44 @@ def register(subparsers: Any) -> None:
         default="overlap",
         help="joint-plan merger (default overlap)",
     )
+    p.add_argument(
+        "--complaints", metavar="COMPLAINTS.csv", help="complaint records (12315/12345), as for draw"
+    )
+    p.add_argument("--filed-cases", metavar="IDS.txt", help="ids with filed cases (立案), one per line")
+    p.add_argument("--referrals", metavar="IDS.txt", help="ids referred by other bodies (移送), one per line")
+    p.add_argument(
+        "--reference-date", metavar="YYYY-MM-DD", help="end of the complaint window (default 1 Jan)"
+    )
+    p.add_argument(
+        "--ratio-mode",
+        choices=("volume", "absolute"),
+        default="volume",
+        help="how the items' ratios are read (default volume: the year's expected visits)",
+    )
     p.add_argument("--out", metavar="DIR", help="write the plans to this directory")
     p.set_defaults(func=run)
+
+
+def _plan_policy(args: argparse.Namespace) -> Any:
+    """The tiered policy of every department's draws, with the problem-tier inputs given."""
+    from randinspect.cli.draw import load_complaints, load_id_list
+    from randinspect.draw import TieredPolicy
+
+    kwargs: dict[str, Any] = {"ratio_mode": args.ratio_mode}
+    if args.complaints:
+        kwargs["complaints"] = load_complaints(args.complaints)
+    if args.filed_cases:
+        kwargs["filed_case_ids"] = load_id_list(args.filed_cases)
+    if args.referrals:
+        kwargs["referral_ids"] = load_id_list(args.referrals)
+    if args.reference_date:
+        try:
+            kwargs["reference_date"] = dt.date.fromisoformat(args.reference_date)
+        except ValueError:
+            raise LoadError(
+                [Problem(message="not an ISO date", source="--reference-date", value=args.reference_date)]
+            ) from None
+    return TieredPolicy(**kwargs)
 
 
 def _write_tasks_csv(path: Path, plans: Any) -> None:
@@ -232,6 +268,7 @@ def run(args: argparse.Namespace) -> int:
         objects,
         items,
         source=PublicSeedSource(args.seed),
+        policy=_plan_policy(args),
         year=args.year,
         capacities=capacities or None,
         merger=merger,

@@ -531,7 +531,10 @@ class TieredPolicy:
         )
         params = self.to_dict()
         params.update(resolved)
-        params["reference_date"] = self._reference(item).isoformat()
+        reference = self._reference(item)
+        params["reference_date"] = reference.isoformat()
+        first, last = self.complaint_rule.window(reference)
+        params["complaint_window"] = [first.isoformat(), last.isoformat()]
         return InclusionTable(
             frame=frame,
             tier_codes=tier_codes,
