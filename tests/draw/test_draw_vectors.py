@@ -136,6 +136,16 @@ class TestSelectionVectors:
             cum.append(running)
         assert cum == case["cumulative"]
         seed_digest = hashlib.sha256(unicodedata.normalize("NFC", case["seed"]).strip().encode()).digest()
+        if case.get("starts") is not None:
+            # Independent units: each stratum is a line of its own with the start of context|start|stratum.
+            chosen: list[str] = []
+            for stratum, start in case["starts"].items():
+                h = hashlib.sha256(seed_digest + f"{case['context']}|start|{stratum}".encode() + b"\x1f0")
+                assert int(h.hexdigest()[-8:], 16) == start
+                line = [i for i in order if strata[i] == stratum]
+                chosen += spec_select(line, numerators, start)
+            assert sorted(chosen) == case["selected"]
+            return
         start_hash = hashlib.sha256(
             seed_digest + (case["context"] + "|start").encode() + b"\x1f0"
         ).hexdigest()

@@ -220,6 +220,12 @@ def register(subparsers: Any) -> None:
         "it exists (use the same file for --commit-only and the draw), written otherwise",
     )
     p.add_argument(
+        "--units",
+        choices=("shared", "independent"),
+        default="shared",
+        help="shared: one systematic start for the whole frame; independent: one start per stratum",
+    )
+    p.add_argument(
         "--disclosure",
         choices=("public", "auditors"),
         default="public",
@@ -274,8 +280,12 @@ def _policy(args: argparse.Namespace, item: Any) -> Any:
                 f"{', '.join(unused)} not used by --policy stratified (every object is a general object); "
                 "use --policy tiered for key and problem objects and the credit-risk matrix"
             )
-        return StratifiedPolicy(ratio_mode=args.ratio_mode)
-    kwargs: dict[str, Any] = {"ratio_mode": args.ratio_mode, "disclosure": args.disclosure}
+        return StratifiedPolicy(ratio_mode=args.ratio_mode, units=args.units)
+    kwargs: dict[str, Any] = {
+        "ratio_mode": args.ratio_mode,
+        "disclosure": args.disclosure,
+        "units": args.units,
+    }
     if args.opening and Path(args.opening).is_file():
         kwargs["reason_salt"] = str(_read_opening(args.opening).get("reason_salt", ""))
     if args.matrix:

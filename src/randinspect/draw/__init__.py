@@ -36,6 +36,7 @@ from randinspect.draw._matrix import (
 )
 from randinspect.draw._policy import (
     RATIO_MODES,
+    UNIT_MODES,
     ComplaintRule,
     StratifiedPolicy,
     TieredPolicy,
@@ -70,6 +71,7 @@ from randinspect.draw._record import (
     draw_context,
     select,
     source_from_description,
+    unit_starts,
     verify,
 )
 from randinspect.draw._select import exact_selection_probabilities, selection_order, systematic_select
@@ -110,6 +112,7 @@ __all__ = [
     "RIVEST_SAMPLER_VERSION",
     "STRATUM_COLUMNS",
     "TICKET_VERSION",
+    "UNIT_MODES",
     "CapReport",
     "Commitment",
     "ComplaintRule",
@@ -170,6 +173,7 @@ __all__ = [
     "source_from_description",
     "systematic_select",
     "ticket_bytes",
+    "unit_starts",
     "verify",
     "volume_report",
 ]

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RATIO_MODES",
+    "UNIT_MODES",
     "ComplaintRule",
     "StratifiedPolicy",
     "TieredPolicy",
@@ -230,6 +231,18 @@ RATIO_MODES: Final = ("volume", "absolute")
 """How the built-in policies read an item's ratio (version 2): as the yearly volume or as absolute values."""
 
 
+UNIT_MODES: Final = ("shared", "independent")
+"""How the strata (supervising units) of a draw are sampled: one shared start, or one start each."""
+
+
+def _check_units(units: object) -> None:
+    if units not in UNIT_MODES:
+        raise ConfigurationError(
+            f"units must be 'shared' (one systematic start for the whole frame: the total is within one of "
+            f"Σπ) or 'independent' (one start per stratum: strata drawn independently), not {units!r}"
+        )
+
+
 def _check_mode(mode: object) -> None:
     if mode not in RATIO_MODES:
         raise ConfigurationError(
@@ -344,6 +357,13 @@ class TieredPolicy:
         the public record lists drawn objects by id and stratum only, since π and tier of single objects
         reveal credit-risk classes that many cities do not publish (auditors re-run the draw with the
         opening and the directory and see everything).
+    units:
+        ``"shared"`` (default): one systematic sample with one start runs through the frame ordered by
+        stratum, so the total drawn is within one of Σπ but the strata's samples are dependent (some pairs
+        of objects in different strata are never drawn together). ``"independent"``: every stratum
+        (supervising unit) is a systematic sample of its own, with its own start from its own context;
+        π is unchanged and each stratum still gets the floor or the ceiling of its Σπ, but the total is
+        only within one *per stratum* of Σπ.
     reason_salt:
         The secret salting the reason digests (default: 32 fresh random bytes in hex). Use the same policy
         object (or the same salt) for :func:`randinspect.draw.commit` and :func:`randinspect.draw.draw`.
@@ -365,10 +385,12 @@ class TieredPolicy:
     on_cap_exceeded: Literal["report", "raise"] = "report"
     ratio_mode: Literal["volume", "absolute"] = "volume"
     disclosure: Literal["public", "auditors"] = "public"
+    units: Literal["shared", "independent"] = "shared"
     reason_salt: str = attrs.field(factory=lambda: secrets.token_hex(32), eq=False, repr=False)
     algorithm_version: int = ALGORITHM_VERSION
 
     def __attrs_post_init__(self) -> None:
+        _check_units(self.units)
         if self.disclosure not in DISCLOSURES:
             raise ConfigurationError(
                 f"disclosure must be 'public' (the π table may be published) or 'auditors' (π and tiers of "
@@ -636,6 +658,7 @@ class TieredPolicy:
                 {
                     "ratio_mode": self.ratio_mode,
                     "disclosure": self.disclosure,
+                    "units": self.units,
                     "reason_salt": self.reason_salt,
                 }
                 if self.algorithm_version > 1
@@ -663,16 +686,21 @@ class StratifiedPolicy:
     ----------
     ratio_mode:
         ``"volume"`` (default) or ``"absolute"``.
+    units:
+        ``"shared"`` (default) or ``"independent"``, as for :class:`TieredPolicy` (each stratum's size is
+        exact either way).
     algorithm_version:
         ``1`` only to verify records of version 1 (``n = ceil(ratio × N)`` per round, at most
         ``floor(cap × N)`` per round).
     """
 
     ratio_mode: Literal["volume", "absolute"] = "volume"
+    units: Literal["shared", "independent"] = "shared"
     algorithm_version: int = ALGORITHM_VERSION
 
     def __attrs_post_init__(self) -> None:
         _check_mode(self.ratio_mode)
+        _check_units(self.units)
         _check_version_field(self.algorithm_version)
 
     def round_sizes(self, n: int, item: CheckItem) -> list[int]:
@@ -765,7 +793,7 @@ class StratifiedPolicy:
         """JSON-ready parameters."""
         if self.algorithm_version == 1:
             return {"kind": "stratified"}
-        return {"kind": "stratified", "ratio_mode": self.ratio_mode}
+        return {"kind": "stratified", "ratio_mode": self.ratio_mode, "units": self.units}
 
 
 def policy_from_dict(
@@ -794,8 +822,12 @@ def policy_from_dict(
     if stored not in RATIO_MODES:
         raise ConfigurationError(f"policy ratio_mode {stored!r} is not 'volume' or 'absolute'")
     mode: Literal["volume", "absolute"] = "absolute" if stored == "absolute" else "volume"
+    units = data.get("units", "shared") if version > 1 else "shared"
+    if units not in UNIT_MODES:
+        raise ConfigurationError(f"policy units {units!r} is not 'shared' or 'independent'")
+    unit_mode: Literal["shared", "independent"] = "independent" if units == "independent" else "shared"
     if kind == "stratified":
-        return StratifiedPolicy(ratio_mode=mode, algorithm_version=version)
+        return StratifiedPolicy(ratio_mode=mode, units=unit_mode, algorithm_version=version)
     if kind == "tiered":
         try:
             ref = data.get("reference_date")
@@ -814,6 +846,7 @@ def policy_from_dict(
                 **(
                     {
                         "disclosure": data.get("disclosure", "public"),
+                        "units": unit_mode,
                         **({"reason_salt": str(data["reason_salt"])} if "reason_salt" in data else {}),
                     }
                     if version > 1

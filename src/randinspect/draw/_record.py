@@ -57,6 +57,7 @@ __all__ = [
     "draw_context",
     "select",
     "source_from_description",
+    "unit_starts",
     "verify",
 ]
 
@@ -84,11 +85,29 @@ def _start_context(context: str) -> str:
     return context + "|start"
 
 
+def _unit_start_context(context: str, stratum: str) -> str:
+    return f"{context}|start|{stratum}"
+
+
+def unit_starts(table: InclusionTable, source: RandomSource, context: str) -> dict[str, int]:
+    """The start of every stratum of a draw with independent units: ``integer_below(context + "|start|" +
+    stratum, D)`` (spec §4). Empty when the table's policy shares one start (``units = "shared"``)."""
+    if table.policy.get("units") != "independent":
+        return {}
+    return {
+        label: int(source.integer_below(_unit_start_context(context, label), table.denominator))
+        for label in table.frame.stratum_labels
+    }
+
+
 def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[npt.NDArray[np.bool_], int]:
     """Run systematic selection over a π table: the selected mask (frame order) and the start used.
 
     Tickets come from ``source.tickets(context, ids)``, the start from
-    ``source.integer_below(context + "|start", D)``. This is the whole random step of a draw. A source that
+    ``source.integer_below(context + "|start", D)``. With independent units (the policy's ``units`` is
+    ``"independent"``) every stratum is a systematic sample of its own, with the start
+    ``source.integer_below(context + "|start|" + stratum, D)`` (:func:`unit_starts`), and the start
+    returned is 0. This is the whole random step of a draw. A source that
     is not verifiable and has a ``permutation(context, n)`` method (:class:`NumpySource`) orders each
     stratum by that random permutation instead of by tickets: the fast path of simulations, with the same
     distribution.
@@ -116,9 +135,19 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
                 context, table.frame.ids[inner[lo : lo + _TICKET_SLICE]]
             )
         order = inner[selection_order(strata, tickets)]
+    mask = nums == denominator
+    if table.policy.get("units") == "independent":
+        # One systematic sample per stratum, each with its own start (spec §4, independent units).
+        codes = table.frame.stratum_codes[order]
+        bounds = np.searchsorted(codes, np.arange(len(table.frame.stratum_labels) + 1))
+        for h, label in enumerate(table.frame.stratum_labels):
+            lo, hi = int(bounds[h]), int(bounds[h + 1])
+            start_h = int(source.integer_below(_unit_start_context(context, label), denominator))
+            if hi > lo:
+                mask[order[lo:hi][systematic_select(nums[order[lo:hi]], start_h, denominator)]] = True
+        return mask, 0
     start = int(source.integer_below(_start_context(context), denominator))
     chosen = systematic_select(nums[order], start, denominator)
-    mask = nums == denominator
     mask[order[chosen]] = True
     return mask, start
 
@@ -326,7 +355,9 @@ class DrawRecord:
     source:
         ``RandomSource.describe()`` of the source (for public draws: the seed and its digest).
     start:
-        The systematic start ``u`` in ``[0, D)``.
+        The systematic start ``u`` in ``[0, D)`` (0 with independent units).
+    starts:
+        With independent units, the start of every stratum (``None`` otherwise).
     selected:
         The drawn objects in canonical id order.
     counts:
@@ -342,6 +373,7 @@ class DrawRecord:
     counts: Mapping[str, Any]
     version: int = ALGORITHM_VERSION
     opening: Mapping[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
+    starts: Mapping[str, int] | None = None
     _cache: dict[str, str] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     # -- the part kept for auditors ---------------------------------------------------------------------
@@ -425,6 +457,8 @@ class DrawRecord:
             "start": self.start,
             "counts": dict(self.counts),
         }
+        if self.starts is not None:
+            body["starts"] = dict(self.starts)
         if with_selected:
             body["selected"] = [s.to_dict() for s in self.selected]
         return json.loads(canonical_json(body))  # type: ignore[no-any-return]
@@ -472,6 +506,9 @@ class DrawRecord:
                 selected=selected,
                 counts=dict(data["counts"]),
                 version=int(data["version"]),
+                starts=None
+                if data.get("starts") is None
+                else {str(k): _int(v) for k, v in data["starts"].items()},
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"malformed draw record: missing or bad field {exc}") from None
@@ -623,6 +660,7 @@ def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSo
             )
         )
     full = dict(table.policy)
+    starts = unit_starts(table, source, commitment.context)
     return DrawRecord(
         commitment=commitment,
         source=source.describe(),
@@ -631,6 +669,7 @@ def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSo
         counts=_counts(table, mask),
         version=commitment.version,
         opening=full if full != dict(commitment.policy) else None,
+        starts=starts or None,
     )
 
 

@@ -105,6 +105,7 @@ def selection_case(name: str, item: CheckItem, policy: object, seed: str, rnd: i
         "order": frame.ids[order].tolist(),
         "cumulative": cum,
         "start": record.start,
+        "starts": None if record.starts is None else dict(record.starts),
         "selected": list(record.selected_ids),
         "counts": dict(record.counts),
         "commitment_digest": record.commitment.digest,
@@ -214,6 +215,12 @@ def main() -> None:
             TieredPolicy(ratio_mode="absolute", reason_salt=SALT),
             "6 6 6 1",
             rnd=2,
+        ),
+        selection_case(
+            "tiered, independent units (one start per stratum)",
+            CheckItem(id="SAMR-2027-007", ratio=Fraction(1, 3), cap=None, category="key", **base),
+            TieredPolicy(units="independent", reason_salt=SALT),
+            "31415926",
         ),
         selection_case(
             "stratified, volume, frequency 3, round 3",
