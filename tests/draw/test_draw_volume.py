@@ -307,3 +307,43 @@ class TestIndependentUnits:
         shared = draw(frame, item, "31415926")
         assert shared.starts is None
         assert "starts" not in shared.to_json_dict()
+
+
+class TestComplaintSignals:
+    """Problem objects from the policy's signals: any channel, repeats of the same matter (issue 8)."""
+
+    @given(st.lists(st.tuples(st.sampled_from(["O1", "O2"]), st.sampled_from(["a", "b"])), max_size=12))
+    def test_same_matter_counts_repeats(self, complaints: list[tuple[str, str]]) -> None:
+        """With count='same_matter' an object is flagged iff one category reaches min_count; with 'all' iff
+        its complaints do."""
+        import datetime as dt
+
+        from randinspect.draw import ComplaintRule
+        from randinspect.model import ComplaintChannel, ComplaintRecord
+
+        records = [
+            ComplaintRecord(
+                object_id=o, channel=ComplaintChannel.LETTER, received=dt.date(2027, 3, 1), category=c
+            )
+            for o, c in complaints
+        ]
+        channels = (ComplaintChannel.LETTER,)
+        same = ComplaintRule(min_count=2, channels=channels, count="same_matter")
+        every = ComplaintRule(min_count=2, channels=channels)
+        day = dt.date(2027, 6, 1)
+        for o in ("O1", "O2"):
+            per_category = [sum(1 for x, c in complaints if x == o and c == k) for k in "ab"]
+            assert (o in same.flagged(records, day)) == (max(per_category) >= 2)
+            assert (o in every.flagged(records, day)) == (sum(per_category) >= 2)
+        assert ComplaintRule.from_dict(same.to_dict()) == same
+        assert "count" not in every.to_dict()
+
+    def test_channels_parse_chinese_terms(self) -> None:
+        """Letters (信件) and transferred cases (转办) are channels; unknown ones are refused."""
+        from randinspect.model import ComplaintChannel
+
+        assert ComplaintChannel.parse("信件") is ComplaintChannel.LETTER
+        assert ComplaintChannel.parse("转办") is ComplaintChannel.TRANSFERRED
+        assert ComplaintChannel.parse("12315") is ComplaintChannel.HOTLINE_12315
+        with pytest.raises(ValueError, match="fax"):
+            ComplaintChannel.parse("fax")

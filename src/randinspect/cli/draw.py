@@ -111,7 +111,7 @@ def load_complaints(path: str | Path) -> tuple[Any, ...]:
     out = []
     for row_no, row in _rows(p):
         try:
-            channel = ComplaintChannel(row["channel"])
+            channel = ComplaintChannel.parse(row["channel"])
         except ValueError:
             raise LoadError(
                 [
@@ -121,7 +121,7 @@ def load_complaints(path: str | Path) -> tuple[Any, ...]:
                         row=row_no,
                         column="channel",
                         value=row["channel"],
-                        hint="use 12315 or 12345",
+                        hint="use 12315, 12345, letter (信件) or transferred (转办)",
                         code="complaints.channel",
                     )
                 ]

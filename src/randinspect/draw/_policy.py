@@ -125,14 +125,21 @@ class ComplaintRule:
         Hotlines counted (12315 and 12345 by default).
     substantiated_only:
         Count only complaints found substantiated.
+    count:
+        ``"all"`` (default): every complaint in the window counts; ``"same_matter"``: repeated complaints
+        about the same matter (重复投诉, the complaint's ``category``) — the object is flagged when one
+        category reaches ``min_count``. A rate (complaints per month) is ``min_count / months``.
     """
 
     min_count: int = 3
     months: int = 12
     channels: tuple[ComplaintChannel, ...] = (ComplaintChannel.HOTLINE_12315, ComplaintChannel.HOTLINE_12345)
     substantiated_only: bool = False
+    count: Literal["all", "same_matter"] = "all"
 
     def __attrs_post_init__(self) -> None:
+        if self.count not in ("all", "same_matter"):
+            raise ConfigurationError(f"complaint rule count {self.count!r} must be 'all' or 'same_matter'")
         if isinstance(self.min_count, bool) or not isinstance(self.min_count, int) or self.min_count < 1:
             raise ConfigurationError(f"complaint rule min_count {self.min_count!r} must be an integer ≥ 1")
         if isinstance(self.months, bool) or not isinstance(self.months, int) or self.months < 1:
@@ -151,8 +158,9 @@ class ComplaintRule:
                 continue
             if self.substantiated_only and c.substantiated is not True:
                 continue
-            counts[c.object_id] = counts.get(c.object_id, 0) + 1
-        return tuple(sorted(k for k, v in counts.items() if v >= self.min_count))
+            key = c.object_id if self.count == "all" else f"{c.object_id}\x1f{c.category}"
+            counts[key] = counts.get(key, 0) + 1
+        return tuple(sorted({k.split("\x1f")[0] for k, v in counts.items() if v >= self.min_count}))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -161,16 +169,21 @@ class ComplaintRule:
             "months": self.months,
             "channels": [c.value for c in self.channels],
             "substantiated_only": self.substantiated_only,
+            **({} if self.count == "all" else {"count": self.count}),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ComplaintRule:
         """Inverse of :meth:`to_dict`."""
+        if data.get("count", "all") not in ("all", "same_matter"):
+            count = data.get("count")
+            raise ConfigurationError(f"complaint rule count {count!r} must be 'all' or 'same_matter'")
         return cls(
             min_count=int(data.get("min_count", 3)),
             months=int(data.get("months", 12)),
-            channels=tuple(ComplaintChannel(str(c)) for c in data.get("channels", ("12315", "12345"))),
+            channels=tuple(ComplaintChannel.parse(str(c)) for c in data.get("channels", ("12315", "12345"))),
             substantiated_only=bool(data.get("substantiated_only", False)),
+            count="same_matter" if data.get("count") == "same_matter" else "all",
         )
 
 
