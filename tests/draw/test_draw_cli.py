@@ -165,12 +165,23 @@ class TestDrawCommand:
         self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: list[str]
     ) -> None:
         """Mandatory objects beyond the cap give a warning on stderr in every output mode (docs/draw.md)."""
-        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"])]
-        argv += ["--key-objects", str(files["keys"]), "--cap", "1/100000"]
+        item = json.loads(files["item"].read_text(encoding="utf-8"))
+        item.update(ratio="1/100000", cap="1/100000")
+        tiny = tmp_path / "tiny.json"
+        tiny.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(tiny)]
+        argv += ["--key-objects", str(files["keys"])]
         argv += [str(tmp_path / m) if m.endswith(".json") else m for m in mode]
         assert run(argv) == 0
         err = capsys.readouterr().err
         assert re.search(r"warning: mandatory objects \(\d+\) exceed the cap ceiling", err)
+
+    def test_cap_below_ratio_refused(
+        self, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--cap below the item's ratio is refused: an item may not ask for more than its ceiling."""
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        assert run([*argv, "--cap", "1/100000"]) == 2
 
     def test_options(
         self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -199,6 +199,19 @@ class TestSettings:
         with pytest.raises(ConfigurationError, match="cap_period"):
             make_item(cap_period="month")
 
+    def test_ratio_above_ceiling_refused(self, make_item: Callable[..., CheckItem]) -> None:
+        """A version 2 draw of an item asking for more than its ceiling is a CeilingError naming the item;
+        the version 1 rules (to verify old records) still accept it."""
+        from randinspect.draw import StratifiedPolicy
+        from randinspect.errors import CeilingError
+
+        item = make_item(ratio=Fraction(1, 10), cap=Fraction(1, 20))
+        frame = frame_of(40)
+        for policy in (TieredPolicy(), StratifiedPolicy()):
+            with pytest.raises(CeilingError, match=r"SAMR-2027-001.*ceiling 0\.05"):
+                policy.inclusion(frame, item)
+        assert TieredPolicy(algorithm_version=1).inclusion(frame, item).expected_count == 2
+
     def test_mode_in_record(self, make_item: Callable[..., CheckItem]) -> None:
         """The policy parameters and the cap report state the mode and the ceiling's period."""
         frame = frame_of(10)

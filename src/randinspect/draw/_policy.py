@@ -28,6 +28,7 @@ from randinspect.draw._inclusion import (
 from randinspect.draw._matrix import SamrMatrix, matrix_from_dict
 from randinspect.errors import (
     CapExceededError,
+    CeilingError,
     ConfigurationError,
     EmptyFrameError,
     InputError,
@@ -74,6 +75,18 @@ def _check_share(value: object, what: str, item_id: str) -> Fraction:
     if not 0 <= value <= 1:
         raise ConfigurationError(f"item {item_id!r}: {what} {value} is outside [0, 1]")
     return value
+
+
+def _check_ceiling(item: CheckItem) -> None:
+    """Version 2: an item may not ask for more than its ceiling allows (a ratio above the cap)."""
+    if item.cap is not None and item.ratio > item.cap:
+        from randinspect.items import format_ratio
+
+        raise CeilingError(
+            f"item {item.id!r}: ratio {format_ratio(item.ratio)} asks for more than its ceiling "
+            f"{format_ratio(item.cap)} allows (抽查总量不高于国家、省规定比例, §四(五)); lower the ratio, or "
+            "correct the cap if the national or provincial rule allows more"
+        )
 
 
 def _check_round(item: CheckItem, round_no: int) -> None:
@@ -488,6 +501,7 @@ class TieredPolicy:
 
     def _inclusion_v2(self, frame: DrawFrame, item: CheckItem, round: int) -> InclusionTable:
         _check_round(item, round)
+        _check_ceiling(item)
         ratio = _check_share(item.ratio, "ratio", item.id)
         cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
         n = len(frame)
@@ -754,6 +768,7 @@ class StratifiedPolicy:
             if ceiling is not None:
                 size = min(size, math.floor(ceiling))
         else:
+            _check_ceiling(item)
             sizes = self.round_sizes(n, item)
             size = sizes[round - 1]
         n_strata = len(frame.stratum_labels)
