@@ -501,9 +501,9 @@ class TieredPolicy:
 
     def _inclusion_v2(self, frame: DrawFrame, item: CheckItem, round: int) -> InclusionTable:
         _check_round(item, round)
-        _check_ceiling(item)
         ratio = _check_share(item.ratio, "ratio", item.id)
         cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
+        _check_ceiling(item)
         n = len(frame)
         if n == 0:
             raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
