@@ -100,12 +100,12 @@ class ItemVolume:
     def line(self) -> str:
         """One line for a terminal."""
         volume = "?" if self.volume is None else f"{float(self.volume):.1f}"
-        ceiling = "none" if self.ceiling is None else str(self.ceiling)
+        ceiling = "none" if self.ceiling is None else f"{self.ceiling} ({self.cap_period})"
         flag = "" if self.within else "  OVER THE CEILING"
         return (
             f"{self.item_id}: ratio {float(self.ratio):.2%} of {self.frame_size} → volume {volume}; expected "
             f"{float(self.expected):.1f}, drawn {self.drawn} in round(s) {list(self.rounds_read)} of "
-            f"{self.rounds}; ceiling {ceiling} ({self.cap_period}){flag}"
+            f"{self.rounds}; ceiling {ceiling}{flag}"
         )
 
 
