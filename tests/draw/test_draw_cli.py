@@ -81,6 +81,8 @@ class TestDrawCommand:
             str(files["cases"]),
             "--referrals",
             str(files["cases"]),
+            "--opening",
+            str(tmp_path / "opening.json"),
         ]
         assert run(argv) == 0
         assert "drew" in capsys.readouterr().out
@@ -89,21 +91,23 @@ class TestDrawCommand:
         record = DrawRecord.from_json(out)
         assert record.counts["by_tier"]["key"] >= 2
         assert record.counts["by_tier"]["problem"] >= 1
-        assert (
-            run(
-                [
-                    "verify",
-                    str(out),
-                    "--objects",
-                    str(files["objects"]),
-                    "--seed",
-                    "3 1 4 1 5",
-                    "--commitment",
-                    record.commitment.digest,
-                ]
-            )
-            == 0
-        )
+        # The public record names no case, referral or complaint: only salted digests of the reasons.
+        case_id = files["cases"].read_text(encoding="utf-8").strip()
+        assert case_id not in json.dumps(data["commitment"]["policy"])
+        assert "filed_case_ids" not in data["commitment"]["policy"]
+        verify_argv = [
+            "verify",
+            str(out),
+            "--objects",
+            str(files["objects"]),
+            "--seed",
+            "3 1 4 1 5",
+            "--commitment",
+            record.commitment.digest,
+        ]
+        assert run(verify_argv) == 1
+        assert "opening" in capsys.readouterr().err
+        assert run([*verify_argv, "--opening", str(tmp_path / "opening.json")]) == 0
         assert "verified" in capsys.readouterr().out
 
     def test_verify_fails_with_reason(
@@ -162,12 +166,23 @@ class TestDrawCommand:
         self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: list[str]
     ) -> None:
         """Mandatory objects beyond the cap give a warning on stderr in every output mode (docs/draw.md)."""
-        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"])]
-        argv += ["--key-objects", str(files["keys"]), "--cap", "1/100000"]
+        item = json.loads(files["item"].read_text(encoding="utf-8"))
+        item.update(ratio="1/100000", cap="1/100000")
+        tiny = tmp_path / "tiny.json"
+        tiny.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(tiny)]
+        argv += ["--key-objects", str(files["keys"])]
         argv += [str(tmp_path / m) if m.endswith(".json") else m for m in mode]
         assert run(argv) == 0
         err = capsys.readouterr().err
         assert re.search(r"warning: mandatory objects \(\d+\) exceed the cap ceiling", err)
+
+    def test_cap_below_ratio_refused(
+        self, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--cap below the item's ratio is refused: an item may not ask for more than its ceiling."""
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        assert run([*argv, "--cap", "1/100000"]) == 2
 
     def test_options(
         self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -241,3 +256,32 @@ class TestLoaders:
         """A missing id list is a LoadError."""
         with pytest.raises(LoadError):
             draw_cli.load_id_list(tmp_path / "none.txt")
+
+
+class TestVersionTwoOptions:
+    def test_commitment_checked_before_drawing(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """--commitment refuses to draw when the inputs no longer match it, and draws when they do."""
+        base = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"])]
+        c = tmp_path / "c.json"
+        assert run([*base, "--commit-only", "--out", str(c)]) == 0
+        out = tmp_path / "r.json"
+        assert run([*base, "--seed", "1 2 3", "--commitment", str(c), "--out", str(out)]) == 0
+        changed = [*base, "--seed", "1 2 3", "--commitment", str(c), "--ratio-mode", "absolute"]
+        assert run([*changed, "--out", str(tmp_path / "x.json")]) == 2
+        assert not (tmp_path / "x.json").exists()
+
+    def test_ratio_mode_in_record(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """--ratio-mode absolute is stated in the record's policy and cap report."""
+        out = tmp_path / "r.json"
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "9"]
+        assert run([*argv, "--ratio-mode", "absolute", "--out", str(out)]) == 0
+        record = DrawRecord.from_json(out)
+        assert record.commitment.policy["ratio_mode"] == "absolute"
+        assert record.commitment.cap_report["mode"] == "absolute"
+
+    def test_stratified_refuses_tier_inputs(
+        self, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--policy stratified with --key-objects is refused instead of silently ignoring the list."""
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "9"]
+        assert run([*argv, "--policy", "stratified", "--key-objects", str(files["keys"])]) == 2

@@ -466,7 +466,7 @@ def _draw_page(data: SiteData, entry: DrawEntry) -> Page:
             "name": data.names.get(s.id, ""),
             "district": data.district_names.get(data.district_of(s.id), data.district_of(s.id)),
             "unit": s.stratum,
-            "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh,
+            "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh if s.tier is not None else "",
             "pi": s.pi,
         }
         for s in record.selected
@@ -592,7 +592,7 @@ def _drawn_rows(
                         "id": s.id,
                         "name": data.names.get(s.id, ""),
                         "unit": s.stratum,
-                        "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh,
+                        "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh if s.tier is not None else "",
                     }
                 )
     return rows
