@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from randinspect.cli import plan as plan_cli
+from randinspect.cli import main
 from randinspect.datasets import DemoCity, demo_city
 from randinspect.draw import PublicSeedSource, commit
 from randinspect.errors import CommitmentMismatchError, DuplicateDrawError, DuplicateEntryError
@@ -133,11 +132,8 @@ class TestPlanCommandJournal:
         items = tmp_path / "items.json"
         items.write_text(json.dumps(_items().to_dict(), ensure_ascii=False), encoding="utf-8")
         journal = tmp_path / "ledger.jsonl"
-        parser = argparse.ArgumentParser(prog="randinspect")
-        plan_cli.register(parser.add_subparsers(dest="command"))
         argv = ["plan", "--objects", str(objects), "--items", str(items), "--seed", "42"]
-        args = parser.parse_args([*argv, "--out", str(out), "--journal", str(journal)])
-        return args.func(args), journal
+        return main([*argv, "--out", str(out), "--journal", str(journal)]), journal
 
     def test_journal_written_after_files(self, city: DemoCity, tmp_path: Path) -> None:
         """With a good --out the ledger holds the draws, plans and joint plan and verifies."""
