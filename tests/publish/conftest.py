@@ -16,6 +16,10 @@ VECTORS: dict[str, Any] = json.loads(
     (HERE.parent / "draw" / "vectors" / "draw_vectors.json").read_text(encoding="utf-8")
 )
 
+V1_DIR = HERE.parent / "draw" / "vectors" / "v1"
+V1_VECTORS: dict[str, Any] = json.loads((V1_DIR / "draw_vectors_v1.json").read_text(encoding="utf-8"))
+V1_RECORDS: dict[str, Any] = json.loads((V1_DIR / "records_v1.json").read_text(encoding="utf-8"))
+
 
 def node_binary() -> str:
     """The ``node`` executable; the tests fail (not skip) without it, as CI installs it."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from randinspect.errors import PublishError, RandInspectError, UnverifiedRecordError
+from randinspect.errors import InputError, PublishError, RandInspectError, UnverifiedRecordError
 from randinspect.publish._html import Page, Table, Text, render_page, table_csv, table_json
 from randinspect.publish._records import YearRecords, load_records
 from randinspect.publish._sections import DEFAULT_SECTIONS, Section, SiteData
@@ -68,11 +68,26 @@ class PublishReport:
     seconds: float
 
 
-def public_frame_csv(table: InclusionTable) -> str:
-    """The public frame file of a draw: its committed π table as CSV, one row per object.
+def public_frame_csv(table: InclusionTable, *, disclosure: str | None = None) -> str:
+    """The public frame file of a draw: its committed frame, with the π table when it is public.
 
-    Columns ``id, stratum, tier, pi_numerator`` in canonical id order: exactly the lines behind the
-    commitment's table digest (spec §3), so the browser verifier can check them and re-run the selection.
+    With ``disclosure="public"`` (the default for stratified draws and version-1 records): columns
+    ``id, stratum, tier, pi_numerator`` in canonical id order, exactly the lines behind the commitment's
+    table digest (spec §3), so the browser verifier can check them and re-run the selection. With
+    ``disclosure="auditors"`` (公开范围：仅审核人员) only ``id, stratum``: the lines behind the frame digest,
+    without the tier and π of single objects, which go to designated auditors only (spec §5.3).
+
+    Parameters
+    ----------
+    table:
+        The draw's π table.
+    disclosure:
+        ``"public"`` or ``"auditors"``; ``None`` (default) follows the table's policy parameters.
+
+    Raises
+    ------
+    InputError
+        If ``disclosure`` is not ``None``, ``"public"`` or ``"auditors"``.
 
     Examples
     --------
@@ -83,21 +98,32 @@ def public_frame_csv(table: InclusionTable) -> str:
     >>> frame = DrawFrame.from_arrays(ids=["B", "A"], strata=["U1", "U1"])
     >>> item = CheckItem(id="X-1", name="x", department="X", year=2027, ratio=Fraction(1, 2),
     ...                  scope=Scope(), legal_basis=["《示例》"])
-    >>> print(public_frame_csv(inclusion_probabilities(frame, item, StratifiedPolicy())), end="")
+    >>> table = inclusion_probabilities(frame, item, StratifiedPolicy())
+    >>> print(public_frame_csv(table), end="")
     id,stratum,tier,pi_numerator
     A,U1,general,2147483648
     B,U1,general,2147483648
+    >>> print(public_frame_csv(table, disclosure="auditors"), end="")
+    id,stratum
+    A,U1
+    B,U1
     """
+    if disclosure is None:
+        disclosure = str(table.policy.get("disclosure", "public"))
+    if disclosure not in ("public", "auditors"):
+        raise InputError(f"disclosure must be 'public' or 'auditors', got {disclosure!r}")
     ids = table.frame.ids.tolist()
     labels = table.frame.stratum_labels
     strata = [labels[c] for c in table.frame.stratum_codes.tolist()]
-    tiers = table.tiers.tolist()
-    nums = table.numerators.tolist()
-    lines = ["id,stratum,tier,pi_numerator\n"]
     special = ',"\r\n'
     if any(c in "".join(labels) for c in special) or any(c in "".join(ids) for c in special):
         ids = [_csv_cell(i) for i in ids]
         strata = [_csv_cell(s) for s in strata]
+    if disclosure == "auditors":
+        return "".join(["id,stratum\n", *(f"{i},{s}\n" for i, s in zip(ids, strata, strict=True))])
+    tiers = table.tiers.tolist()
+    nums = table.numerators.tolist()
+    lines = ["id,stratum,tier,pi_numerator\n"]
     lines.extend(f"{i},{s},{t},{a}\n" for i, s, t, a in zip(ids, strata, tiers, nums, strict=True))
     return "".join(lines)
 
