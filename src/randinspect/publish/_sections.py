@@ -471,20 +471,44 @@ def _draw_page(data: SiteData, entry: DrawEntry) -> Page:
         }
         for s in record.selected
     ]
+    hidden = entry.disclosure == "auditors"
+    drawn_columns: tuple[tuple[str, Text], ...] = (
+        ("id", Text("统一社会信用代码", "credit code")),
+        ("name", Text("名称", "name")),
+        ("district", Text("区（县）", "district")),
+        ("unit", Text("监管单位", "unit")),
+    )
+    if hidden:
+        # Disclosure "auditors": tier and π of single objects reveal credit-risk classes (spec §5.3).
+        rows = [{k: v for k, v in row.items() if k not in ("tier", "pi")} for row in rows]
+    else:
+        drawn_columns += (("tier", Text("层级", "tier")), ("pi", Text("入选概率", "inclusion probability")))
     blocks.append(
         Table(
             name="drawn",
             caption=Text("抽中的检查对象", "Drawn objects"),
-            columns=(
-                ("id", Text("统一社会信用代码", "credit code")),
-                ("name", Text("名称", "name")),
-                ("district", Text("区（县）", "district")),
-                ("unit", Text("监管单位", "unit")),
-                ("tier", Text("层级", "tier")),
-                ("pi", Text("入选概率", "inclusion probability")),
-            ),
+            columns=drawn_columns,
             rows=tuple(rows),
         )
+    )
+    if hidden:
+        blocks.append(
+            Para(
+                Text(
+                    "本次抽取的入选概率表只提供给指定的审核人员（公开范围：仅审核人员），"
+                    "本站不公开单个对象的层级和入选概率。公众可以核对承诺、名录、种子、起点和抽中数量；"
+                    "审核人员可用完整的概率表复核全部结果。",
+                    "This draw's probability table goes to designated auditors only (disclosure "
+                    '"auditors"): this site shows no tier or probability of single objects. The public can '
+                    "check the commitment, the frame, the seed, the start and the counts; an auditor with "
+                    "the full table checks everything.",
+                )
+            )
+        )
+    frame_link = (
+        Text("公开名录（CSV，不含概率）", "public frame (CSV, without probabilities)")
+        if hidden
+        else Text("公开名录与概率表（CSV）", "public frame (CSV)")
     )
     blocks.append(Para(Text("三、自己复核", "3. Check it yourself"), level=2))
     blocks.append(
@@ -492,8 +516,7 @@ def _draw_page(data: SiteData, entry: DrawEntry) -> Page:
             f'<p><a href="../verify.html#{slug}">'
             f"{Text('在浏览器中重新抽取并核对', 'Re-run this draw in your browser').html()}</a>"
             f' · <a href="../records/{slug}.json">{Text("抽取记录（JSON）", "draw record (JSON)").html()}</a>'
-            f' · <a href="../frames/{slug}.csv">'
-            f"{Text('公开名录与概率表（CSV）', 'public frame (CSV)').html()}</a></p>"
+            f' · <a href="../frames/{slug}.csv">{frame_link.html()}</a></p>'
         )
     )
     blocks.append(

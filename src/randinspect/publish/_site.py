@@ -187,7 +187,17 @@ def _verify_all(records: YearRecords) -> dict[str, InclusionTable]:
             c = record.commitment
             item = CheckItem.from_dict(c.item)
             frame = DrawFrame.from_directory(directory, item, stratum=c.stratum)  # type: ignore[arg-type]
-            policy = policy_from_dict(c.policy)
+            params = c.policy
+            if entry.opening is not None:
+                params = entry.opening["policy"]
+            elif c.policy.get("reasons"):
+                raise UnverifiedRecordError(
+                    f"draw record {name} commits {len(c.policy['reasons'])} reason(s) for mandatory "
+                    "objects by salted digests, so only the opening can re-run it: put the auditors' "
+                    f"opening (randinspect draw --opening) in openings/ of the records folder "
+                    f"(commitment {c.digest[:16]}…); it is used to verify and never published"
+                )
+            policy = policy_from_dict(params, version=c.version)
             table = policy.inclusion(frame, item, round=c.round)
             verify(
                 record,
@@ -195,7 +205,10 @@ def _verify_all(records: YearRecords) -> dict[str, InclusionTable]:
                 policy=_Computed(policy, frame, c.round, table),
                 expected_seed=None if seed is None else str(seed),
                 commitment=entry.published_commitment,
+                opening=entry.opening,
             )
+        except UnverifiedRecordError:
+            raise
         except RandInspectError as exc:
             raise UnverifiedRecordError(
                 f"draw record {name} does not verify, so the site is not published: {exc}"
@@ -249,7 +262,9 @@ def _write_draw_data(root: Path, data: SiteData) -> list[str]:
         (root / "records" / f"{slug}.json").write_text(
             json.dumps(record_json, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
         )
-        frame = public_frame_csv(data.tables[slug])
+        # Under disclosure "auditors" the public frame holds ids and strata only (no tier or π of single
+        # objects); the full table goes to the designated auditors, not to the site.
+        frame = public_frame_csv(data.tables[slug], disclosure=entry.disclosure)
         (root / "frames" / f"{slug}.csv").write_text(frame, encoding="utf-8")
         (root / "data" / f"{slug}.js").write_text(
             f"RandinspectData.add({_js_string(slug)},{_js_string(record_json)},{_js_string(frame)});\n",
@@ -264,6 +279,8 @@ def _write_draw_data(root: Path, data: SiteData) -> list[str]:
                 "round": entry.record.round,
                 "frame_size": entry.record.commitment.frame_size,
                 "commitment": entry.record.commitment.digest,
+                "version": entry.record.version,
+                "disclosure": entry.disclosure,
                 "committed_at": entry.committed_at,
             }
         )
