@@ -289,3 +289,74 @@ class TestPlanFolder:
         report = publish(out, tmp_path / "site", objects=objects)
         assert report.draws_verified == len(list((out / "draws").glob("*.json"))) > 0
         assert {"draws", "joint_plan", "verifier"} <= set(report.sections)
+
+
+class TestDisclosure:
+    def test_auditors_site_shows_no_single_pi_or_tier(self, auditors_year: Path) -> None:
+        """Under disclosure "auditors" the public frame file holds ids and strata only, the record and
+        the drawn-objects tables hold no tier or π, and nothing of the opening (salt, lists) is published."""
+        site = auditors_year / "site"
+        (record_path,) = sorted((site / "records").glob("*.json"))
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        assert record["commitment"]["policy"]["disclosure"] == "auditors"
+        assert record["commitment"]["policy"]["reasons"]
+        assert all(set(s) == {"id", "stratum"} for s in record["selected"])
+        frame = (site / "frames" / f"{record_path.stem}.csv").read_text(encoding="utf-8")
+        assert frame.splitlines()[0] == "id,stratum"
+        assert all(line.count(",") == 1 for line in frame.splitlines())
+        drawn_tables = sorted((site / "downloads").glob("*drawn*.csv"))
+        assert drawn_tables
+        for path in drawn_tables:
+            header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+            assert not {"tier", "pi"} & set(header), path.name
+        opening = json.loads(next((auditors_year / "openings").glob("*.json")).read_text(encoding="utf-8"))
+        salt = opening["policy"]["reason_salt"]
+        assert not (site / "openings").exists()
+        for path in site.rglob("*"):
+            if path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                assert salt not in text, path
+                assert "randinspect-draw-opening" not in text, path
+
+    def test_frame_follows_the_table(self) -> None:
+        """public_frame_csv follows the table's disclosure unless told, and refuses unknown settings."""
+        from randinspect.draw import TieredPolicy
+        from randinspect.errors import InputError
+
+        frame = DrawFrame.from_arrays(ids=["B", "A", "C"], strata=["U1", "U1", "U2"])
+        item = CheckItem(
+            id="X-1",
+            name="x",
+            department="X",
+            year=2027,
+            ratio=Fraction(1, 2),
+            scope=Scope(),
+            legal_basis=["x"],
+        )
+        table = inclusion_probabilities(frame, item, TieredPolicy(disclosure="auditors"))
+        assert public_frame_csv(table) == "id,stratum\nA,U1\nB,U1\nC,U2\n"
+        full = public_frame_csv(table, disclosure="public").splitlines()
+        assert full[0] == "id,stratum,tier,pi_numerator"
+        assert len(full) == 4
+        with pytest.raises(InputError, match="disclosure"):
+            public_frame_csv(table, disclosure="everyone")
+
+    def test_missing_opening_is_named(self, auditors_year: Path, tmp_path: Path) -> None:
+        """A draw whose commitment holds reason digests is not published without its opening, and the
+        message says where the opening goes."""
+        folder = tmp_path / "records"
+        shutil.copytree(auditors_year, folder, ignore=shutil.ignore_patterns("site", "openings"))
+        with pytest.raises(UnverifiedRecordError, match=r"openings/"):
+            publish(folder, tmp_path / "site")
+        assert not (tmp_path / "site").exists()
+
+    def test_wrong_opening_is_refused(self, auditors_year: Path, tmp_path: Path) -> None:
+        """An opening whose reason lists do not open the committed digests stops publication."""
+        folder = tmp_path / "records"
+        shutil.copytree(auditors_year, folder, ignore=shutil.ignore_patterns("site"))
+        path = next((folder / "openings").glob("*.json"))
+        opening = json.loads(path.read_text(encoding="utf-8"))
+        opening["policy"]["key_ids"] = opening["policy"]["key_ids"][:1]
+        path.write_text(json.dumps(opening, ensure_ascii=False), encoding="utf-8")
+        with pytest.raises(UnverifiedRecordError, match=r"does not verify"):
+            publish(folder, tmp_path / "site")
