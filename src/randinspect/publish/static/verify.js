@@ -17,6 +17,15 @@
  * What it cannot check: that the frame is the whole scope of the item in the full directory and that the
  * π values follow from each object's credit grade and risk class; those need the directory, which is not
  * public (the Python `randinspect verify` with the directory checks them).
+ *
+ * Version 2 (VERSIONS[2]) uses the same tickets and selection. It adds independent units (policy.units =
+ * "independent": one start per stratum from the context "<c>|start|<label>", each stratum a line of its own,
+ * record.start = 0 and record.starts) and the disclosure setting (policy.disclosure = "auditors": drawn
+ * objects carry only id and stratum, and the public frame file has only the columns id, stratum). Given such a
+ * frame the verifier checks the commitment, frame, seed and start(s), that the drawn objects are in the frame
+ * and that the counts add up, and reports the result as partial (the π table step is not checked); given the
+ * auditors' full table it checks everything. Reasons (salted digests) are part of the commitment digest; the
+ * lists behind them are in the auditors' opening, which this verifier does not need.
  */
 (function (root) {
   "use strict";
