@@ -360,3 +360,44 @@ class TestDisclosure:
         path.write_text(json.dumps(opening, ensure_ascii=False), encoding="utf-8")
         with pytest.raises(UnverifiedRecordError, match=r"does not verify"):
             publish(folder, tmp_path / "site")
+
+
+class TestVersionOne:
+    def test_v1_records_publish_and_verify_in_node(self, tmp_path: Path) -> None:
+        """Kept version-1 records of the demo city publish (verified by the version-1 rules) and their site
+        files reproduce in the JavaScript verifier's version-1 entry."""
+        from tests.publish.conftest import V1_DIR, run_node
+
+        from randinspect.datasets import demo_city
+        from randinspect.draw import DrawRecord
+
+        data = json.loads((V1_DIR / "records_v1_demo_city.json").read_text(encoding="utf-8"))
+        directory = demo_city(n_objects=3000, seed=7).objects
+        if DrawRecord.from_json_dict(data["records"][0]["record"]).commitment.directory_digest != (
+            directory.digest
+        ):
+            pytest.skip("the demo-city generator changed since these records were made")
+        folder = tmp_path / "records"
+        (folder / "draws").mkdir(parents=True)
+        directory.to_csv(folder / "objects.csv")
+        for i, case in enumerate(data["records"]):
+            (folder / "draws" / f"v1-{i}.json").write_text(
+                json.dumps(case["record"], ensure_ascii=False), encoding="utf-8"
+            )
+        report = publish(folder, tmp_path / "site")
+        assert report.draws_verified == len(data["records"])
+        site = tmp_path / "site"
+        cases = []
+        for path in sorted((site / "records").glob("*.json")):
+            frame = (site / "frames" / f"{path.stem}.csv").read_text(encoding="utf-8")
+            assert frame.splitlines()[0] == "id,stratum,tier,pi_numerator"
+            cases.append({"name": path.stem, "record": json.loads(path.read_text("utf-8")), "frame": frame})
+        empty = {"tickets": [], "integer_below": [], "decimal": [], "selections": []}
+        vectors = {"uniforms": {"seed": "1", "context": "x", "values": []}, **empty}
+        results = [
+            r for r in run_node({"vectors": vectors, "records": cases, "hash": "js"}) if r["kind"] == "record"
+        ]
+        assert len(results) == len(data["records"])
+        for r in results:
+            assert r["result"]["ok"] is True, r["result"]
+            assert r["result"]["version"] == 1
