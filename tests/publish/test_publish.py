@@ -130,6 +130,23 @@ class TestPrivacy:
             leaked = [s for s in secrets if s in data]
             assert leaked == [], path.name
 
+    def test_no_opening_in_any_file(self, demo_year: Path) -> None:
+        """The auditors' openings verify the demo's draws with reason digests but nothing of them (salt, the
+        id lists behind the digests) reaches the site, while the public commitments hold the digests."""
+        openings = sorted((demo_year / "openings").glob("*.json"))
+        records = [json.loads(p.read_text("utf-8")) for p in (demo_year / "site" / "records").glob("*.json")]
+        committed = [r for r in records if r["commitment"]["policy"].get("reasons")]
+        assert committed
+        assert len(openings) == len(records)
+        salts = {json.loads(p.read_text("utf-8"))["policy"]["reason_salt"].encode() for p in openings}
+        for path in (demo_year / "site").rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                assert not [s for s in salts if s in data], path.name
+                assert b"randinspect-draw-opening" not in data, path.name
+                assert b"filed_case_ids" not in data, path.name
+                assert b"complaint_ids" not in data, path.name
+
 
 class TestRefusals:
     def test_tampered_record_is_not_published(self, records: Path, tmp_path: Path) -> None:
