@@ -267,8 +267,34 @@ class TestVersionTwoOptions:
         out = tmp_path / "r.json"
         assert run([*base, "--seed", "1 2 3", "--commitment", str(c), "--out", str(out)]) == 0
         changed = [*base, "--seed", "1 2 3", "--commitment", str(c), "--ratio-mode", "absolute"]
-        assert run([*changed, "--out", str(tmp_path / "x.json")]) == 2
+        assert run([*changed, "--out", str(tmp_path / "x.json")]) == 1  # a commitment mismatch (docs/cli.md)
         assert not (tmp_path / "x.json").exists()
+
+    def test_commitment_file_missing_or_unreadable(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """A --commitment that is neither a digest nor a readable file: exit 2, nothing drawn."""
+        base = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        out = tmp_path / "r.json"
+        assert run([*base, "--commitment", str(tmp_path / "missing.json"), "--out", str(out)]) == 2
+        assert run([*base, "--commitment", str(tmp_path), "--out", str(out)]) == 2
+        assert not out.exists()
+
+    def test_commitment_digest_mismatch_exits_1(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """A --commitment digest the inputs do not give is a commitment mismatch: exit 1, nothing drawn."""
+        base = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        out = tmp_path / "r.json"
+        assert run([*base, "--commitment", "ab" * 32, "--out", str(out)]) == 1
+        assert not out.exists()
+
+    @pytest.mark.parametrize("where", ["missing-dir/opening.json", "."])
+    def test_opening_that_cannot_be_written(self, files: dict[str, Path], tmp_path: Path, where: str) -> None:
+        """An --opening to be written in a missing folder or naming a folder is refused before drawing."""
+        out = tmp_path / "r.json"
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        argv += ["--key-objects", str(files["keys"]), "--out", str(out)]
+        target = tmp_path / where
+        assert run([*argv, "--opening", str(target)]) == 2
+        assert not out.exists()
+        assert not (tmp_path / "missing-dir").exists()
 
     def test_ratio_mode_in_record(self, files: dict[str, Path], tmp_path: Path) -> None:
         """--ratio-mode absolute is stated in the record's policy and cap report."""

@@ -386,6 +386,9 @@ def run_draw(args: argparse.Namespace) -> int:
 
     if args.out:
         check_output_path(args.out, what="commitment" if args.commit_only else "draw record")
+    if args.opening and not Path(args.opening).is_file():
+        # written by this run: refused before any work if it cannot be (a directory, a missing folder)
+        check_output_path(args.opening, what="draw opening")
     if not args.commit_only and args.seed is not None:
         normalise_seed(args.seed)
     item = load_item(args.item)
@@ -398,8 +401,8 @@ def run_draw(args: argparse.Namespace) -> int:
         _warn_cap(c.cap_report)
         if args.opening and not Path(args.opening).is_file() and hasattr(policy, "reason_salt"):
             opening = {"format": "randinspect-draw-opening", "policy": policy.to_dict()}
-            Path(args.opening).write_text(
-                json.dumps(opening, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            atomic_write_text(
+                args.opening, json.dumps(opening, ensure_ascii=False, indent=2) + "\n", what="draw opening"
             )
         elif not args.opening and c.policy.get("reasons"):
             print(
@@ -427,8 +430,10 @@ def run_draw(args: argparse.Namespace) -> int:
         commitment=_read_commitment(args.commitment) if args.commitment else None,
     )
     if record.opening is not None and args.opening:
-        Path(args.opening).write_text(
-            json.dumps(record.opening_json_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        atomic_write_text(
+            args.opening,
+            json.dumps(record.opening_json_dict(), ensure_ascii=False, indent=2) + "\n",
+            what="draw opening",
         )
     elif record.commitment.policy.get("reasons"):
         print(
@@ -479,12 +484,17 @@ def _read_opening(path: str) -> dict[str, Any]:
 
 
 def _read_commitment(text: str) -> Any:
-    """A commitment from a COMMITMENT.json path, or a digest as given."""
+    """A commitment given as its digest (64 hex digits) or as a COMMITMENT.json path.
+
+    Anything that is not a digest is read as a file by the strict reader: a missing or unreadable file
+    exits 2, a file that is not a valid commitment (a changed field, a key given twice) exits 1.
+    """
     from randinspect._json import read_json_file
     from randinspect.draw import Commitment
 
-    if not Path(text).is_file():
-        return text.strip().lower()
+    digest = str(text).strip().lower()
+    if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+        return digest
     return Commitment.from_json_dict(read_json_file(text, record=True))
 
 
@@ -499,7 +509,6 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def _verify_draw(args: argparse.Namespace, data: Any) -> int:
-    from randinspect._json import read_json_file
     from randinspect.directory import ObjectDirectory
     from randinspect.draw import Commitment, DrawRecord, verify
     from randinspect.errors import InputError
@@ -512,12 +521,7 @@ def _verify_draw(args: argparse.Namespace, data: Any) -> int:
     directory = ObjectDirectory.from_csv(args.objects)
     commitment: Commitment | str | None = None
     if args.commitment:
-        text = str(args.commitment)
-        digest = text.strip().lower()
-        if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
-            commitment = digest
-        else:  # a file: read errors (missing, a directory, not JSON) exit 2
-            commitment = Commitment.from_json_dict(read_json_file(text, record=True))
+        commitment = _read_commitment(str(args.commitment))
     verify(
         record,
         directory,
