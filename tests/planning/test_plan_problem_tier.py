@@ -10,6 +10,8 @@ import pytest
 
 from randinspect.cli import plan as plan_cli
 from randinspect.datasets import DemoCity, demo_city
+from randinspect.draw import DrawRecord, verify
+from randinspect.errors import CommitmentMismatchError
 from randinspect.items import CheckItem
 from randinspect.planning import ItemList
 
@@ -56,6 +58,20 @@ class TestPlanProblemTier:
         assert "problem 6" in printed  # 3 filed cases in each of the 2 rounds
         assert "yearly volume per item" in printed
         assert "SAMR-2027-1: ratio 5.00%" in printed
+        # The draws' reasons are committed by digests: each record's opening is written beside it, kept
+        # out of the record, and lets an auditor re-run the draw bit for bit.
+        out = tmp_path / "out"
+        records = sorted((out / "draws").glob("*.json"))
+        assert [p.name for p in sorted((out / "openings").glob("*.json"))] == [p.name for p in records]
+        for path in records:
+            record = DrawRecord.from_json(path)
+            assert record.commitment.policy["reasons"]
+            assert "reason_salt" not in path.read_text(encoding="utf-8")
+            opening = json.loads((out / "openings" / path.name).read_text(encoding="utf-8"))
+            assert opening["commitment_digest"] == record.commitment.digest
+            with pytest.raises(CommitmentMismatchError, match="opening"):
+                verify(record, city.objects)
+            assert verify(record, city.objects, opening=opening).selected_ids == record.selected_ids
         bad = parser.parse_args([*argv, "--reference-date", "yesterday"])
         with pytest.raises(plan_cli.LoadError):
             bad.func(bad)

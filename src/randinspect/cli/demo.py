@@ -185,28 +185,17 @@ def run(args: argparse.Namespace) -> int:
     failures = 0
     draws_dir = out / "draws"
     draws_dir.mkdir(exist_ok=True)
-    # The auditors' openings (reason lists and salt of draws whose commitment holds reason digests) are
-    # kept next to the records, never in the public site: publish reads them to re-run those draws.
-    openings_dir = out / "openings"
-    n_openings = 0
     for record in result.records:
         department = str(record.commitment.item.get("department", ""))
         verify(record, city.objects, policy=policies.get(department), expected_seed=args.public_seed)
-        name = f"{record.item_id}-round{record.round}.json"
-        record.to_json(draws_dir / name)
-        if record.opening is not None:
-            openings_dir.mkdir(exist_ok=True)
-            atomic_write_text(
-                openings_dir / name,
-                json.dumps(record.opening_json_dict(), ensure_ascii=False, indent=2) + "\n",
-                what="draw opening",
-            )
-            n_openings += 1
+        record.to_json(draws_dir / f"{record.item_id}-round{record.round}.json")
     print(f"{len(result.records)} draw records re-run from the public seed: all reproduce")
+    n_openings = sum(1 for record in result.records if record.opening is not None)
     if n_openings:
+        # written by write_cycle below, next to the records and never in the public site
         print(
-            f"{n_openings} auditors' openings (reason lists of mandatory objects, not published) written to "
-            f"{openings_dir}/"
+            f"{n_openings} auditors' openings (reason lists of mandatory objects, not published) go to "
+            f"{out / 'openings'}/"
         )
     matching = result.matching
     if matching is not None:

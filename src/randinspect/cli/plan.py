@@ -433,7 +433,9 @@ def print_cycle(result: Any) -> None:
 def write_cycle(result: Any, out: Path) -> None:
     """Write a cycle's plans: ``summary.json``, ``joint-plan.json``, ``department-plans.json``,
     ``plan-tasks.csv``, the draw records ``draws/<item>-round<r>.json`` (what ``randinspect publish``
-    verifies and publishes) and, when inspectors were matched, ``groups.json``.
+    verifies and publishes), the auditors' openings ``openings/<item>-round<r>.json`` of the draws whose
+    commitment holds reason digests (kept for auditors and for ``publish`` to re-run those draws; never
+    published) and, when inspectors were matched, ``groups.json``.
 
     Every file is written all-or-nothing (a temporary file renamed into place); the CSV cells that a
     spreadsheet would read as a formula are neutralised with a leading ``'``.
@@ -452,7 +454,20 @@ def write_cycle(result: Any, out: Path) -> None:
             "write to"
         ) from None
     for record in result.records:
-        record.to_json(out / "draws" / f"{record.item_id}-round{record.round}.json")
+        name = f"{record.item_id}-round{record.round}.json"
+        record.to_json(out / "draws" / name)
+        if record.opening is not None:
+            try:
+                (out / "openings").mkdir(exist_ok=True)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot write the auditors' openings to {str(out / 'openings')!r}: {exc.strerror or exc}"
+                ) from None
+            atomic_write_text(
+                out / "openings" / name,
+                json.dumps(record.opening_json_dict(), ensure_ascii=False, indent=2) + "\n",
+                what="draw opening",
+            )
     summary = result.summary()
     data = result.to_json_dict()
     atomic_write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
