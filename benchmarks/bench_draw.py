@@ -130,7 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     t_table, table = best_of(lambda: inclusion_probabilities(directory, item, policy), args.repeat)
     t_tickets, _ = best_of(lambda: PublicSeedSource(seed).tickets("ctx", table.ids), args.repeat)
     t_draw, record = best_of(lambda: draw(directory, item, seed, policy=policy), args.repeat)
-    t_verify, _ = best_of(lambda: verify(record, directory), 1)
+    t_verify, _ = best_of(lambda: verify(record, directory, opening=record.opening), 1)
+    # The same draw by the rules of draw algorithm version 1 (before issue 8): version 2 must be no slower.
+    policy_v1 = TieredPolicy(
+        filed_case_ids=cases[: len(cases) // 2], referral_ids=cases[len(cases) // 2 :], algorithm_version=1
+    )
+    t_draw_v1, _ = best_of(lambda: draw(directory, item, seed, policy=policy_v1), args.repeat)
     sizes = inclusion_probabilities(directory, item, StratifiedPolicy()).policy["allocation"]
     print(
         f"draw: {record.counts['total']:,} of {record.commitment.frame_size:,} drawn; "
@@ -208,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'measure':<62}{'seconds':>10}{'ratio':>12}")
     rows = [
         ("verifiable draw (randinspect.draw.draw)", t_draw, None),
+        ("  the same draw by algorithm version 1 (before issue 8)", t_draw_v1, t_draw),
         ("  of which π table (inclusion_probabilities)", t_table, t_draw),
         ("  of which SHA-256 tickets", t_tickets, t_draw),
         ("verify (re-run and compare)", t_verify, t_draw),
@@ -230,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         "object is the floor of a pure-Python verifiable draw"
     )
     print(f"verifiable draw / numpy permutation: {t_draw / t_perm:.0f}×")
+    print(f"verifiable draw, version 2 / version 1: {t_draw / t_draw_v1:.2f}× (no slower when ≤ 1.05)")
     print(f"simulation / numpy baseline: {t_sim / t_np_sim:.2f}×")
     print(
         f"peak traced memory of one verifiable draw: {peak / 2**20:.0f} MiB; "

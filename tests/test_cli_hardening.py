@@ -129,6 +129,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return paths
 
 
+def _draw(world: dict[str, Path]) -> list[str]:
+    """``randinspect draw`` of the world's item, before the option under test."""
+    return ["draw", "--objects", str(world["objects"]), "--item", str(world["item"]), "--seed", SEED]
+
+
 def verify_draw(world: dict[str, Path], record: Path) -> list[str]:
     return ["verify", str(record), "--objects", str(world["objects"])]
 
@@ -384,7 +389,88 @@ SLOTS: dict[str, tuple[Callable[[dict[str, Path], str], list[str]], tuple[int, .
         ],
         (2,),
     ),
+    "draw --filed-cases": (
+        lambda w, f: [
+            *_draw(w),
+            "--filed-cases",
+            f,
+        ],
+        (2,),
+    ),
+    "draw --referrals": (lambda w, f: [*_draw(w), "--referrals", f], (2,)),
+    "draw --opening (read)": (
+        lambda w, f: [*_draw(w), "--opening", f + ".json", "--out", f + ".out.json"],
+        (2,),
+    ),
+    "draw --commit-only --opening (read)": (
+        lambda w, f: [
+            "draw",
+            "--objects",
+            str(w["objects"]),
+            "--item",
+            str(w["item"]),
+            "--commit-only",
+            "--opening",
+            f + ".json",
+            "--out",
+            f + ".out.json",
+        ],
+        (2,),
+    ),
+    # a file that is not a commitment is a commitment that does not verify (1); one that cannot be read, 2
+    "draw --commitment": (
+        lambda w, f: [*_draw(w), "--commitment", f + ".json", "--out", f + ".out.json"],
+        (1, 2),
+    ),
+    # the version 2 options do not change how a hostile directory is refused
+    "draw --objects, version 2 options": (
+        lambda w, f: [
+            "draw",
+            "--objects",
+            f,
+            "--item",
+            str(w["item"]),
+            "--seed",
+            SEED,
+            "--units",
+            "independent",
+            "--disclosure",
+            "auditors",
+            "--ratio-mode",
+            "absolute",
+            "--out",
+            f + ".out.json",
+        ],
+        (2,),
+    ),
+    "draw --objects --policy stratified --units independent": (
+        lambda w, f: [
+            "draw",
+            "--objects",
+            f,
+            "--item",
+            str(w["item"]),
+            "--seed",
+            SEED,
+            "--policy",
+            "stratified",
+            "--units",
+            "independent",
+        ],
+        (2,),
+    ),
     "verify RECORD": (lambda w, f: ["verify", f + ".json", "--objects", str(w["objects"])], (1, 2)),
+    "verify --opening": (
+        lambda w, f: [
+            "verify",
+            str(w["record"]),
+            "--objects",
+            str(w["objects"]),
+            "--opening",
+            f + ".json",
+        ],
+        (2,),
+    ),
     "verify --objects": (lambda w, f: ["verify", str(w["record"]), "--objects", f], (2,)),
     "verify --commitment": (
         lambda w, f: [
@@ -479,6 +565,34 @@ SLOTS: dict[str, tuple[Callable[[dict[str, Path], str], list[str]], tuple[int, .
         lambda w, f: ["plan", "--objects", str(w["objects"]), "--items", f + ".json", "--seed", SEED],
         (2,),
     ),
+    "plan --complaints": (
+        lambda w, f: [
+            "plan",
+            "--objects",
+            str(w["objects"]),
+            "--items",
+            str(w["items"]),
+            "--seed",
+            SEED,
+            "--complaints",
+            f,
+        ],
+        (2,),
+    ),
+    "plan --filed-cases": (
+        lambda w, f: [
+            "plan",
+            "--objects",
+            str(w["objects"]),
+            "--items",
+            str(w["items"]),
+            "--seed",
+            SEED,
+            "--filed-cases",
+            f,
+        ],
+        (2,),
+    ),
     "plan --answers": (
         lambda w, f: [
             "plan",
@@ -502,6 +616,26 @@ VALID_EDGE_CASES: dict[tuple[str, str], tuple[int, ...]] = {
     ("draw --key-objects", "empty"): (0,),  # an empty id list names no key object
     ("verify --objects", "header only"): (1,),  # readable, but the record does not reproduce on it
 }
+# Any UTF-8 text without control characters is an id list, and filed-case and referral ids outside the
+# item's frame are ignored (they may concern other items; docs/draw.md): such files draw (exit 0). Binary,
+# non-UTF-8 and NUL-holding files are still refused (exit 2).
+VALID_EDGE_CASES.update(
+    {
+        (slot, kind): (0,)
+        for slot in ("draw --filed-cases", "draw --referrals")
+        for kind in (
+            "empty",
+            "header only",
+            "1 MB field",
+            "1 MB JSON string",
+            "deep JSON",
+            "deep JSON object",
+            "wrong JSON types",
+            "JSON list of scalars",
+            "JSON NaN",
+        )
+    }
+)
 
 
 class TestHostileFiles:

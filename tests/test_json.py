@@ -264,3 +264,106 @@ class TestJournalLines:
         path.write_text(text.replace('"seed":"1 2 3"', '"seed":"FORGED","seed":"1 2 3"', 1), encoding="utf-8")
         with pytest.raises(JournalIntegrityError, match="twice"):
             Journal(JsonLinesStore(path)).verify()
+
+
+V1_RECORDS = Path(__file__).parent / "draw" / "vectors" / "v1" / "records_v1.json"
+
+
+@pytest.fixture(scope="module")
+def version_two() -> dict[str, dict[str, Any]]:
+    """Version 2 draw records of every shape the record can take, as JSON data."""
+    from randinspect.draw import StratifiedPolicy, TieredPolicy
+
+    city = demo_city(n_objects=300, seed=5, year=2027)
+    ids = [str(i) for i in city.objects.ids]
+    item = CheckItem(
+        id="SAMR-2027-010",
+        name="抽查",
+        department="SAMR",
+        year=2027,
+        scope=Scope(),
+        ratio="10%",
+        cap="20%",
+        cap_period="round",
+        frequency=2,
+        legal_basis=[{"title": "《食品安全法》", "article": "第一百一十条"}],
+    )
+    auditors = TieredPolicy(
+        key_ids=ids[:2], filed_case_ids=ids[2:4], disclosure="auditors", units="independent"
+    )
+    return {
+        "auditors, independent units, reasons": draw(
+            city.objects, item, "1 2 3", policy=auditors, round=2
+        ).to_json_dict(),
+        "public, absolute": draw(
+            city.objects, item, "4", policy=TieredPolicy(ratio_mode="absolute")
+        ).to_json_dict(),
+        "stratified, independent units": draw(
+            city.objects, item, "5", policy=StratifiedPolicy(units="independent")
+        ).to_json_dict(),
+    }
+
+
+def _draw_validator() -> Any:
+    return jsonschema.Draft202012Validator(record_schema("draw-record"), registry=_registry())
+
+
+class TestBothVersions:
+    def test_version_one_records_conform(self) -> None:
+        """Version 1 records (the kept vectors) pass both the jsonschema package and our reader."""
+        cases = json.loads(V1_RECORDS.read_text(encoding="utf-8"))["records"]
+        assert cases
+        for case in cases:
+            assert case["record"]["version"] == 1
+            assert "mode" not in case["record"]["commitment"]["cap_report"]
+            _draw_validator().validate(case["record"])
+            assert read_record(case["record"], "draw-record") is case["record"]
+
+    def test_version_two_records_conform(self, version_two: dict[str, dict[str, Any]]) -> None:
+        """Version 2 records (reasons, starts, withheld tier and π, volume fields) conform to both readers."""
+        for data in version_two.values():
+            assert data["version"] == 2
+            _draw_validator().validate(data)
+            assert read_record(data, "draw-record") is data
+            DrawRecord.from_json_dict(data)
+        hidden = version_two["auditors, independent units, reasons"]
+        assert set(hidden["selected"][0]) == {"id", "stratum"}
+        assert hidden["starts"]
+        assert hidden["commitment"]["policy"]["reasons"]
+
+    @pytest.mark.parametrize(
+        ("case", "change"),
+        [
+            ("public, absolute", lambda d: d["commitment"]["cap_report"].pop("volume")),
+            ("public, absolute", lambda d: d["commitment"]["cap_report"].update(mode="relative")),
+            ("public, absolute", lambda d: d["commitment"]["cap_report"].update(round_budgets=[0.5])),
+            ("public, absolute", lambda d: d["selected"][0].pop("pi")),
+            ("public, absolute", lambda d: d["selected"][0].pop("tier")),
+            ("auditors, independent units, reasons", lambda d: d["selected"][0].update(tier="key")),
+            ("auditors, independent units, reasons", lambda d: d.update(starts={})),
+            (
+                "auditors, independent units, reasons",
+                lambda d: d["starts"].update({next(iter(d["starts"])): 1.5}),
+            ),
+            (
+                "auditors, independent units, reasons",
+                lambda d: d["commitment"]["policy"]["reasons"].append("not a digest"),
+            ),
+        ],
+    )
+    def test_partial_version_two_fields_refused(
+        self, version_two: dict[str, dict[str, Any]], case: str, change: Any
+    ) -> None:
+        """A version 2 field set left half there, or of the wrong type, fails both readers."""
+        data = json.loads(json.dumps(version_two[case]))
+        change(data)
+        with pytest.raises(RecordError):
+            DrawRecord.from_json_dict(data)
+        assert not _draw_validator().is_valid(data)
+
+    def test_dependent_required(self) -> None:
+        """``dependentRequired`` names the field missing and the field that requires it."""
+        schema = {"dependentRequired": {"a": ["b"]}}
+        assert validate({"b": 1}, schema) is None
+        assert validate({"a": 1, "b": 2}, schema) is None
+        assert validate({"a": 1}, schema) == ((), "field 'b' is missing (required with 'a')")

@@ -21,6 +21,7 @@ __all__ = [
     "CalendarDataMissingError",
     "CalendarError",
     "CapExceededError",
+    "CeilingError",
     "CodeError",
     "CommitmentMismatchError",
     "ConfigurationError",
@@ -227,6 +228,14 @@ class InfeasibleMatchingError(MatchingError):
 
 class PlanError(RandInspectError):
     """A plan, an overlay or a joint-plan answer is inconsistent."""
+
+
+class CeilingError(PlanError, ConfigurationError):
+    """An overlay, item or department plan asks for more than a national or provincial ceiling allows.
+
+    Overlays may add items and raise ratios up to an item's ceiling (抽查总量不高于国家、省规定比例, §四(五)),
+    never the ceiling itself; the message names the item, the district (or department) and the ceiling.
+    """
 
 
 class CalendarError(RandInspectError):

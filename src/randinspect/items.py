@@ -427,13 +427,19 @@ class CheckItem:
     scope:
         Which objects the item may check (检查对象): a :class:`randinspect.directory.Scope`.
     ratio:
-        Share of the frame to draw per round (抽查比例), exact.
+        The year's check ratio (当年抽查比例), exact: the built-in policies read it, by default, as the
+        expected number of risk and general visits in the plan year, ``ratio × N`` over all rounds together
+        (``ratio_mode="volume"``; see :class:`randinspect.draw.TieredPolicy` for the absolute reading).
     frequency:
         Rounds per year (抽查频次), at least 1.
     cap:
-        National or provincial ceiling on the share drawn (``None``: no ceiling). Defaults to no ceiling for
-        key items and to ``ratio`` for general items, so the matrix multipliers redistribute the quota
-        rather than enlarge it.
+        National or provincial ceiling on the share drawn (``None``: no ceiling), a number of visits not to
+        exceed (抽查总量不高于, §四(五)). Defaults to no ceiling for key items and to ``ratio`` for general
+        items.
+    cap_period:
+        What the ceiling bounds: ``"year"`` (default: the visits of all rounds of the plan year together,
+        at most ``floor(cap × N)``) or ``"round"`` (each round on its own). ``to_dict`` writes it only when
+        it is ``"round"``.
     key_scope:
         Objects within ``scope`` that law requires to be covered in full (重点对象), or ``None``.
     legal_basis:
@@ -479,6 +485,7 @@ class CheckItem:
         converter=_cap_converter,
     )
     key_scope: Scope | None = attrs.field(default=None, converter=_optional_scope_from)
+    cap_period: str = "year"
     inspecting_body: str = ""
     content: str = ""
     method: InspectionMethod = attrs.field(default=InspectionMethod.ON_SITE, converter=_method_converter)
@@ -506,6 +513,11 @@ class CheckItem:
             raise ConfigurationError(f"item {self.id!r}: frequency {self.frequency!r} must be an integer ≥ 1")
         if not isinstance(self.year, int) or isinstance(self.year, bool):
             raise ConfigurationError(f"item {self.id!r}: year {self.year!r} must be an integer")
+        if self.cap_period not in ("year", "round"):
+            raise ConfigurationError(
+                f"item {self.id!r}: cap_period {self.cap_period!r} must be 'year' (the ceiling bounds the "
+                "visits of the whole plan year) or 'round' (each round on its own)"
+            )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CheckItem:
@@ -541,9 +553,10 @@ class CheckItem:
 
         The fields added in 0.2 (``officer_specialty``, ``service_field``, ``level``, ``third_party``) are
         written only when they differ from their defaults, so the commitments of items without them (and
-        their published digests) are unchanged.
+        their published digests) are unchanged; ``cap_period`` is written only when it is ``"round"`` (its
+        default ``"year"`` is left out, so items stored before the field existed keep their digests).
         """
-        out = {
+        out: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "department": self.department,
@@ -568,6 +581,8 @@ class CheckItem:
             out["level"] = self.level.value
         if self.third_party is not None:
             out["third_party"] = self.third_party.to_dict()
+        if self.cap_period != "year":
+            out["cap_period"] = self.cap_period
         return out
 
 

@@ -276,10 +276,22 @@ class SupervisingUnit:
 
 
 class ComplaintChannel(enum.Enum):
-    """Hotline a complaint came through: 12315 (market regulation) or 12345 (city service hotline)."""
+    """Channel a complaint came through: the 12315 (market regulation) and 12345 (city service) hotlines,
+    letters (信件) or a case transferred from another body (转办)."""
 
     HOTLINE_12315 = "12315"
     HOTLINE_12345 = "12345"
+    LETTER = "letter"
+    TRANSFERRED = "transferred"
+
+    @classmethod
+    def parse(cls, text: str | ComplaintChannel) -> ComplaintChannel:
+        """Read a channel from its value, ``12315``/``12345`` or the Chinese terms 信件 and 转办."""
+        if isinstance(text, ComplaintChannel):
+            return text
+        t = str(text).strip().lower()
+        aliases = {"信件": "letter", "来信": "letter", "转办": "transferred"}
+        return cls(aliases.get(t, t))
 
 
 @attrs.frozen(kw_only=True)

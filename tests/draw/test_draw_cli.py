@@ -81,6 +81,8 @@ class TestDrawCommand:
             str(files["cases"]),
             "--referrals",
             str(files["cases"]),
+            "--opening",
+            str(tmp_path / "opening.json"),
         ]
         assert run(argv) == 0
         assert "drew" in capsys.readouterr().out
@@ -89,21 +91,23 @@ class TestDrawCommand:
         record = DrawRecord.from_json(out)
         assert record.counts["by_tier"]["key"] >= 2
         assert record.counts["by_tier"]["problem"] >= 1
-        assert (
-            run(
-                [
-                    "verify",
-                    str(out),
-                    "--objects",
-                    str(files["objects"]),
-                    "--seed",
-                    "3 1 4 1 5",
-                    "--commitment",
-                    record.commitment.digest,
-                ]
-            )
-            == 0
-        )
+        # The public record names no case, referral or complaint: only salted digests of the reasons.
+        case_id = files["cases"].read_text(encoding="utf-8").strip()
+        assert case_id not in json.dumps(data["commitment"]["policy"])
+        assert "filed_case_ids" not in data["commitment"]["policy"]
+        verify_argv = [
+            "verify",
+            str(out),
+            "--objects",
+            str(files["objects"]),
+            "--seed",
+            "3 1 4 1 5",
+            "--commitment",
+            record.commitment.digest,
+        ]
+        assert run(verify_argv) == 1
+        assert "opening" in capsys.readouterr().err
+        assert run([*verify_argv, "--opening", str(tmp_path / "opening.json")]) == 0
         assert "verified" in capsys.readouterr().out
 
     def test_verify_fails_with_reason(
@@ -162,12 +166,23 @@ class TestDrawCommand:
         self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: list[str]
     ) -> None:
         """Mandatory objects beyond the cap give a warning on stderr in every output mode (docs/draw.md)."""
-        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"])]
-        argv += ["--key-objects", str(files["keys"]), "--cap", "1/100000"]
+        item = json.loads(files["item"].read_text(encoding="utf-8"))
+        item.update(ratio="1/100000", cap="1/100000")
+        tiny = tmp_path / "tiny.json"
+        tiny.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(tiny)]
+        argv += ["--key-objects", str(files["keys"])]
         argv += [str(tmp_path / m) if m.endswith(".json") else m for m in mode]
         assert run(argv) == 0
         err = capsys.readouterr().err
         assert re.search(r"warning: mandatory objects \(\d+\) exceed the cap ceiling", err)
+
+    def test_cap_below_ratio_refused(
+        self, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--cap below the item's ratio is refused: an item may not ask for more than its ceiling."""
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        assert run([*argv, "--cap", "1/100000"]) == 2
 
     def test_options(
         self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -241,3 +256,84 @@ class TestLoaders:
         """A missing id list is a LoadError."""
         with pytest.raises(LoadError):
             draw_cli.load_id_list(tmp_path / "none.txt")
+
+
+class TestVersionTwoOptions:
+    def test_commitment_checked_before_drawing(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """--commitment refuses to draw when the inputs no longer match it, and draws when they do."""
+        base = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"])]
+        c = tmp_path / "c.json"
+        assert run([*base, "--commit-only", "--out", str(c)]) == 0
+        out = tmp_path / "r.json"
+        assert run([*base, "--seed", "1 2 3", "--commitment", str(c), "--out", str(out)]) == 0
+        changed = [*base, "--seed", "1 2 3", "--commitment", str(c), "--ratio-mode", "absolute"]
+        assert run([*changed, "--out", str(tmp_path / "x.json")]) == 1  # a commitment mismatch (docs/cli.md)
+        assert not (tmp_path / "x.json").exists()
+
+    def test_commitment_file_missing_or_unreadable(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """A --commitment that is neither a digest nor a readable file: exit 2, nothing drawn."""
+        base = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        out = tmp_path / "r.json"
+        assert run([*base, "--commitment", str(tmp_path / "missing.json"), "--out", str(out)]) == 2
+        assert run([*base, "--commitment", str(tmp_path), "--out", str(out)]) == 2
+        assert not out.exists()
+
+    def test_commitment_digest_mismatch_exits_1(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """A --commitment digest the inputs do not give is a commitment mismatch: exit 1, nothing drawn."""
+        base = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        out = tmp_path / "r.json"
+        assert run([*base, "--commitment", "ab" * 32, "--out", str(out)]) == 1
+        assert not out.exists()
+
+    @pytest.mark.parametrize("where", ["missing-dir/opening.json", "."])
+    def test_opening_that_cannot_be_written(self, files: dict[str, Path], tmp_path: Path, where: str) -> None:
+        """An --opening to be written in a missing folder or naming a folder is refused before drawing."""
+        out = tmp_path / "r.json"
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "1"]
+        argv += ["--key-objects", str(files["keys"]), "--out", str(out)]
+        target = tmp_path / where
+        assert run([*argv, "--opening", str(target)]) == 2
+        assert not out.exists()
+        assert not (tmp_path / "missing-dir").exists()
+
+    def test_ratio_mode_in_record(self, files: dict[str, Path], tmp_path: Path) -> None:
+        """--ratio-mode absolute is stated in the record's policy and cap report."""
+        out = tmp_path / "r.json"
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "9"]
+        assert run([*argv, "--ratio-mode", "absolute", "--out", str(out)]) == 0
+        record = DrawRecord.from_json(out)
+        assert record.commitment.policy["ratio_mode"] == "absolute"
+        assert record.commitment.cap_report["mode"] == "absolute"
+
+    def test_stratified_refuses_tier_inputs(
+        self, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--policy stratified with --key-objects is refused instead of silently ignoring the list."""
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"]), "--seed", "9"]
+        assert run([*argv, "--policy", "stratified", "--key-objects", str(files["keys"])]) == 2
+
+
+class TestVersionOneRecordsOnTheCommandLine:
+    def test_v1_demo_city_records_verify(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """`randinspect verify` reads version 1 records with the strict reader and re-runs them (exit 0); a
+        version 1 cap report given a version 2 field, half there, does not verify (exit 1)."""
+        from randinspect.datasets import demo_city
+
+        v1 = Path(__file__).parent / "vectors" / "v1" / "records_v1_demo_city.json"
+        data = json.loads(v1.read_text(encoding="utf-8"))
+        directory = demo_city(n_objects=3000, seed=7).objects
+        objects = tmp_path / "objects.csv"
+        directory.to_csv(objects)
+        for k, case in enumerate(data["records"]):
+            if case["record"]["commitment"]["directory_digest"] != directory.digest:
+                pytest.skip("the demo-city generator changed since these records were made")
+            path = tmp_path / f"r{k}.json"
+            path.write_text(json.dumps(case["record"], ensure_ascii=False), encoding="utf-8")
+            assert run(["verify", str(path), "--objects", str(objects)]) == 0
+            assert "reproduces" in capsys.readouterr().out
+        forged = json.loads(json.dumps(data["records"][0]["record"]))
+        forged["commitment"]["cap_report"]["mode"] = "volume"
+        bad = tmp_path / "forged.json"
+        bad.write_text(json.dumps(forged, ensure_ascii=False), encoding="utf-8")
+        assert run(["verify", str(bad), "--objects", str(objects)]) == 1
+        assert "required with 'mode'" in capsys.readouterr().err

@@ -141,17 +141,18 @@ class TestInclusionTable:
         )
         table = TieredPolicy().inclusion(frame, item)
         assert table.pi_exact("a") == 1
-        assert table.pi_exact("b") == Fraction(1, 2)
+        # Volume mode: 1/2 × 3 objects = 3/2 expected visits shared by the two non-key objects.
+        assert table.pi_exact("b") == Fraction(3, 4)
         with pytest.raises(InputError):
             table.pi_exact("zz")
         records = table.to_records()
         assert [r["id"] for r in records] == ["a", "b", "c"]
-        assert records[1]["pi"] == "0.5"
+        assert records[1]["pi"] == "0.75"
         df = table.to_dataframe()
-        assert df["pi"].tolist() == [1.0, 0.5, 0.5]
+        assert df["pi"].tolist() == [1.0, 0.75, 0.75]
         assert table.count_by_tier() == {"key": 1, "problem": 0, "risk": 0, "general": 2}
-        assert table.expected_by_tier()["general"] == 1
-        assert "expected=2.00" in repr(table)
+        assert table.expected_by_tier()["general"] == Fraction(3, 2)
+        assert "expected=2.50" in repr(table)
         assert table.ids.flags.writeable is False
 
     def test_rejects_inconsistent_tables(self) -> None:

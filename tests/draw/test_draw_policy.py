@@ -146,9 +146,11 @@ class TestComplaintRule:
 
 class TestTieredProbabilities:
     def test_uncapped_values(self, make_item: Callable[..., CheckItem]) -> None:
-        """Without a binding cap, π = ratio × multiplier exactly (within 1/D)."""
+        """Absolute mode without a binding cap: π = ratio × multiplier exactly (within 1/D)."""
         frame = frame_of(4, credit=["A", "B", "C", "D"], risk=["medium"] * 4)
-        table = TieredPolicy().inclusion(frame, make_item(ratio=Fraction(1, 10), cap=None))
+        table = TieredPolicy(ratio_mode="absolute").inclusion(
+            frame, make_item(ratio=Fraction(1, 10), cap=None)
+        )
         expected = [Fraction(1, 20), Fraction(1, 10), Fraction(1, 5), Fraction(2, 5)]
         for got, want in zip(table.numerators.tolist(), expected, strict=True):
             assert abs(Fraction(got, DENOMINATOR) - want) < Fraction(1, DENOMINATOR)
@@ -173,7 +175,9 @@ class TestTieredProbabilities:
     def test_pi_capped_at_one_and_rest_rescaled(self, make_item: Callable[..., CheckItem]) -> None:
         """Values above 1 become 1 and the rest are rescaled to keep the total (R inclusionprobabilities)."""
         frame = frame_of(10, credit=["D"] * 2 + ["B"] * 8, risk=["high"] * 2 + ["medium"] * 8)
-        table = TieredPolicy().inclusion(frame, make_item(ratio=Fraction(1, 5), cap=None))
+        table = TieredPolicy(ratio_mode="absolute").inclusion(
+            frame, make_item(ratio=Fraction(1, 5), cap=None)
+        )
         assert table.numerators[:2].tolist() == [DENOMINATOR] * 2
         raw_total = 2 * Fraction(8, 5) + 8 * Fraction(1, 5)
         assert table.expected_count == Fraction(math.floor(raw_total * DENOMINATOR), DENOMINATOR)
@@ -182,15 +186,16 @@ class TestTieredProbabilities:
         """The cap report's scale is the factor applied, also when all positive values end at 1 (never 0)."""
         frame = frame_of(10, credit=["A"] * 5 + ["D"] * 5, risk=["low"] * 5 + ["high"] * 5)
         # Round 1 of 4: A-class cells sit out; D/high 1/3 × 8 = 8/3 is scaled by 3/8 down to 1.
-        quarterly = TieredPolicy().inclusion(frame, make_item(ratio=Fraction(1, 3), frequency=4, cap=None))
+        absolute = TieredPolicy(ratio_mode="absolute")
+        quarterly = absolute.inclusion(frame, make_item(ratio=Fraction(1, 3), frequency=4, cap=None))
         assert quarterly.numerators.tolist() == [0] * 5 + [DENOMINATOR] * 5
         assert quarterly.cap_report.scale == Fraction(3, 8)
         # Ratio 1: D/high (8) is clipped at 1 and its excess scales A/low (1/4) by 4, up to 1 as well.
-        full = TieredPolicy().inclusion(frame, make_item(ratio=Fraction(1), cap=None))
+        full = absolute.inclusion(frame, make_item(ratio=Fraction(1), cap=None))
         assert full.numerators.tolist() == [DENOMINATOR] * 10
         assert full.cap_report.scale == 4
         # Uncapped and unclipped: nothing is rescaled.
-        small = TieredPolicy().inclusion(frame, make_item(ratio=Fraction(1, 100), cap=None))
+        small = absolute.inclusion(frame, make_item(ratio=Fraction(1, 100), cap=None))
         assert small.cap_report.scale == 1
 
     def test_mandatory_beyond_cap_reported(self, make_item: Callable[..., CheckItem]) -> None:
@@ -207,9 +212,12 @@ class TestTieredProbabilities:
     def test_key_item_has_no_ceiling(self, make_item: Callable[..., CheckItem]) -> None:
         """A key item (重点事项) without cap keeps every mandatory object and the full ratio."""
         frame = frame_of(10, key=[True] * 6 + [False] * 4, credit=["B"] * 10, risk=["medium"] * 10)
-        table = TieredPolicy().inclusion(frame, make_item(category=ItemCategory.KEY, ratio=Fraction(1, 2)))
+        item = make_item(category=ItemCategory.KEY, ratio=Fraction(1, 2))
+        table = TieredPolicy(ratio_mode="absolute").inclusion(frame, item)
         assert not table.cap_report.exceeded
         assert table.expected_count == 8
+        # Volume mode asks for 1/2 × 10 = 5 visits of the 4 other objects: each is visited (π = 1).
+        assert TieredPolicy().inclusion(frame, item).expected_count == 10
 
     def test_zero_ratio(self, make_item: Callable[..., CheckItem]) -> None:
         """Ratio 0 gives π = 0 to everyone but mandatory objects."""
@@ -309,14 +317,17 @@ class TestStratified:
     @settings(deadline=None, max_examples=40)
     @given(draw_frames(), check_items())
     def test_stratum_sums_are_integers(self, frame: DrawFrame, item: CheckItem) -> None:
-        """Every stratum's Σπ is an integer, the total is ceil(ratio × N) capped, and all are general."""
-        table = StratifiedPolicy().inclusion(frame, item)
-        assert all(v.denominator == 1 for v in table.expected_by_stratum().values())
+        """Every stratum's Σπ is an integer, the year's total is ceil(ratio × N) capped, all are general."""
+        policy = StratifiedPolicy()
+        tables = [policy.inclusion(frame, item, round=r) for r in range(1, item.frequency + 1)]
+        for table in tables:
+            assert all(v.denominator == 1 for v in table.expected_by_stratum().values())
+            assert set(table.tiers.tolist()) == {"general"}
         size = math.ceil(item.ratio * len(frame))
         if item.cap is not None:
             size = min(size, math.floor(item.cap * len(frame)))
-        assert table.expected_count == size
-        assert set(table.tiers.tolist()) == {"general"}
+        assert sum(t.expected_count for t in tables) == size
+        assert max(t.expected_count for t in tables) - min(t.expected_count for t in tables) <= 1
 
 
 def drawn_counts(table: InclusionTable) -> tuple[int, int]:
@@ -340,7 +351,7 @@ class TestCapBound:
         assert (report.ceiling, report.limit, report.mandatory) == (Fraction(383, 4), 95, 3)
         assert table.expected_count == 95
         assert report.granted == 95
-        assert report.scale == Fraction(92) / (1912 * Fraction(8, 20))  # D/high: ratio × 8 each
+        assert report.scale == Fraction(92, 1912 * 8)  # volume mode: π ∝ the D/high multiplier 8
         assert not report.exceeded
         assert drawn_counts(table) == (95, 95)
         assert len(draw(frame, item, "31415926").selected_ids) == 95
@@ -365,9 +376,12 @@ class TestCapBound:
             limit,
         )
         assert report.mandatory == n_mandatory
-        assert report.exceeded == (n_mandatory > limit)
+        # The default ceiling is yearly: the mandatory visits of every round count.
+        assert report.exceeded == (n_mandatory * item.frequency > limit)
         assert report.granted == table.expected_count
-        assert report.requested >= report.granted
+        # A round whose share of a whole-number yearly budget is rounded up may get up to the ceiling of its
+        # own request (the year's total never exceeds the requests' sum).
+        assert report.granted <= math.ceil(report.requested)
         most, fewest = drawn_counts(table)
         drawn = len(draw(frame, item, seed, round=rnd).selected_ids)
         assert fewest <= drawn <= most
@@ -377,6 +391,8 @@ class TestCapBound:
         else:
             assert table.expected_count <= limit
             assert most <= limit
+            tables = [TieredPolicy().inclusion(frame, item, round=r) for r in range(1, item.frequency + 1)]
+            assert sum(drawn_counts(t)[0] for t in tables) <= limit
 
     @settings(deadline=None, max_examples=60)
     @given(draw_frames(max_size=120), check_items(capped=True, max_frequency=1))
@@ -394,15 +410,17 @@ class TestCapBound:
     @settings(deadline=None, max_examples=60)
     @given(draw_frames(max_size=120), check_items(capped=True), public_seeds())
     def test_stratified_never_draws_beyond_cap(self, frame: DrawFrame, item: CheckItem, seed: str) -> None:
-        """The stratified policy draws exactly min(ceil(ratio × N), floor(cap × N)) objects at every start."""
+        """The stratified policy draws exactly min(ceil(ratio × N), floor(cap × N)) objects a year."""
         assert item.cap is not None
-        table = StratifiedPolicy().inclusion(frame, item)
+        tables = [StratifiedPolicy().inclusion(frame, item, round=r) for r in range(1, item.frequency + 1)]
         size = min(math.ceil(item.ratio * len(frame)), math.floor(item.cap * len(frame)))
+        assert sum(drawn_counts(t)[0] for t in tables) == sum(drawn_counts(t)[1] for t in tables) == size
+        table = tables[0]
         assert table.cap_report.limit == math.floor(item.cap * len(frame))
-        assert table.cap_report.granted == table.expected_count == size
+        assert table.cap_report.granted == table.expected_count
         assert not table.cap_report.exceeded
-        assert drawn_counts(table) == (size, size)
-        assert len(draw(frame, item, seed, policy=StratifiedPolicy()).selected_ids) == size
+        drawn = len(draw(frame, item, seed, policy=StratifiedPolicy()).selected_ids)
+        assert drawn == table.expected_count
 
 
 class TestConformance:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import math
 from collections.abc import Callable, Iterator
 from fractions import Fraction
@@ -122,7 +123,7 @@ class TestDraw:
         assert record.context == "SAMR-2027-001|2027|round=1"
         assert record.seed == "6 2 8 3 1 8"
         assert record.verifiable
-        assert (record.item_id, record.year, record.round, record.version) == ("SAMR-2027-001", 2027, 1, 1)
+        assert (record.item_id, record.year, record.round, record.version) == ("SAMR-2027-001", 2027, 1, 2)
 
     def test_per_stratum_floor_or_ceiling(self, record: DrawRecord, frame: DrawFrame) -> None:
         """Every stratum gets the floor or ceiling of its Σπ, and the total is within one of Σπ."""
@@ -247,7 +248,13 @@ class TestJson:
 class TestVerify:
     def test_accepts_genuine(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A genuine record verifies, also against the announced seed and the published commitment."""
-        again = verify(record, frame, expected_seed=" 6 2 8 3 1 8 ", commitment=record.commitment.digest)
+        again = verify(
+            record,
+            frame,
+            expected_seed=" 6 2 8 3 1 8 ",
+            commitment=record.commitment.digest,
+            opening=record.opening,
+        )
         assert again == record
 
     def test_rejects_every_tampered_field(self, record: DrawRecord, frame: DrawFrame) -> None:
@@ -258,7 +265,7 @@ class TestVerify:
         for path in paths:
             bad = tampered(data, path)
             with pytest.raises((VerificationError, InputError)):
-                verify(DrawRecord.from_json_dict(bad), frame)
+                verify(DrawRecord.from_json_dict(bad), frame, opening=record.opening)
 
     def test_consistent_forgery_of_the_item(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A changed ratio with a recomputed commitment digest is caught as a π change."""
@@ -268,17 +275,17 @@ class TestVerify:
         body = {k: v for k, v in data["commitment"].items() if k != "digest"}
         data["commitment"]["digest"] = canonical_digest(body)
         with pytest.raises(ProbabilitiesChangedError):
-            verify(DrawRecord.from_json_dict(data), frame)
+            verify(DrawRecord.from_json_dict(data), frame, opening=record.opening)
 
     def test_consistent_forgery_of_the_seed(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A new seed with its digest fixed reproduces another selection, and fails the announced seed."""
         forged = attrs.evolve(record, source=PublicSeedSource("another").describe())
         with pytest.raises(SelectionChangedError):
-            verify(forged, frame)
+            verify(forged, frame, opening=record.opening)
         with pytest.raises(SeedChangedError, match="announced"):
-            verify(forged, frame, expected_seed="6 2 8 3 1 8")
+            verify(forged, frame, expected_seed="6 2 8 3 1 8", opening=record.opening)
         with pytest.raises(SeedChangedError):
-            verify(record, frame, expected_seed="6 2 8 3 1 9")
+            verify(record, frame, expected_seed="6 2 8 3 1 9", opening=record.opening)
 
     @pytest.mark.parametrize("entropy", ["abc", "-1", "1.5", None, "١٢"])
     def test_bad_numpy_entropy_is_a_typed_error(
@@ -287,7 +294,7 @@ class TestVerify:
         """A record whose numpy source has a malformed entropy fails as SeedChangedError, not ValueError."""
         forged = attrs.evolve(record, source={"kind": "numpy-philox", "entropy": entropy, "numpy": "2"})
         with pytest.raises(SeedChangedError, match="entropy"):
-            verify(forged, frame)
+            verify(forged, frame, opening=record.opening)
 
     def test_frame_changed(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A frame with one object more or another stratum raises FrameChangedError."""
@@ -299,7 +306,7 @@ class TestVerify:
             key=[*frame.key.tolist(), False],
         )
         with pytest.raises(FrameChangedError, match="121 objects now, 120"):
-            verify(record, bigger)
+            verify(record, bigger, opening=record.opening)
 
     def test_probabilities_changed(self, record: DrawRecord, frame: DrawFrame) -> None:
         """The same ids and strata with other credit grades raise ProbabilitiesChangedError."""
@@ -307,7 +314,7 @@ class TestVerify:
             ids=frame.ids, strata=frame.strata, credit=["D"] * len(frame), risk=frame.risk, key=frame.key
         )
         with pytest.raises(ProbabilitiesChangedError):
-            verify(record, regraded)
+            verify(record, regraded, opening=record.opening)
 
     def test_selection_changed(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A record with a swapped selected id names it."""
@@ -315,7 +322,7 @@ class TestVerify:
         swapped = attrs.evolve(record.selected[-1], id=other)
         bad = attrs.evolve(record, selected=(*record.selected[:-1], swapped))
         with pytest.raises(SelectionChangedError, match=other):
-            verify(bad, frame)
+            verify(bad, frame, opening=record.opening)
 
     @pytest.mark.parametrize(
         ("field", "value"),
@@ -353,12 +360,12 @@ class TestVerify:
         """A record listing a drawn object twice is refused with that object named, not as an order change."""
         doubled = attrs.evolve(record, selected=(*record.selected, record.selected[0]))
         with pytest.raises(SelectionChangedError, match="more than once"):
-            verify(doubled, frame)
+            verify(doubled, frame, opening=record.opening)
 
     def test_published_commitment_mismatch(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A record whose commitment is not the published one is refused."""
         with pytest.raises(CommitmentMismatchError, match="published"):
-            verify(record, frame, commitment="0" * 64)
+            verify(record, frame, commitment="0" * 64, opening=record.opening)
 
     def test_with_directory(self, city: Any, make_item: Callable[..., CheckItem]) -> None:
         """A draw over the demo city verifies against the directory and fails on another directory."""
@@ -367,10 +374,10 @@ class TestVerify:
         item = make_item()
         record = draw(city.objects, item, "2027", policy=TieredPolicy(complaints=city.complaints))
         assert record.counts["by_tier"]["problem"] > 0
-        verify(record, city.objects)
+        verify(record, city.objects, opening=record.opening)
         other = demo_city(n_objects=3000, seed=8).objects
         with pytest.raises((FrameChangedError, CommitmentMismatchError)):
-            verify(record, other)
+            verify(record, other, opening=record.opening)
 
     def test_directory_snapshot_mismatch(self, city: Any, make_item: Callable[..., CheckItem]) -> None:
         """A directory that changed outside the item's frame no longer matches the committed snapshot."""
@@ -384,7 +391,7 @@ class TestVerify:
         drop_one = np.setdiff1d(np.arange(len(objects)), np.flatnonzero(objects.units != unit)[:1])
         assert keep.size > 0
         with pytest.raises(CommitmentMismatchError, match="snapshot"):
-            verify(record, objects.subset(drop_one))
+            verify(record, objects.subset(drop_one), opening=record.opening)
 
 
 class TestSelect:
@@ -553,3 +560,78 @@ class TestSimulationDigests:
         )
         with pytest.raises(FrameChangedError):
             verify(record, bigger)
+
+
+class TestPrivacy:
+    """The public record names no case, referral or complaint; auditors re-run it with the opening."""
+
+    def test_reasons_are_digests(self, record: DrawRecord, frame: DrawFrame) -> None:
+        """The public commitment holds salted reason digests, not the id lists; the opening opens them."""
+        from randinspect.draw import check_reason
+
+        public = record.commitment.policy
+        text = json.dumps(record.to_json_dict(), ensure_ascii=False)
+        for name in ("key_ids", "filed_case_ids", "referral_ids", "complaint_ids", "reason_salt"):
+            assert name not in public
+        assert '"9152000003Q"' not in json.dumps(public)
+        assert len(public["reasons"]) >= 2
+        opened = record.open_reasons("9152000003Q")
+        assert [o["reason"] for o in opened] == ["filed_case_ids"]
+        assert all(check_reason(public, o) for o in opened)
+        forged = {**opened[0], "reason": "referral_ids"}
+        assert not check_reason(public, forged)
+        assert "reason_salt" not in text
+
+    def test_public_verify_needs_the_opening(self, record: DrawRecord, frame: DrawFrame) -> None:
+        """Without the opening a draw with reasons cannot be re-run; with it, it reproduces bit for bit."""
+        public = DrawRecord.from_json_dict(record.to_json_dict())
+        with pytest.raises(CommitmentMismatchError, match="opening"):
+            verify(public, frame)
+        assert verify(public, frame, opening=record.opening_json_dict()) == record
+        wrong = dict(record.opening or {})
+        wrong["filed_case_ids"] = ["9152000003Q"]
+        with pytest.raises(VerificationError):
+            verify(public, frame, opening=wrong)
+
+    @settings(deadline=None, max_examples=25)
+    @given(st.sampled_from(["public", "auditors"]), st.integers(0, 2**31))
+    def test_disclosure(self, disclosure: str, seed: int) -> None:
+        """Under 'auditors' the public record lists drawn objects by id and stratum only; it verifies."""
+        frame = DrawFrame.from_arrays(
+            ids=[f"O{i:02d}" for i in range(30)],
+            credit=["A", "B", "C", "D", "B", "B"] * 5,
+            risk=["low", "high", "medium"] * 10,
+        )
+        item = CheckItem(
+            id="I-1", name="n", department="D", year=2027, scope={}, ratio="1/5", legal_basis=["law"]
+        )
+        policy = TieredPolicy(disclosure=disclosure, filed_case_ids=["O03"])  # type: ignore[arg-type]
+        record = draw(frame, item, str(seed), policy=policy)
+        rows = record.to_json_dict()["selected"]
+        if disclosure == "auditors":
+            assert all(set(r) == {"id", "stratum"} for r in rows)
+        else:
+            assert all({"tier", "pi", "pi_numerator"} <= set(r) for r in rows)
+        public = DrawRecord.from_json_dict(record.to_json_dict())
+        assert verify(public, frame, opening=record.opening).selected_ids == record.selected_ids
+
+
+class TestSmallThings:
+    def test_int_seed_is_a_typed_error(self, frame: DrawFrame, make_item: Callable[..., CheckItem]) -> None:
+        """draw(objects, item, 12345) raises SeedError saying to pass text or a RandomSource."""
+        from randinspect.errors import SeedError
+
+        with pytest.raises(SeedError, match="'12345'"):
+            draw(frame, make_item(), 12345)  # type: ignore[arg-type]
+
+    def test_mismatch_names_what_changed(self, frame: DrawFrame, make_item: Callable[..., CheckItem]) -> None:
+        """A commitment mismatch says which committed part changed (here the item and the π table)."""
+        c = commit(frame, make_item(ratio=Fraction(1, 5)))
+        with pytest.raises(CommitmentMismatchError, match="π table, item"):
+            draw(frame, make_item(ratio=Fraction(1, 4)), "1", commitment=c)
+
+    def test_record_digest_is_cached(self, record: DrawRecord) -> None:
+        """record_digest is computed once per record and equals the canonical digest."""
+        first = record.record_digest
+        assert record.record_digest is first
+        assert first == canonical_digest(record.to_json_dict())

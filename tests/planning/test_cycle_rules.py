@@ -250,7 +250,10 @@ class TestOverlays:
                 AdjustItem(item_id="HEALTH-2027-1", ratio="0.2"),
             ],
         )
-        result = run_cycle(city.objects, _items(), source=PublicSeedSource(f"o{seed}"), overlays=[overlay])
+        # An overlay may raise a ratio up to the item's ceiling, never past it (issue 8): the city's item
+        # has a ceiling of 0.25, above the district's 0.2.
+        items = _items(HEALTH={"cap": "0.25"})
+        result = run_cycle(city.objects, items, source=PublicSeedSource(f"o{seed}"), overlays=[overlay])
         regions = dict(
             zip(
                 np.asarray(city.objects.ids).tolist(), np.asarray(city.objects.regions).tolist(), strict=False
@@ -350,7 +353,7 @@ class TestPlanCommandRules:
         parsed = parser.parse_args(["plan", *args])
         return int(parsed.func(parsed))
 
-    def _files(self, city: DemoCity, tmp_path: Any) -> list[str]:
+    def _files(self, city: DemoCity, tmp_path: Any, **extra: Any) -> list[str]:
         import json
 
         objects = tmp_path / "objects.csv"
@@ -358,14 +361,15 @@ class TestPlanCommandRules:
         people = tmp_path / "inspectors.csv"
         city.inspectors.to_csv(people)
         items = tmp_path / "items.json"
-        items.write_text(json.dumps(_items().to_dict(), ensure_ascii=False), encoding="utf-8")
+        items.write_text(json.dumps(_items(**extra).to_dict(), ensure_ascii=False), encoding="utf-8")
         return ["--objects", str(objects), "--items", str(items), "--seed", "s", "--inspectors", str(people)]
 
     def test_rules_files(self, city: DemoCity, last_year: CycleResult, tmp_path: Any, capsys: Any) -> None:
         """Conflicts, history, an overlay and case tasks from files reach the cycle and its summary."""
         import json
 
-        base = self._files(city, tmp_path)
+        # The overlay raises FIRE's ratio to 0.2, within the item's ceiling of 0.25 (never past it).
+        base = self._files(city, tmp_path, FIRE={"cap": "0.25"})
         person, obj = city.inspectors.inspectors[0].id, str(city.objects.ids[0])
         (tmp_path / "conflicts.csv").write_text(f"inspector_id,object_id\n{person},{obj}\n", encoding="utf-8")
         history = tmp_path / "history.csv"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from randinspect.errors import ConfigurationError, LoadError, PlanError
+from randinspect.errors import CeilingError, ConfigurationError, LoadError, PlanError
 from randinspect.items import CheckItem
 from randinspect.planning import (
     AddItem,
@@ -39,7 +39,7 @@ def city(make_item: MakeItem) -> ItemList:
     return ItemList(
         year=2027,
         items=[
-            make_item(id="SAMR-1", scope={"industries": ["44"]}),
+            make_item(id="SAMR-1", scope={"industries": ["44"]}, cap="0.1"),
             make_item(id="SAMR-2", ratio="0.03", frequency=2),
             make_item(id="HEALTH-1", department="HEALTH", scope={"regions": ["520102", "520103"]}),
         ],
@@ -391,6 +391,61 @@ class TestEffectiveList:
         )
         eff = effective_list(city, [overlay], "520102")
         assert [i.id for i in eff.items] == [i for i in city.ids if i not in removed] + added
+
+
+class TestOverlayCeilings:
+    """Overlays may raise a ratio up to the item's ceiling, never the ceiling itself (§四(五))."""
+
+    @settings(deadline=None, max_examples=60)
+    @given(st.fractions(min_value=0, max_value=1), st.sampled_from(["SAMR-1", "SAMR-2"]))
+    def test_overlay_never_raises_a_ceiling(self, ratio: Fraction, item_id: str) -> None:
+        """Either the adjusted item keeps the city's ceiling with its ratio at most that ceiling, or the
+        overlay is refused with a CeilingError naming the item, the district and the ceiling."""
+        city = ItemList(
+            year=2027,
+            items=[
+                CheckItem(
+                    id="SAMR-1",
+                    name="a",
+                    department="SAMR",
+                    year=2027,
+                    scope={},
+                    ratio="0.05",
+                    cap="0.1",
+                    legal_basis=["law"],
+                ),
+                CheckItem(
+                    id="SAMR-2",
+                    name="b",
+                    department="SAMR",
+                    year=2027,
+                    scope={},
+                    ratio="0.03",
+                    legal_basis=["law"],
+                ),
+            ],
+        )
+        original = next(i for i in city.items if i.id == item_id)
+        overlay = DistrictOverlay(
+            district="520102", year=2027, changes=[AdjustItem(item_id=item_id, ratio=ratio)]
+        )
+        if original.cap is not None and ratio > original.cap:
+            with pytest.raises(CeilingError, match=rf"{item_id}.*520102|520102.*{item_id}") as info:
+                effective_list(city, [overlay], "520102")
+            assert "ceiling" in str(info.value)
+            return
+        eff = effective_list(city, [overlay], "520102")
+        adjusted = next(i for i in eff.items if i.id == item_id)
+        assert adjusted.cap == original.cap
+        assert original.cap is None or adjusted.ratio <= original.cap
+
+    def test_ceiling_error_is_a_plan_error(self, city: ItemList) -> None:
+        """The ceiling error is a PlanError, so callers catching plan problems still catch it."""
+        overlay = DistrictOverlay(
+            district="520102", year=2027, changes=[AdjustItem(item_id="SAMR-2", ratio="0.2")]
+        )
+        with pytest.raises(PlanError, match=r"past its ceiling 0\.03"):
+            effective_list(city, [overlay], "520102")
 
 
 class TestOverlayFromDict:

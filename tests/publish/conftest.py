@@ -16,6 +16,10 @@ VECTORS: dict[str, Any] = json.loads(
     (HERE.parent / "draw" / "vectors" / "draw_vectors.json").read_text(encoding="utf-8")
 )
 
+V1_DIR = HERE.parent / "draw" / "vectors" / "v1"
+V1_VECTORS: dict[str, Any] = json.loads((V1_DIR / "draw_vectors_v1.json").read_text(encoding="utf-8"))
+V1_RECORDS: dict[str, Any] = json.loads((V1_DIR / "records_v1.json").read_text(encoding="utf-8"))
+
 
 def node_binary() -> str:
     """The ``node`` executable; the tests fail (not skip) without it, as CI installs it."""
@@ -48,4 +52,34 @@ def demo_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code = main(["demo", "--objects", "3000", "--out", str(folder)])
     assert code in (0, 1)
     assert (folder / "site" / "index.html").is_file()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def auditors_year(demo_year: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A records folder with one version-2 draw under ``disclosure="auditors"`` and independent units (two
+    key objects listed, so its commitment holds reason digests and its opening sits in ``openings/``),
+    made from the demo year's directory and seed, with its site in ``site/``."""
+    from randinspect.directory import ObjectDirectory
+    from randinspect.draw import DrawRecord, TieredPolicy, draw
+    from randinspect.items import CheckItem
+    from randinspect.publish import publish
+
+    folder = tmp_path_factory.mktemp("auditors") / "records"
+    (folder / "draws").mkdir(parents=True)
+    (folder / "openings").mkdir()
+    shutil.copy(demo_year / "objects.csv", folder / "objects.csv")
+    shutil.copy(demo_year / "ceremony.json", folder / "ceremony.json")
+    source = DrawRecord.from_json(sorted((demo_year / "draws").glob("*.json"))[0])
+    item = CheckItem.from_dict(source.commitment.item)
+    seed = json.loads((demo_year / "ceremony.json").read_text(encoding="utf-8"))["seed"]
+    policy = TieredPolicy(disclosure="auditors", units="independent", key_ids=list(source.selected_ids[:2]))
+    directory = ObjectDirectory.from_csv(folder / "objects.csv")
+    record = draw(directory, item, str(seed), policy=policy, round=source.round)
+    name = f"{record.item_id}-round{record.round}.json"
+    record.to_json(folder / "draws" / name)
+    (folder / "openings" / name).write_text(
+        json.dumps(record.opening_json_dict(), ensure_ascii=False), encoding="utf-8"
+    )
+    publish(folder, folder / "site")
     return folder

@@ -240,3 +240,54 @@ class TestCheckersCatchProblems:
             "axe.run(document).then(r => done(r.violations.map(v => v.id)));"
         )
         assert {"image-alt", "html-has-lang", "color-contrast"} <= set(ids)
+
+
+class TestAuditorsDisclosure:
+    def test_public_files_check_what_they_can(self, driver: Any, auditors_year: Path) -> None:
+        """Under disclosure "auditors" the page checks the draw without the π table, says it is a partial
+        check (in Chinese first), and marks the table step as not public rather than passed."""
+        site = auditors_year / "site"
+        (slug,) = [p.stem for p in (site / "records").glob("*.json")]
+        console_problems(driver)  # drain messages of earlier tests
+        result = _verify_picked(driver, site, slug)
+        assert result.get("ok") is True, result
+        assert result["partial"] is True
+        assert result["version"] == 2
+        shown = driver.find_element("id", "result").get_attribute("textContent")
+        assert "部分复核通过" in shown
+        steps = driver.find_element("id", "steps").get_attribute("textContent")
+        assert "未公开，未核对" in steps
+        assert console_problems(driver) == []
+
+    def test_auditor_table_reproduces_and_tampering_is_caught(
+        self, driver: Any, auditors_year: Path, tmp_path: Path
+    ) -> None:
+        """The auditors' full table file reproduces the draw bit for bit in the browser, and a changed
+        per-stratum start is reported as the first difference."""
+        from randinspect.directory import ObjectDirectory
+        from randinspect.draw import DrawFrame, DrawRecord, policy_from_dict
+        from randinspect.items import CheckItem
+        from randinspect.publish import public_frame_csv
+
+        site = auditors_year / "site"
+        (record_path,) = sorted((site / "records").glob("*.json"))
+        record = DrawRecord.from_json(record_path)
+        opening = json.loads(next((auditors_year / "openings").glob("*.json")).read_text(encoding="utf-8"))
+        item = CheckItem.from_dict(record.commitment.item)
+        frame = DrawFrame.from_directory(ObjectDirectory.from_csv(auditors_year / "objects.csv"), item)
+        table = policy_from_dict(opening["policy"]).inclusion(frame, item, round=record.round)
+        full = tmp_path / "table.csv"
+        full.write_text(public_frame_csv(table, disclosure="public"), encoding="utf-8")
+        runner = TestVerifierPage()
+        result = runner._run_files(driver, site, [record_path, full])
+        assert result.get("ok") is True, result
+        assert result["partial"] is False
+        assert result["checked"] == ["version", "commitment", "frame", "table", "seed", "selection"]
+        data = json.loads(record_path.read_text(encoding="utf-8"))
+        label = sorted(data["starts"])[0]
+        data["starts"][label] = (data["starts"][label] + 1) % 2**32
+        bad = tmp_path / "record.json"
+        bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        result = runner._run_files(driver, site, [bad, full])
+        assert (result.get("ok"), result.get("step"), result.get("code")) == (False, "selection", "starts")
+        assert "起点" in driver.find_element("id", "result").get_attribute("textContent")

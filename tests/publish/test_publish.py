@@ -132,6 +132,23 @@ class TestPrivacy:
             leaked = [s for s in secrets if s in data]
             assert leaked == [], path.name
 
+    def test_no_opening_in_any_file(self, demo_year: Path) -> None:
+        """The auditors' openings verify the demo's draws with reason digests but nothing of them (salt, the
+        id lists behind the digests) reaches the site, while the public commitments hold the digests."""
+        openings = sorted((demo_year / "openings").glob("*.json"))
+        records = [json.loads(p.read_text("utf-8")) for p in (demo_year / "site" / "records").glob("*.json")]
+        committed = [r for r in records if r["commitment"]["policy"].get("reasons")]
+        assert committed
+        assert len(openings) == len(records)
+        salts = {json.loads(p.read_text("utf-8"))["policy"]["reason_salt"].encode() for p in openings}
+        for path in (demo_year / "site").rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                assert not [s for s in salts if s in data], path.name
+                assert b"randinspect-draw-opening" not in data, path.name
+                assert b"filed_case_ids" not in data, path.name
+                assert b"complaint_ids" not in data, path.name
+
 
 class TestRefusals:
     def test_tampered_record_is_not_published(self, records: Path, tmp_path: Path) -> None:
@@ -301,3 +318,115 @@ class TestPlanFolder:
         report = publish(out, tmp_path / "site", objects=objects)
         assert report.draws_verified == len(list((out / "draws").glob("*.json"))) > 0
         assert {"draws", "joint_plan", "verifier"} <= set(report.sections)
+
+
+class TestDisclosure:
+    def test_auditors_site_shows_no_single_pi_or_tier(self, auditors_year: Path) -> None:
+        """Under disclosure "auditors" the public frame file holds ids and strata only, the record and
+        the drawn-objects tables hold no tier or π, and nothing of the opening (salt, lists) is published."""
+        site = auditors_year / "site"
+        (record_path,) = sorted((site / "records").glob("*.json"))
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        assert record["commitment"]["policy"]["disclosure"] == "auditors"
+        assert record["commitment"]["policy"]["reasons"]
+        assert all(set(s) == {"id", "stratum"} for s in record["selected"])
+        frame = (site / "frames" / f"{record_path.stem}.csv").read_text(encoding="utf-8")
+        assert frame.splitlines()[0] == "id,stratum"
+        assert all(line.count(",") == 1 for line in frame.splitlines())
+        drawn_tables = sorted((site / "downloads").glob("*drawn*.csv"))
+        assert drawn_tables
+        for path in drawn_tables:
+            header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+            assert not {"tier", "pi"} & set(header), path.name
+        opening = json.loads(next((auditors_year / "openings").glob("*.json")).read_text(encoding="utf-8"))
+        salt = opening["policy"]["reason_salt"]
+        assert not (site / "openings").exists()
+        for path in site.rglob("*"):
+            if path.is_file():
+                text = path.read_text(encoding="utf-8", errors="replace")
+                assert salt not in text, path
+                assert "randinspect-draw-opening" not in text, path
+
+    def test_frame_follows_the_table(self) -> None:
+        """public_frame_csv follows the table's disclosure unless told, and refuses unknown settings."""
+        from randinspect.draw import TieredPolicy
+        from randinspect.errors import InputError
+
+        frame = DrawFrame.from_arrays(ids=["B", "A", "C"], strata=["U1", "U1", "U2"])
+        item = CheckItem(
+            id="X-1",
+            name="x",
+            department="X",
+            year=2027,
+            ratio=Fraction(1, 2),
+            scope=Scope(),
+            legal_basis=["x"],
+        )
+        table = inclusion_probabilities(frame, item, TieredPolicy(disclosure="auditors"))
+        assert public_frame_csv(table) == "id,stratum\nA,U1\nB,U1\nC,U2\n"
+        full = public_frame_csv(table, disclosure="public").splitlines()
+        assert full[0] == "id,stratum,tier,pi_numerator"
+        assert len(full) == 4
+        with pytest.raises(InputError, match="disclosure"):
+            public_frame_csv(table, disclosure="everyone")
+
+    def test_missing_opening_is_named(self, auditors_year: Path, tmp_path: Path) -> None:
+        """A draw whose commitment holds reason digests is not published without its opening, and the
+        message says where the opening goes."""
+        folder = tmp_path / "records"
+        shutil.copytree(auditors_year, folder, ignore=shutil.ignore_patterns("site", "openings"))
+        with pytest.raises(UnverifiedRecordError, match=r"openings/"):
+            publish(folder, tmp_path / "site")
+        assert not (tmp_path / "site").exists()
+
+    def test_wrong_opening_is_refused(self, auditors_year: Path, tmp_path: Path) -> None:
+        """An opening whose reason lists do not open the committed digests stops publication."""
+        folder = tmp_path / "records"
+        shutil.copytree(auditors_year, folder, ignore=shutil.ignore_patterns("site"))
+        path = next((folder / "openings").glob("*.json"))
+        opening = json.loads(path.read_text(encoding="utf-8"))
+        opening["policy"]["key_ids"] = opening["policy"]["key_ids"][:1]
+        path.write_text(json.dumps(opening, ensure_ascii=False), encoding="utf-8")
+        with pytest.raises(UnverifiedRecordError, match=r"does not verify"):
+            publish(folder, tmp_path / "site")
+
+
+class TestVersionOne:
+    def test_v1_records_publish_and_verify_in_node(self, tmp_path: Path) -> None:
+        """Kept version-1 records of the demo city publish (verified by the version-1 rules) and their site
+        files reproduce in the JavaScript verifier's version-1 entry."""
+        from tests.publish.conftest import V1_DIR, run_node
+
+        from randinspect.datasets import demo_city
+        from randinspect.draw import DrawRecord
+
+        data = json.loads((V1_DIR / "records_v1_demo_city.json").read_text(encoding="utf-8"))
+        directory = demo_city(n_objects=3000, seed=7).objects
+        if DrawRecord.from_json_dict(data["records"][0]["record"]).commitment.directory_digest != (
+            directory.digest
+        ):
+            pytest.skip("the demo-city generator changed since these records were made")
+        folder = tmp_path / "records"
+        (folder / "draws").mkdir(parents=True)
+        directory.to_csv(folder / "objects.csv")
+        for i, case in enumerate(data["records"]):
+            (folder / "draws" / f"v1-{i}.json").write_text(
+                json.dumps(case["record"], ensure_ascii=False), encoding="utf-8"
+            )
+        report = publish(folder, tmp_path / "site")
+        assert report.draws_verified == len(data["records"])
+        site = tmp_path / "site"
+        cases = []
+        for path in sorted((site / "records").glob("*.json")):
+            frame = (site / "frames" / f"{path.stem}.csv").read_text(encoding="utf-8")
+            assert frame.splitlines()[0] == "id,stratum,tier,pi_numerator"
+            cases.append({"name": path.stem, "record": json.loads(path.read_text("utf-8")), "frame": frame})
+        empty = {"tickets": [], "integer_below": [], "decimal": [], "selections": []}
+        vectors = {"uniforms": {"seed": "1", "context": "x", "values": []}, **empty}
+        results = [
+            r for r in run_node({"vectors": vectors, "records": cases, "hash": "js"}) if r["kind"] == "record"
+        ]
+        assert len(results) == len(data["records"])
+        for r in results:
+            assert r["result"]["ok"] is True, r["result"]
+            assert r["result"]["version"] == 1

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.publish.conftest import VECTORS, run_node
+from tests.publish.conftest import V1_RECORDS, V1_VECTORS, VECTORS, run_node
 
 from randinspect.directory import Scope
 from randinspect.draw import (
@@ -48,6 +48,42 @@ def _case_record(case: dict[str, Any]) -> tuple[dict[str, Any], str]:
     assert record.record_digest == case["record_digest"]
     table = inclusion_probabilities(frame, item, policy, round=case["round"])
     return record.to_json_dict(), public_frame_csv(table)
+
+
+def _case(name: str) -> dict[str, Any]:
+    """The selection vector called ``name``."""
+    return next(c for c in VECTORS["selections"] if c["name"] == name)
+
+
+def _auditors_record() -> tuple[dict[str, Any], str]:
+    """The first tiered vector redrawn with ``disclosure="auditors"``: its record and public frame."""
+    case = _case("tiered, independent units (one start per stratum)")
+    rows = case["frame"]
+    frame = DrawFrame.from_arrays(
+        ids=[r["id"] for r in rows],
+        strata=[r["stratum"] for r in rows],
+        credit=[r["credit"] for r in rows],
+        risk=[r["risk"] for r in rows],
+        key=[r["key"] for r in rows],
+    )
+    item = CheckItem.from_dict(case["item"])
+    policy = policy_from_dict({**case["policy"], "disclosure": "auditors"})
+    record = draw(frame, item, case["seed"], policy=policy, round=case["round"])
+    table = inclusion_probabilities(frame, item, policy, round=case["round"])
+    return record.to_json_dict(), public_frame_csv(table, disclosure="auditors")
+
+
+def _v1_records() -> list[dict[str, Any]]:
+    """The kept version-1 records with their public frames (from the version-1 vectors' π tables)."""
+    cases = {c["name"]: c for c in V1_VECTORS["selections"]}
+    out = []
+    for entry in V1_RECORDS["records"]:
+        case = cases[entry["name"]]
+        strata = {r["id"]: r["stratum"] for r in case["frame"]}
+        lines = ["id,stratum,tier,pi_numerator\n"]
+        lines += [f"{r['id']},{strata[r['id']]},{r['tier']},{r['pi_numerator']}\n" for r in case["table"]]
+        out.append({"name": entry["name"], "record": entry["record"], "frame": "".join(lines)})
+    return out
 
 
 def _records() -> list[dict[str, Any]]:
@@ -150,7 +186,29 @@ def _tampered() -> list[dict[str, Any]]:
     r["version"] = 99
     add("version", r, frame)
     add("not-a-record", {"format": "x"}, frame)
-    add("frame-garbage", record, "id,stratum\nA,B\n")
+    add("frame-garbage", record, "id,tier\nA,B\n")
+    # Version 2: independent units (one start per stratum) and disclosure "auditors".
+    independent, independent_frame = _case_record(_case("tiered, independent units (one start per stratum)"))
+    r = copy.deepcopy(independent)
+    r["starts"]["U1"] += 1
+    add("v2-unit-start", r, independent_frame)
+    r = copy.deepcopy(independent)
+    del r["starts"]
+    add("v2-starts-missing", r, independent_frame)
+    hidden, hidden_frame = _auditors_record()
+    r = copy.deepcopy(hidden)
+    r["selected"][0]["pi"] = "1"
+    add("v2-auditors-leak", r, hidden_frame)
+    r = copy.deepcopy(hidden)
+    r["selected"][0]["stratum"] = "U9"
+    add("v2-auditors-stratum", r, hidden_frame)
+    r = copy.deepcopy(hidden)
+    r["counts"]["total"] += 1
+    add("v2-auditors-counts", r, hidden_frame)
+    r = copy.deepcopy(hidden)
+    r["source"]["seed"] = "31415927"
+    r["source"]["seed_digest"] = hashlib.sha256(b"31415927").hexdigest()
+    add("v2-auditors-seed", r, hidden_frame)
     return cases
 
 
@@ -168,6 +226,12 @@ EXPECTED_DIFFERENCES = {
     "version": ("version", "unsupported-version"),
     "not-a-record": ("file", "record-format"),
     "frame-garbage": ("file", "frame-file"),
+    "v2-unit-start": ("selection", "starts"),
+    "v2-starts-missing": ("selection", "starts"),
+    "v2-auditors-leak": ("selection", "disclosure"),
+    "v2-auditors-stratum": ("selection", "selected-field"),
+    "v2-auditors-counts": ("selection", "counts"),
+    "v2-auditors-seed": ("selection", "starts"),
 }
 
 
@@ -200,6 +264,67 @@ def _empty() -> dict[str, Any]:
         "decimal": [],
         "uniforms": {**VECTORS["uniforms"], "values": []},
     }
+
+
+@pytest.fixture(scope="module", params=["webcrypto", "js"])
+def v1_results(request: pytest.FixtureRequest) -> dict[tuple[str, str], dict[str, Any]]:
+    out = run_node({"vectors": V1_VECTORS, "records": _v1_records(), "hash": request.param})
+    return {(r["kind"], r["name"]): r for r in out}
+
+
+class TestVersionOneInNode:
+    @pytest.mark.parametrize("name", [c["name"] for c in V1_VECTORS["selections"]])
+    def test_selection_steps(self, v1_results: dict[tuple[str, str], Any], name: str) -> None:
+        """Every intermediate value of each version-1 selection vector still reproduces."""
+        r = v1_results[("selection", name)]
+        for key in r["want"]:
+            assert r["got"][key] == r["want"][key], key
+
+    @pytest.mark.parametrize("name", [r["name"] for r in V1_RECORDS["records"]])
+    def test_whole_record(self, v1_results: dict[tuple[str, str], Any], name: str) -> None:
+        """Each kept version-1 record verifies with the version-1 entry of the dispatch."""
+        r = v1_results[("record", name)]
+        assert r["result"]["ok"] is True, r["result"]
+        assert r["result"]["version"] == 1
+        assert r["result"]["partial"] is False
+
+
+class TestDisclosureInNode:
+    def test_auditors_public_frame_checks_what_it_can(self) -> None:
+        """Under disclosure "auditors" the public frame (ids, strata) checks everything but the π table and
+        the re-run, says so, and the auditors' full table reproduces the draw bit for bit."""
+        record, public = _auditors_record()
+        assert public.splitlines()[0] == "id,stratum"
+        assert all(set(s) == {"id", "stratum"} for s in record["selected"])
+        case = _case("tiered, independent units (one start per stratum)")
+        rows = case["frame"]
+        frame = DrawFrame.from_arrays(
+            ids=[r["id"] for r in rows],
+            strata=[r["stratum"] for r in rows],
+            credit=[r["credit"] for r in rows],
+            risk=[r["risk"] for r in rows],
+            key=[r["key"] for r in rows],
+        )
+        policy = policy_from_dict({**case["policy"], "disclosure": "auditors"})
+        table = inclusion_probabilities(frame, CheckItem.from_dict(case["item"]), policy, round=1)
+        cases = [
+            {"name": "public", "record": record, "frame": public},
+            # The full table, as the designated auditors receive it.
+            {"name": "auditor", "record": record, "frame": public_frame_csv(table, disclosure="public")},
+        ]
+        out = {
+            r["name"]: r["result"]
+            for r in run_node({"vectors": _no_vectors(), "records": cases, "hash": "js"})
+            if r["kind"] == "record"
+        }
+        assert out["public"]["ok"] is True, out["public"]
+        assert out["public"]["partial"] is True
+        assert out["public"]["checked"] == ["version", "commitment", "frame", "seed", "selection"]
+        assert "table" in out["public"]["notChecked"]
+        assert "auditors" in out["public"]["zh"]
+        assert out["auditor"]["ok"] is True, out["auditor"]
+        assert out["auditor"]["partial"] is False
+        assert out["auditor"]["checked"] == ["version", "commitment", "frame", "table", "seed", "selection"]
 
 
 class TestAgreesWithPython:

@@ -9,10 +9,13 @@ code  meaning
 ====  ==========================================================================================
 0     success: done, clean, reproduces
 1     the command ran and the answer is "no": a record does not reproduce or is not a valid record
-      (any tampering), ``check`` found problems, ``match --allow-partial`` left tasks unstaffed,
-      ``demo`` found a draw or matching that does not verify
-2     the command could not run: unreadable or malformed input, bad arguments, an output that
-      cannot be written, an infeasible matching, a refused journal entry
+      (any tampering), a commitment mismatch (``verify --commitment``, ``draw --commitment``), a
+      draw with reason digests verified without its opening, ``check`` found problems,
+      ``match --allow-partial`` left tasks unstaffed, ``demo`` found a draw or matching that does
+      not verify
+2     the command could not run: unreadable or malformed input (also a ``--commitment`` or
+      ``--opening`` file), bad arguments, an output that cannot be written, an infeasible
+      matching, a refused journal entry
 ====  ==========================================================================================
 """
 

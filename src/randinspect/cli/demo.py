@@ -9,6 +9,7 @@ and the matching from their records, keeps the hash-chained journal, and writes 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -52,14 +53,17 @@ def register(subparsers: Any) -> None:
 def _policies(city: Any) -> dict[str, Any]:
     """Sampling policy per department.
 
-    Market regulation takes objects with four or more 12315 complaints in the last twelve months as problem
-    objects (问题对象); the other departments use the default tiered policy.
+    Market regulation takes objects with four or more 12315 complaints in the twelve months up to the draw
+    day as problem objects (问题对象); the other departments use the default tiered policy.
     """
     from randinspect.draw import ComplaintRule, TieredPolicy
     from randinspect.model import ComplaintChannel
 
     rule = ComplaintRule(min_count=4, months=12, channels=(ComplaintChannel.HOTLINE_12315,))
-    return {"SAMR": TieredPolicy(complaints=city.complaints, complaint_rule=rule)}
+    # The complaint window ends on the day the draws are committed (10 November of the year before the plan
+    # year, when the joint proposals are pushed): complaints received after it cannot count.
+    draw_day = dt.date(city.year - 1, 11, 10)
+    return {"SAMR": TieredPolicy(complaints=city.complaints, complaint_rule=rule, reference_date=draw_day)}
 
 
 def _heading(text: str) -> None:
@@ -186,6 +190,13 @@ def run(args: argparse.Namespace) -> int:
         verify(record, city.objects, policy=policies.get(department), expected_seed=args.public_seed)
         record.to_json(draws_dir / f"{record.item_id}-round{record.round}.json")
     print(f"{len(result.records)} draw records re-run from the public seed: all reproduce")
+    n_openings = sum(1 for record in result.records if record.opening is not None)
+    if n_openings:
+        # written by write_cycle below, next to the records and never in the public site
+        print(
+            f"{n_openings} auditors' openings (reason lists of mandatory objects, not published) go to "
+            f"{out / 'openings'}/"
+        )
     matching = result.matching
     if matching is not None:
         verify_match(

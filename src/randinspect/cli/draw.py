@@ -168,7 +168,7 @@ def load_complaints(path: str | Path) -> tuple[Any, ...]:
     out = []
     for row_no, row in _rows(p):
         try:
-            channel = ComplaintChannel(row["channel"])
+            channel = ComplaintChannel.parse(row["channel"])
         except ValueError:
             raise LoadError(
                 [
@@ -178,7 +178,7 @@ def load_complaints(path: str | Path) -> tuple[Any, ...]:
                         row=row_no,
                         column="channel",
                         value=row["channel"],
-                        hint="use 12315 or 12345",
+                        hint="use 12315, 12345, letter (信件) or transferred (转办)",
                         code="complaints.channel",
                     )
                 ]
@@ -258,6 +258,36 @@ def register(subparsers: Any) -> None:
         "--matrix", metavar="MATRIX.csv|json", help="credit-risk matrix table (default: SAMR defaults)"
     )
     p.add_argument("--policy", choices=("tiered", "stratified"), default="tiered", help="sampling policy")
+    p.add_argument(
+        "--ratio-mode",
+        choices=("volume", "absolute"),
+        default="volume",
+        help="volume: the ratio fixes the year's expected risk and general visits (default); absolute: each "
+        "cell's π is ratio × multiplier",
+    )
+    p.add_argument(
+        "--commitment",
+        metavar="DIGEST|COMMITMENT.json",
+        help="the commitment published before the seed: refuse to draw if the inputs no longer match it",
+    )
+    p.add_argument(
+        "--opening",
+        metavar="OPENING.json",
+        help="the auditors' opening (reason lists and their salt, kept out of the public record): read if "
+        "it exists (use the same file for --commit-only and the draw), written otherwise",
+    )
+    p.add_argument(
+        "--units",
+        choices=("shared", "independent"),
+        default="shared",
+        help="shared: one systematic start for the whole frame; independent: one start per stratum",
+    )
+    p.add_argument(
+        "--disclosure",
+        choices=("public", "auditors"),
+        default="public",
+        help="public: the record lists each drawn object's tier and π; auditors: id and stratum only",
+    )
     p.add_argument("--cap", metavar="SHARE", help="override the item's cap (0.05, 5%%, 1/20 or 'none')")
     p.add_argument("--year", type=int, help="plan year of the context (default: the item's year)")
     p.add_argument("--round", type=int, default=1, help="round (1..frequency), default 1")
@@ -289,6 +319,7 @@ def register(subparsers: Any) -> None:
     v.add_argument(
         "--commitment", metavar="DIGEST|COMMITMENT.json", help="the commitment published before the seed"
     )
+    v.add_argument("--opening", metavar="OPENING.json", help="the auditors' opening (reason lists and salt)")
     v.set_defaults(func=run_verify)
 
 
@@ -296,8 +327,33 @@ def _policy(args: argparse.Namespace, item: Any) -> Any:
     from randinspect.draw import StratifiedPolicy, TableMatrix, TieredPolicy
 
     if args.policy == "stratified":
-        return StratifiedPolicy()
-    kwargs: dict[str, Any] = {}
+        unused = [
+            flag
+            for flag, value in (
+                ("--key-objects", args.key_objects),
+                ("--complaints", args.complaints),
+                ("--filed-cases", args.filed_cases),
+                ("--referrals", args.referrals),
+                ("--reference-date", args.reference_date),
+                ("--matrix", args.matrix),
+            )
+            if value
+        ]
+        if unused:
+            from randinspect.errors import InputError
+
+            raise InputError(
+                f"{', '.join(unused)} not used by --policy stratified (every object is a general object); "
+                "use --policy tiered for key and problem objects and the credit-risk matrix"
+            )
+        return StratifiedPolicy(ratio_mode=args.ratio_mode, units=args.units)
+    kwargs: dict[str, Any] = {
+        "ratio_mode": args.ratio_mode,
+        "disclosure": args.disclosure,
+        "units": args.units,
+    }
+    if args.opening and Path(args.opening).is_file():
+        kwargs["reason_salt"] = str(_read_opening(args.opening).get("reason_salt", ""))
     if args.matrix:
         path = str(args.matrix)
         kwargs["matrix"] = (
@@ -333,6 +389,9 @@ def run_draw(args: argparse.Namespace) -> int:
 
     if args.out:
         check_output_path(args.out, what="commitment" if args.commit_only else "draw record")
+    if args.opening and not Path(args.opening).is_file():
+        # written by this run: refused before any work if it cannot be (a directory, a missing folder)
+        check_output_path(args.opening, what="draw opening")
     if not args.commit_only and args.seed is not None:
         normalise_seed(args.seed)
     item = load_item(args.item)
@@ -343,6 +402,17 @@ def run_draw(args: argparse.Namespace) -> int:
     if args.commit_only:
         c = commit(directory, item, policy=policy, year=args.year, round=args.round, stratum=args.stratum)
         _warn_cap(c.cap_report)
+        if args.opening and not Path(args.opening).is_file() and hasattr(policy, "reason_salt"):
+            opening = {"format": "randinspect-draw-opening", "policy": policy.to_dict()}
+            atomic_write_text(
+                args.opening, json.dumps(opening, ensure_ascii=False, indent=2) + "\n", what="draw opening"
+            )
+        elif not args.opening and c.policy.get("reasons"):
+            print(
+                "WARNING: the commitment holds reason digests; without --opening no auditor can re-run "
+                "the draw",
+                file=sys.stderr,
+            )
         text = json.dumps(c.to_json_dict(), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
         if args.out:
             atomic_write_text(args.out, text, what="commitment")
@@ -353,8 +423,26 @@ def run_draw(args: argparse.Namespace) -> int:
     if not args.seed:
         raise InputError("--seed is required to draw (use --commit-only before the seed exists)")
     record = draw(
-        directory, item, args.seed, policy=policy, year=args.year, round=args.round, stratum=args.stratum
+        directory,
+        item,
+        args.seed,
+        policy=policy,
+        year=args.year,
+        round=args.round,
+        stratum=args.stratum,
+        commitment=_read_commitment(args.commitment) if args.commitment else None,
     )
+    if record.opening is not None and args.opening:
+        atomic_write_text(
+            args.opening,
+            json.dumps(record.opening_json_dict(), ensure_ascii=False, indent=2) + "\n",
+            what="draw opening",
+        )
+    elif record.commitment.policy.get("reasons"):
+        print(
+            "WARNING: the record commits reason digests; without --opening no auditor can re-run the draw",
+            file=sys.stderr,
+        )
     if args.out:
         record.to_json(args.out)
         counts = record.counts
@@ -379,6 +467,40 @@ def _warn_cap(report: Mapping[str, Any]) -> None:
         )
 
 
+def _read_opening(path: str) -> dict[str, Any]:
+    """The policy parameters of an opening file (read by the strict reader)."""
+    from randinspect._json import read_json_file
+
+    data = read_json_file(path)
+    policy = data.get("policy") if isinstance(data, dict) else None
+    if not isinstance(policy, dict):
+        raise LoadError(
+            [
+                Problem(
+                    message="not an opening: expected a JSON object with a policy object",
+                    source=path,
+                    code="opening.json",
+                )
+            ]
+        )
+    return policy
+
+
+def _read_commitment(text: str) -> Any:
+    """A commitment given as its digest (64 hex digits) or as a COMMITMENT.json path.
+
+    Anything that is not a digest is read as a file by the strict reader: a missing or unreadable file
+    exits 2, a file that is not a valid commitment (a changed field, a key given twice) exits 1.
+    """
+    from randinspect._json import read_json_file
+    from randinspect.draw import Commitment
+
+    digest = str(text).strip().lower()
+    if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
+        return digest
+    return Commitment.from_json_dict(read_json_file(text, record=True))
+
+
 def run_verify(args: argparse.Namespace) -> int:
     """Run ``randinspect verify`` on a draw record or a match record (told apart by its ``format``)."""
     from randinspect._json import read_json_file
@@ -390,7 +512,6 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def _verify_draw(args: argparse.Namespace, data: Any) -> int:
-    from randinspect._json import read_json_file
     from randinspect.directory import load_objects
     from randinspect.draw import Commitment, DrawRecord, verify
     from randinspect.errors import InputError
@@ -403,13 +524,14 @@ def _verify_draw(args: argparse.Namespace, data: Any) -> int:
     directory = load_objects(args.objects)
     commitment: Commitment | str | None = None
     if args.commitment:
-        text = str(args.commitment)
-        digest = text.strip().lower()
-        if len(digest) == 64 and all(c in "0123456789abcdef" for c in digest):
-            commitment = digest
-        else:  # a file: read errors (missing, a directory, not JSON) exit 2
-            commitment = Commitment.from_json_dict(read_json_file(text, record=True))
-    verify(record, directory, expected_seed=args.seed, commitment=commitment)
+        commitment = _read_commitment(str(args.commitment))
+    verify(
+        record,
+        directory,
+        expected_seed=args.seed,
+        commitment=commitment,
+        opening=_read_opening(args.opening) if args.opening else None,
+    )
     print(
         f"verified: {record.context} reproduces ({record.counts['total']} objects drawn, "
         f"record {record.record_digest[:16]}…)"

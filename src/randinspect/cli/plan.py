@@ -178,6 +178,20 @@ def register(subparsers: Any) -> None:
         default="overlap",
         help="joint-plan merger (default overlap)",
     )
+    p.add_argument(
+        "--complaints", metavar="COMPLAINTS.csv", help="complaint records (12315/12345), as for draw"
+    )
+    p.add_argument("--filed-cases", metavar="IDS.txt", help="ids with filed cases (立案), one per line")
+    p.add_argument("--referrals", metavar="IDS.txt", help="ids referred by other bodies (移送), one per line")
+    p.add_argument(
+        "--reference-date", metavar="YYYY-MM-DD", help="end of the complaint window (default 1 Jan)"
+    )
+    p.add_argument(
+        "--ratio-mode",
+        choices=("volume", "absolute"),
+        default="volume",
+        help="how the items' ratios are read (default volume: the year's expected visits)",
+    )
     p.add_argument("--out", metavar="DIR", help="write the plans to this directory")
     _register_rules(p)
     p.add_argument(
@@ -186,6 +200,28 @@ def register(subparsers: Any) -> None:
         help="append the draws, plans, answers, joint plan and matching to this ledger",
     )
     p.set_defaults(func=run)
+
+
+def _plan_policy(args: argparse.Namespace) -> Any:
+    """The tiered policy of every department's draws, with the problem-tier inputs given."""
+    from randinspect.cli.draw import load_complaints, load_id_list
+    from randinspect.draw import TieredPolicy
+
+    kwargs: dict[str, Any] = {"ratio_mode": args.ratio_mode}
+    if args.complaints:
+        kwargs["complaints"] = load_complaints(args.complaints)
+    if args.filed_cases:
+        kwargs["filed_case_ids"] = load_id_list(args.filed_cases)
+    if args.referrals:
+        kwargs["referral_ids"] = load_id_list(args.referrals)
+    if args.reference_date:
+        try:
+            kwargs["reference_date"] = dt.date.fromisoformat(args.reference_date)
+        except ValueError:
+            raise LoadError(
+                [Problem(message="not an ISO date", source="--reference-date", value=args.reference_date)]
+            ) from None
+    return TieredPolicy(**kwargs)
 
 
 def _register_rules(p: argparse.ArgumentParser) -> None:
@@ -318,6 +354,7 @@ def run(args: argparse.Namespace) -> int:
         objects,
         items,
         source=PublicSeedSource(args.seed),
+        policy=_plan_policy(args),
         year=args.year,
         capacities=capacities or None,
         merger=merger,
@@ -382,12 +419,19 @@ def print_cycle(result: Any) -> None:
         print(f"  deadline {milestone}: {due}")
     for warning in summary["warnings"]:
         print(f"WARNING: {warning}")
+    from randinspect.draw import volume_report
+
+    print("yearly volume per item (expected and drawn against the ratio's volume and the ceiling):")
+    for line in volume_report(result.records).lines():
+        print(f"  {line}")
 
 
 def write_cycle(result: Any, out: Path) -> None:
     """Write a cycle's plans: ``summary.json``, ``joint-plan.json``, ``department-plans.json``,
     ``plan-tasks.csv``, the draw records ``draws/<item>-round<r>.json`` (what ``randinspect publish``
-    verifies and publishes) and, when inspectors were matched, ``groups.json``.
+    verifies and publishes), the auditors' openings ``openings/<item>-round<r>.json`` of the draws whose
+    commitment holds reason digests (kept for auditors and for ``publish`` to re-run those draws; never
+    published) and, when inspectors were matched, ``groups.json``.
 
     Every file is written all-or-nothing (a temporary file renamed into place); the CSV cells that a
     spreadsheet would read as a formula are neutralised with a leading ``'``.
@@ -406,7 +450,20 @@ def write_cycle(result: Any, out: Path) -> None:
             "write to"
         ) from None
     for record in result.records:
-        record.to_json(out / "draws" / f"{record.item_id}-round{record.round}.json")
+        name = f"{record.item_id}-round{record.round}.json"
+        record.to_json(out / "draws" / name)
+        if record.opening is not None:
+            try:
+                (out / "openings").mkdir(exist_ok=True)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot write the auditors' openings to {str(out / 'openings')!r}: {exc.strerror or exc}"
+                ) from None
+            atomic_write_text(
+                out / "openings" / name,
+                json.dumps(record.opening_json_dict(), ensure_ascii=False, indent=2) + "\n",
+                what="draw opening",
+            )
     summary = result.summary()
     data = result.to_json_dict()
     atomic_write_text(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2))

@@ -101,7 +101,7 @@ def generate_complaint_columns(
 
     object_id = ids[owner]
     order = np.lexsort((object_id, day))
-    channels = np.array([c.value for c in ComplaintChannel])
+    channels = np.array([ComplaintChannel.HOTLINE_12315.value, ComplaintChannel.HOTLINE_12345.value])
     return {
         "object_id": object_id[order],
         "channel": channels[channel_idx][order],

@@ -33,6 +33,7 @@ from randinspect.draw._estimate import (
 )
 from randinspect.draw._frame import STRATUM_COLUMNS, DrawFrame, Tier
 from randinspect.draw._inclusion import (
+    ALGORITHM_VERSION,
     DENOMINATOR,
     CapReport,
     InclusionTable,
@@ -48,12 +49,23 @@ from randinspect.draw._matrix import (
     matrix_from_dict,
 )
 from randinspect.draw._policy import (
+    RATIO_MODES,
+    UNIT_MODES,
     ComplaintRule,
     StratifiedPolicy,
     TieredPolicy,
     active_rounds,
+    apportion,
     inclusion_probabilities,
     policy_from_dict,
+)
+from randinspect.draw._privacy import (
+    REASON_LISTS,
+    check_reason,
+    object_salt,
+    open_reasons,
+    public_policy,
+    reason_digest,
 )
 from randinspect.draw._random import (
     TICKET_VERSION,
@@ -65,7 +77,6 @@ from randinspect.draw._random import (
     ticket_bytes,
 )
 from randinspect.draw._record import (
-    ALGORITHM_VERSION,
     Commitment,
     DrawRecord,
     SelectedObject,
@@ -74,9 +85,11 @@ from randinspect.draw._record import (
     draw_context,
     select,
     source_from_description,
+    unit_starts,
     verify,
 )
 from randinspect.draw._select import exact_selection_probabilities, selection_order, systematic_select
+from randinspect.draw._volume import DepartmentVolume, ItemVolume, VolumeReport, volume_report
 from randinspect.draw.rivest import (
     RIVEST_SAMPLER_VERSION,
     RivestSample,
@@ -109,19 +122,24 @@ __all__ = [
     "DENOMINATOR",
     "GENESIS_HASH",
     "MAX_JOINT_SIZE",
+    "RATIO_MODES",
+    "REASON_LISTS",
     "RIVEST_SAMPLER_VERSION",
     "STRATUM_COLUMNS",
     "SYSTEMATIC_NOTE",
     "TICKET_VERSION",
+    "UNIT_MODES",
     "VARIANCE_METHODS",
     "CapReport",
     "Commitment",
     "ComplaintRule",
+    "DepartmentVolume",
     "DrawFrame",
     "DrawRecord",
     "EntryKind",
     "Estimate",
     "InclusionTable",
+    "ItemVolume",
     "JointInclusion",
     "Journal",
     "JournalCheck",
@@ -141,9 +159,12 @@ __all__ = [
     "TableMatrix",
     "Tier",
     "TieredPolicy",
+    "VolumeReport",
     "active_rounds",
+    "apportion",
     "canonical_digest",
     "canonical_json",
+    "check_reason",
     "commit",
     "decimal_string",
     "draw",
@@ -159,8 +180,12 @@ __all__ = [
     "matrix_from_dict",
     "normalise_context",
     "normalise_seed",
+    "object_salt",
+    "open_reasons",
     "open_store",
     "policy_from_dict",
+    "public_policy",
+    "reason_digest",
     "rivest_pick",
     "rivest_sample",
     "rivest_seed",
@@ -172,5 +197,7 @@ __all__ = [
     "systematic_joint_inclusion",
     "systematic_select",
     "ticket_bytes",
+    "unit_starts",
     "verify",
+    "volume_report",
 ]

@@ -442,7 +442,13 @@ def _record_design(record: DrawRecord, method: str) -> tuple[FloatArray, npt.NDA
     if not record.selected:
         raise InputError(f"record {record.context!r} selected no object; there is nothing to estimate from")
     denominator = record.commitment.denominator
-    pi = np.asarray([s.pi_numerator / denominator for s in record.selected], dtype=np.float64)
+    withheld = [s.id for s in record.selected if s.pi_numerator is None]
+    if withheld:
+        raise InputError(
+            f"record {record.context!r} withholds π of its drawn objects (disclosure 'auditors'), e.g. "
+            f"{withheld[0]!r}; estimate from the auditors' full record (with the opening) instead"
+        )
+    pi = np.asarray([(s.pi_numerator or 0) / denominator for s in record.selected], dtype=np.float64)
     strata = np.asarray([s.stratum for s in record.selected], dtype=str)
     return pi, strata
 

@@ -29,6 +29,7 @@ from randinspect.draw._frame import TIERS, DrawFrame, _lines_digest, _readonly, 
 from randinspect.errors import InputError
 
 __all__ = [
+    "ALGORITHM_VERSION",
     "DENOMINATOR",
     "CapReport",
     "InclusionTable",
@@ -38,6 +39,12 @@ __all__ = [
 
 DENOMINATOR: Final = 2**32
 """The fixed denominator ``D`` of published inclusion probabilities."""
+
+ALGORITHM_VERSION: Final = 2
+"""Version of the draw algorithm (frame, π rounding, tickets, selection) of ``docs/draw-spec.md``.
+
+Version 2 (ratio as the yearly volume, yearly ceilings) replaced version 1 (ratio × multiplier per round,
+ceiling per round); records of version 1 still verify by the version 1 rules."""
 
 IntArray = npt.NDArray[np.int64]
 
@@ -178,7 +185,20 @@ class CapReport:
     exceeded:
         True when mandatory objects alone exceed the ceiling (equivalently :attr:`limit`, as their number
         is whole): they are all kept (never trimmed), the other objects get π = 0, and this report says by
-        how much.
+        how much. With a yearly ceiling the mandatory visits of all rounds count (rounds × mandatory).
+    mode:
+        ``"volume"`` or ``"absolute"``: how the ratio was read (version 2; ``None`` in version 1 reports).
+    period:
+        ``"year"`` or ``"round"``: what the ceiling bounds (version 2; ``None`` without a cap or in
+        version 1 reports).
+    rounds:
+        The item's rounds per year (version 2).
+    volume:
+        The risk and general visits the ratio asks for in the plan year, before the ceiling: ``ratio × N``
+        in volume mode, Σ over rounds of ratio × multiplier in absolute mode (version 2).
+    round_budgets:
+        Σπ of the risk and general objects in each round after the ceiling (version 2); their sum,
+        :attr:`year_budget`, is the year's expected risk and general visits.
     """
 
     cap: Fraction | None
@@ -189,6 +209,16 @@ class CapReport:
     granted: Fraction
     scale: Fraction = Fraction(1)
     exceeded: bool = False
+    mode: str | None = None
+    period: str | None = None
+    rounds: int | None = None
+    volume: Fraction | None = None
+    round_budgets: tuple[Fraction, ...] | None = None
+
+    @property
+    def year_budget(self) -> Fraction | None:
+        """Σ of :attr:`round_budgets`: the expected risk and general visits of the plan year (version 2)."""
+        return None if self.round_budgets is None else sum(self.round_budgets, Fraction(0))
 
     @property
     def limit(self) -> int | None:
@@ -203,8 +233,8 @@ class CapReport:
         return self.mandatory - self.ceiling
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (fractions as ``"p/q"`` strings)."""
-        return {
+        """JSON-ready form (fractions as ``"p/q"`` strings, integers as ``"p"``; the spec, section 5)."""
+        out: dict[str, Any] = {
             "cap": _frac_str(self.cap),
             "frame_size": self.frame_size,
             "ceiling": _frac_str(self.ceiling),
@@ -214,6 +244,13 @@ class CapReport:
             "scale": _frac_str(self.scale),
             "exceeded": self.exceeded,
         }
+        if self.mode is not None:
+            out["mode"] = self.mode
+            out["period"] = self.period
+            out["rounds"] = self.rounds
+            out["volume"] = _frac_str(self.volume)
+            out["round_budgets"] = [_frac_str(b) for b in self.round_budgets or ()]
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CapReport:
@@ -231,6 +268,15 @@ class CapReport:
             granted=Fraction(str(data["granted"])),
             scale=Fraction(str(data["scale"])),
             exceeded=bool(data["exceeded"]),
+            mode=None if data.get("mode") is None else str(data["mode"]),
+            period=None if data.get("period") is None else str(data["period"]),
+            rounds=None if data.get("rounds") is None else int(data["rounds"]),
+            volume=frac(data.get("volume")),
+            round_budgets=(
+                None
+                if data.get("round_budgets") is None
+                else tuple(Fraction(str(b)) for b in data["round_budgets"])
+            ),
         )
 
     def __str__(self) -> str:
@@ -280,6 +326,9 @@ class InclusionTable:
         (:func:`randinspect.draw.policy_from_dict` for the built-ins).
     cap_report:
         How the cap bound, and whether mandatory objects exceed it.
+    algorithm_version:
+        The draw algorithm version whose rules made the table (:data:`ALGORITHM_VERSION` unless a version 1
+        record is being verified).
     """
 
     frame: DrawFrame
@@ -290,6 +339,7 @@ class InclusionTable:
     rounds: int = 1
     policy: Mapping[str, Any] = attrs.field(factory=dict)
     cap_report: CapReport
+    algorithm_version: int = ALGORITHM_VERSION
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False)
 
     def __attrs_post_init__(self) -> None:
@@ -358,6 +408,30 @@ class InclusionTable:
             label: Fraction(s, self.denominator)
             for label, s in zip(self.frame.stratum_labels, sums, strict=True)
         }
+
+    def _cell_labels(self) -> list[str]:
+        return [f"{c}/{r}" for c in self.frame.credit_levels for r in self.frame.risk_levels]
+
+    def expected_by_cell(self) -> dict[str, Fraction]:
+        """Σπ of the risk and general objects per credit-risk cell ``"<credit>/<risk>"`` (every cell listed).
+
+        With :meth:`expected_by_tier` this is the volume an officer sees before the seed: key and problem
+        objects (π = 1) are counted in their tiers, not in the cells.
+        """
+        n_risk = len(self.frame.risk_levels)
+        cells = self.frame.credit_codes * n_risk + self.frame.risk_codes
+        rest = self.tier_codes > TIERS[1].code
+        sums = _int_bincount(cells[rest], self.numerators[rest], len(self.frame.credit_levels) * n_risk)
+        return {
+            label: Fraction(s, self.denominator) for label, s in zip(self._cell_labels(), sums, strict=True)
+        }
+
+    def count_by_cell(self) -> dict[str, int]:
+        """Number of risk and general objects per credit-risk cell ``"<credit>/<risk>"``."""
+        n_risk = len(self.frame.risk_levels)
+        cells = (self.frame.credit_codes * n_risk + self.frame.risk_codes)[self.tier_codes > TIERS[1].code]
+        counts = np.bincount(cells.astype(np.int64), minlength=len(self.frame.credit_levels) * n_risk)
+        return {label: int(k) for label, k in zip(self._cell_labels(), counts.tolist(), strict=True)}
 
     def count_by_tier(self) -> dict[str, int]:
         """Number of frame objects per tier."""

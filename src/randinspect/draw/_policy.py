@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import secrets
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -17,10 +18,17 @@ import numpy as np
 import numpy.typing as npt
 
 from randinspect.draw._frame import DrawFrame, Tier
-from randinspect.draw._inclusion import DENOMINATOR, CapReport, InclusionTable, largest_remainder
+from randinspect.draw._inclusion import (
+    ALGORITHM_VERSION,
+    DENOMINATOR,
+    CapReport,
+    InclusionTable,
+    largest_remainder,
+)
 from randinspect.draw._matrix import SamrMatrix, matrix_from_dict
 from randinspect.errors import (
     CapExceededError,
+    CeilingError,
     ConfigurationError,
     EmptyFrameError,
     InputError,
@@ -35,10 +43,13 @@ if TYPE_CHECKING:
     from randinspect.typing import CreditRiskMatrix, SamplingPolicy
 
 __all__ = [
+    "RATIO_MODES",
+    "UNIT_MODES",
     "ComplaintRule",
     "StratifiedPolicy",
     "TieredPolicy",
     "active_rounds",
+    "apportion",
     "inclusion_probabilities",
     "policy_from_dict",
 ]
@@ -64,6 +75,18 @@ def _check_share(value: object, what: str, item_id: str) -> Fraction:
     if not 0 <= value <= 1:
         raise ConfigurationError(f"item {item_id!r}: {what} {value} is outside [0, 1]")
     return value
+
+
+def _check_ceiling(item: CheckItem) -> None:
+    """Version 2: an item may not ask for more than its ceiling allows (a ratio above the cap)."""
+    if item.cap is not None and item.ratio > item.cap:
+        from randinspect.items import format_ratio
+
+        raise CeilingError(
+            f"item {item.id!r}: ratio {format_ratio(item.ratio)} asks for more than its ceiling "
+            f"{format_ratio(item.cap)} allows (抽查总量不高于国家、省规定比例, §四(五)); lower the ratio, or "
+            "correct the cap if the national or provincial rule allows more"
+        )
 
 
 def _check_round(item: CheckItem, round_no: int) -> None:
@@ -115,14 +138,21 @@ class ComplaintRule:
         Hotlines counted (12315 and 12345 by default).
     substantiated_only:
         Count only complaints found substantiated.
+    count:
+        ``"all"`` (default): every complaint in the window counts; ``"same_matter"``: repeated complaints
+        about the same matter (重复投诉, the complaint's ``category``) — the object is flagged when one
+        category reaches ``min_count``. A rate (complaints per month) is ``min_count / months``.
     """
 
     min_count: int = 3
     months: int = 12
     channels: tuple[ComplaintChannel, ...] = (ComplaintChannel.HOTLINE_12315, ComplaintChannel.HOTLINE_12345)
     substantiated_only: bool = False
+    count: Literal["all", "same_matter"] = "all"
 
     def __attrs_post_init__(self) -> None:
+        if self.count not in ("all", "same_matter"):
+            raise ConfigurationError(f"complaint rule count {self.count!r} must be 'all' or 'same_matter'")
         if isinstance(self.min_count, bool) or not isinstance(self.min_count, int) or self.min_count < 1:
             raise ConfigurationError(f"complaint rule min_count {self.min_count!r} must be an integer ≥ 1")
         if isinstance(self.months, bool) or not isinstance(self.months, int) or self.months < 1:
@@ -141,8 +171,9 @@ class ComplaintRule:
                 continue
             if self.substantiated_only and c.substantiated is not True:
                 continue
-            counts[c.object_id] = counts.get(c.object_id, 0) + 1
-        return tuple(sorted(k for k, v in counts.items() if v >= self.min_count))
+            key = c.object_id if self.count == "all" else f"{c.object_id}\x1f{c.category}"
+            counts[key] = counts.get(key, 0) + 1
+        return tuple(sorted({k.split("\x1f")[0] for k, v in counts.items() if v >= self.min_count}))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -151,16 +182,21 @@ class ComplaintRule:
             "months": self.months,
             "channels": [c.value for c in self.channels],
             "substantiated_only": self.substantiated_only,
+            **({} if self.count == "all" else {"count": self.count}),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ComplaintRule:
         """Inverse of :meth:`to_dict`."""
+        if data.get("count", "all") not in ("all", "same_matter"):
+            count = data.get("count")
+            raise ConfigurationError(f"complaint rule count {count!r} must be 'all' or 'same_matter'")
         return cls(
             min_count=int(data.get("min_count", 3)),
             months=int(data.get("months", 12)),
-            channels=tuple(ComplaintChannel(str(c)) for c in data.get("channels", ("12315", "12345"))),
+            channels=tuple(ComplaintChannel.parse(str(c)) for c in data.get("channels", ("12315", "12345"))),
             substantiated_only=bool(data.get("substantiated_only", False)),
+            count="same_matter" if data.get("count") == "same_matter" else "all",
         )
 
 
@@ -214,6 +250,86 @@ def _rescale_capped(
             capped[i] = True
 
 
+DISCLOSURES: Final = ("public", "auditors")
+"""Who may see the π and tier of single objects: anyone, or designated auditors only."""
+
+RATIO_MODES: Final = ("volume", "absolute")
+"""How the built-in policies read an item's ratio (version 2): as the yearly volume or as absolute values."""
+
+
+UNIT_MODES: Final = ("shared", "independent")
+"""How the strata (supervising units) of a draw are sampled: one shared start, or one start each."""
+
+
+def _check_units(units: object) -> None:
+    if units not in UNIT_MODES:
+        raise ConfigurationError(
+            f"units must be 'shared' (one systematic start for the whole frame: the total is within one of "
+            f"Σπ) or 'independent' (one start per stratum: strata drawn independently), not {units!r}"
+        )
+
+
+def _check_mode(mode: object) -> None:
+    if mode not in RATIO_MODES:
+        raise ConfigurationError(
+            f"ratio_mode must be 'volume' (the ratio fixes the year's expected risk and general visits) or "
+            f"'absolute' (each cell's value is ratio × multiplier), not {mode!r}"
+        )
+
+
+def _check_version_field(version: object) -> None:
+    if isinstance(version, bool) or version not in (1, ALGORITHM_VERSION):
+        raise ConfigurationError(
+            f"algorithm_version {version!r} is not implemented (1 to verify old records, {ALGORITHM_VERSION})"
+        )
+
+
+def apportion(total: int, weights: list[Fraction]) -> list[int]:
+    """Split the whole number ``total`` in proportion to ``weights`` (Hamilton's largest remainders).
+
+    Each part is the floor or the ceiling of its exact quota ``total × w / Σw``; equal remainders go to the
+    lower index first. All parts are 0 when every weight is 0.
+
+    Examples
+    --------
+    >>> apportion(5, [Fraction(1), Fraction(1)])
+    [3, 2]
+    """
+    whole = sum(weights, Fraction(0))
+    if whole == 0:
+        return [0] * len(weights)
+    quotas = [total * w / whole for w in weights]
+    parts = [math.floor(q) for q in quotas]
+    left = total - sum(parts)
+    for i in sorted(range(len(weights)), key=lambda i: (-(quotas[i] - parts[i]), i))[:left]:
+        parts[i] += 1
+    return parts
+
+
+def _round_budgets(
+    wanted: list[Fraction], cap: Fraction | None, period: str, n: int, n_mandatory: int
+) -> list[Fraction]:
+    """Per-round Σπ of the risk and general objects under the ceiling (spec §3, version 2, step 3).
+
+    ``wanted[r]`` is round ``r + 1``'s request. Without a cap the requests stand. With a per-round ceiling
+    each round gets ``min(request, floor(cap·N) − M)``. With a yearly ceiling ``A = floor(cap·N) − F·M``
+    visits are left for the risk and general objects of the year: if the rounds' requests, each rounded
+    up, fit in ``A``, they stand (so the number drawn, which is the floor or the ceiling of each round's
+    Σπ, stays within the ceiling); otherwise the year gets the whole number ``min(A, floor(Σ requests))``,
+    apportioned to the rounds in proportion to their requests (:func:`apportion`).
+    """
+    if cap is None:
+        return list(wanted)
+    limit = math.floor(cap * n)
+    if period == "round":
+        return [min(w, Fraction(max(0, limit - n_mandatory))) for w in wanted]
+    allowance = max(0, limit - len(wanted) * n_mandatory)
+    if sum(math.ceil(w) for w in wanted) <= allowance:
+        return list(wanted)
+    year = min(allowance, math.floor(sum(wanted, Fraction(0))))
+    return [Fraction(b) for b in apportion(year, wanted)]
+
+
 @attrs.frozen(kw_only=True)
 class TieredPolicy:
     """The tiered draw of §四(五) (分级分类抽查): key → problem → risk → general, each object in one tier.
@@ -226,24 +342,30 @@ class TieredPolicy:
       ``risk_threshold``.
     - **General objects** (一般对象): everyone else.
 
-    Risk and general objects get ``item.ratio × matrix.multiplier(credit, risk)`` in the rounds their
-    cell takes part in (``matrix.frequency``, spread evenly by :func:`active_rounds`), 0 in the others.
-    If key, problem and these together exceed the most objects the cap allows, ``floor(item.cap × N)``
-    (the ceiling 不超过 counts whole objects), the risk and general values are scaled down uniformly to
-    the integer budget ``floor(item.cap × N) − M`` (``M`` mandatory objects); any value reaching 1 is set
-    to 1 and the rest rescaled (R ``sampling::inclusionprobabilities``). Hence Σπ ≤ ``floor(cap × N)``
-    and systematic selection, which draws the floor or the ceiling of Σπ, never draws more objects than
-    the cap allows; when the cap binds it draws exactly ``floor(cap × N)``. Mandatory objects are never
-    trimmed: if they alone exceed the cap, the :class:`CapReport` says so and the others get π = 0 (or
+    Risk and general objects share the item's volume (version 2, spec §3): in each round, π is
+    proportional to ``matrix.multiplier(credit, risk)`` among the cells taking part in it
+    (``matrix.frequency``, spread evenly by :func:`active_rounds`), 0 in the others, with one factor for
+    the year so that the year's expected risk and general visits are ``item.ratio × N``
+    (``ratio_mode="volume"``, the default); with ``ratio_mode="absolute"`` the values are
+    ``item.ratio × multiplier`` in every round the cell takes part in. The ceiling ``floor(item.cap × N)``
+    (不超过 counts whole objects) bounds the visits of the whole year by default (``item.cap_period``):
+    key and problem visits of every round count, and when the rounds' requests, each rounded up, would
+    not fit, the year's risk and general visits become a whole number apportioned to the rounds, so the
+    number drawn in the year never exceeds the ceiling. Values reaching 1 are set to 1 and the rest
+    rescaled (R ``sampling::inclusionprobabilities``). Mandatory objects are never trimmed: if they alone
+    exceed the ceiling, the :class:`CapReport` says so and the others get π = 0 (or
     :class:`CapExceededError` is raised with ``on_cap_exceeded="raise"``). Key items (``cap=None``) have
-    no ceiling.
+    no ceiling; values clipped at 1 then pass their excess to the other objects, so a π can exceed
+    ``ratio × multiplier`` in absolute mode.
 
     Parameters
     ----------
     matrix:
         Credit-risk matrix (default :class:`SamrMatrix`).
     key_ids, filed_case_ids, referral_ids, complaint_ids:
-        Explicit id lists. Key ids must be in the frame; the others are ignored outside it.
+        Explicit id lists. Key ids must be in the frame; the others are ignored outside it. From version 2
+        they are not published: the commitment holds a salted digest per (object, reason) pair
+        (:func:`randinspect.draw.public_policy`) and the lists go to auditors in the record's opening.
     complaints:
         Complaint records (投诉举报) for ``complaint_rule``.
     complaint_rule:
@@ -254,6 +376,25 @@ class TieredPolicy:
         Lowest risk class of risk objects (default ``"high"``).
     on_cap_exceeded:
         ``"report"`` (default) or ``"raise"``.
+    ratio_mode:
+        ``"volume"`` (default) or ``"absolute"`` (see above).
+    disclosure:
+        ``"public"`` (default): the public record lists each drawn object's tier and π; ``"auditors"``:
+        the public record lists drawn objects by id and stratum only, since π and tier of single objects
+        reveal credit-risk classes that many cities do not publish (auditors re-run the draw with the
+        opening and the directory and see everything).
+    units:
+        ``"shared"`` (default): one systematic sample with one start runs through the frame ordered by
+        stratum, so the total drawn is within one of Σπ but the strata's samples are dependent (some pairs
+        of objects in different strata are never drawn together). ``"independent"``: every stratum
+        (supervising unit) is a systematic sample of its own, with its own start from its own context;
+        π is unchanged and each stratum still gets the floor or the ceiling of its Σπ, but the total is
+        only within one *per stratum* of Σπ.
+    reason_salt:
+        The secret salting the reason digests (default: 32 fresh random bytes in hex). Use the same policy
+        object (or the same salt) for :func:`randinspect.draw.commit` and :func:`randinspect.draw.draw`.
+    algorithm_version:
+        ``1`` only to verify records of version 1.
     """
 
     matrix: CreditRiskMatrix = attrs.field(factory=SamrMatrix)
@@ -268,12 +409,29 @@ class TieredPolicy:
     reference_date: dt.date | None = None
     risk_threshold: str = DEFAULT_RISK_THRESHOLD
     on_cap_exceeded: Literal["report", "raise"] = "report"
+    ratio_mode: Literal["volume", "absolute"] = "volume"
+    disclosure: Literal["public", "auditors"] = "public"
+    units: Literal["shared", "independent"] = "shared"
+    reason_salt: str = attrs.field(factory=lambda: secrets.token_hex(32), eq=False, repr=False)
+    algorithm_version: int = ALGORITHM_VERSION
 
     def __attrs_post_init__(self) -> None:
+        _check_units(self.units)
+        if self.disclosure not in DISCLOSURES:
+            raise ConfigurationError(
+                f"disclosure must be 'public' (the π table may be published) or 'auditors' (π and tiers of "
+                f"single objects go to designated auditors only), not {self.disclosure!r}"
+            )
+        if not isinstance(self.reason_salt, str) or len(self.reason_salt) < 32:
+            raise ConfigurationError(
+                "reason_salt must be a secret text of at least 32 characters (secrets.token_hex(32))"
+            )
         if self.on_cap_exceeded not in ("report", "raise"):
             raise ConfigurationError(
                 f"on_cap_exceeded must be 'report' or 'raise', not {self.on_cap_exceeded!r}"
             )
+        _check_mode(self.ratio_mode)
+        _check_version_field(self.algorithm_version)
 
     def _reference(self, item: CheckItem) -> dt.date:
         return self.reference_date if self.reference_date is not None else dt.date(item.year, 1, 1)
@@ -337,6 +495,107 @@ class TieredPolicy:
         CapExceededError
             With ``on_cap_exceeded="raise"``, if mandatory objects alone exceed the cap.
         """
+        if self.algorithm_version == 1:
+            return self._inclusion_v1(frame, item, round)
+        return self._inclusion_v2(frame, item, round)
+
+    def _inclusion_v2(self, frame: DrawFrame, item: CheckItem, round: int) -> InclusionTable:
+        _check_round(item, round)
+        ratio = _check_share(item.ratio, "ratio", item.id)
+        cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
+        _check_ceiling(item)
+        n = len(frame)
+        if n == 0:
+            raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
+        tier_codes, resolved = self.tiers(frame, item)
+        mandatory = tier_codes <= Tier.PROBLEM.code
+        n_mandatory = int(mandatory.sum())
+        cell, n_risk = _cell_codes(frame)
+        n_cells = len(frame.credit_levels) * n_risk
+        group = np.where(mandatory, n_cells, cell)
+        members = _positions_by_group(group, n_cells + 1)
+        rounds = item.frequency
+        counts = [int(members[c].size) for c in range(n_cells)]
+        mults: list[Fraction] = []
+        active: list[tuple[int, ...]] = []
+        for c in range(n_cells):
+            if counts[c] == 0:
+                mults.append(Fraction(0))
+                active.append(())
+                continue
+            credit, risk = frame.credit_levels[c // n_risk], frame.risk_levels[c % n_risk]
+            mults.append(Fraction(self.matrix.multiplier(credit, risk)))
+            active.append(active_rounds(Fraction(self.matrix.frequency(credit, risk)), rounds))
+        per_value = [m if self.ratio_mode == "volume" else ratio * m for m in mults]
+
+        def raw_of(r: int) -> list[Fraction]:
+            return [v if r in active[c] else Fraction(0) for c, v in enumerate(per_value)]
+
+        def room(r: int) -> int:
+            return sum(k for c, k in enumerate(counts) if r in active[c] and per_value[c] > 0)
+
+        weights = [
+            sum((v * k for v, k in zip(raw_of(r), counts, strict=True)), Fraction(0))
+            for r in range(1, rounds + 1)
+        ]
+        if self.ratio_mode == "volume":
+            volume = ratio * n
+            whole = sum(weights, Fraction(0))
+            wanted = [Fraction(0) if whole == 0 else volume * w / whole for w in weights]
+        else:
+            volume = sum(weights, Fraction(0))
+            wanted = list(weights)
+        wanted = [min(w, Fraction(room(r))) for r, w in zip(range(1, rounds + 1), wanted, strict=True)]
+        ceiling = None if cap is None else cap * n
+        period = item.cap_period
+        counted = n_mandatory if period == "round" else rounds * n_mandatory
+        exceeded = ceiling is not None and counted > ceiling
+        if exceeded and self.on_cap_exceeded == "raise":
+            raise CapExceededError(
+                f"item {item.id!r}: {counted} key/problem visits ({n_mandatory} objects × "
+                f"{1 if period == 'round' else rounds} round(s)) exceed the {period}ly ceiling "
+                f"{float(ceiling or 0):.2f} (cap {item.cap} of {n}); raise the cap or review the lists"
+            )
+        budgets = _round_budgets(wanted, cap, period, n, n_mandatory)
+        raw = raw_of(round)
+        budget = budgets[round - 1]
+        values, scale = _rescale_capped(raw, counts, budget)
+        target = math.floor(budget * DENOMINATOR)
+        numerators = largest_remainder([*values, Fraction(1)], members, target + n_mandatory * DENOMINATOR, n)
+        requested_rest = wanted[round - 1]
+        report = CapReport(
+            cap=cap,
+            frame_size=n,
+            ceiling=ceiling,
+            mandatory=n_mandatory,
+            requested=requested_rest + n_mandatory,
+            granted=Fraction(int(numerators.sum()), DENOMINATOR),
+            scale=scale if requested_rest > 0 else Fraction(1),
+            exceeded=bool(exceeded),
+            mode=self.ratio_mode,
+            period=None if cap is None else period,
+            rounds=rounds,
+            volume=volume,
+            round_budgets=tuple(budgets),
+        )
+        params = self.to_dict()
+        params.update(resolved)
+        reference = self._reference(item)
+        params["reference_date"] = reference.isoformat()
+        first, last = self.complaint_rule.window(reference)
+        params["complaint_window"] = [first.isoformat(), last.isoformat()]
+        return InclusionTable(
+            frame=frame,
+            tier_codes=tier_codes,
+            numerators=numerators,
+            round=round,
+            rounds=item.frequency,
+            policy=params,
+            cap_report=report,
+        )
+
+    def _inclusion_v1(self, frame: DrawFrame, item: CheckItem, round: int) -> InclusionTable:
+        # Algorithm version 1 (kept to verify old records): ratio × multiplier per round, ceiling per round.
         _check_round(item, round)
         ratio = _check_share(item.ratio, "ratio", item.id)
         cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
@@ -405,6 +664,7 @@ class TieredPolicy:
             rounds=item.frequency,
             policy=params,
             cap_report=report,
+            algorithm_version=1,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -421,6 +681,16 @@ class TieredPolicy:
             "reference_date": None if self.reference_date is None else self.reference_date.isoformat(),
             "risk_threshold": self.risk_threshold,
             "on_cap_exceeded": self.on_cap_exceeded,
+            **(
+                {
+                    "ratio_mode": self.ratio_mode,
+                    "disclosure": self.disclosure,
+                    "units": self.units,
+                    "reason_salt": self.reason_salt,
+                }
+                if self.algorithm_version > 1
+                else {}
+            ),
         }
 
 
@@ -428,12 +698,54 @@ class TieredPolicy:
 class StratifiedPolicy:
     """Plain stratified simple random sampling (分层随机抽查), without tiers.
 
-    The sample size is ``n = ceil(ratio × N)`` (a ratio is a minimum share, 不低于), at most
-    ``floor(cap × N)`` when the item has a cap; it is allocated to strata proportionally to their sizes
-    by largest remainders (Hamilton), ``n_h``, and every object of stratum ``h`` gets π = ``n_h / N_h``
-    (rounded to ``D`` with the stratum's sum exact), so systematic selection draws exactly ``n_h`` objects
-    in every stratum and ``n ≤ floor(cap × N)`` in all. Every object is a general object.
+    Every object is a general object: key scopes and key or problem lists are not used (the tiered policy
+    is the policy for them). The year's sample size is ``n = ceil(ratio × N)`` in volume mode (a ratio is
+    a minimum share, 不低于), at most ``floor(cap × N)`` with a yearly cap — so with the default cap
+    (= ratio) it is ``floor(ratio × N)`` — split over the item's rounds by :func:`apportion` (earlier rounds
+    first on ties). In absolute mode every round asks for ``ceil(ratio × N)``, and a yearly cap
+    apportions ``floor(cap × N)`` over the rounds. With a per-round cap each round's size is at most
+    ``floor(cap × N)``. A round's size ``n_r`` is allocated to strata proportionally to their sizes by
+    largest remainders (Hamilton, ties by stratum label), ``n_h``, and every object of stratum ``h`` gets
+    π = ``n_h / N_h`` (rounded to ``D`` with the stratum's sum exact), so systematic selection draws
+    exactly ``n_h`` objects in every stratum.
+
+    Parameters
+    ----------
+    ratio_mode:
+        ``"volume"`` (default) or ``"absolute"``.
+    units:
+        ``"shared"`` (default) or ``"independent"``, as for :class:`TieredPolicy` (each stratum's size is
+        exact either way).
+    algorithm_version:
+        ``1`` only to verify records of version 1 (``n = ceil(ratio × N)`` per round, at most
+        ``floor(cap × N)`` per round).
     """
+
+    ratio_mode: Literal["volume", "absolute"] = "volume"
+    units: Literal["shared", "independent"] = "shared"
+    algorithm_version: int = ALGORITHM_VERSION
+
+    def __attrs_post_init__(self) -> None:
+        _check_mode(self.ratio_mode)
+        _check_units(self.units)
+        _check_version_field(self.algorithm_version)
+
+    def round_sizes(self, n: int, item: CheckItem) -> list[int]:
+        """The sample size of every round of ``item`` over a frame of ``n`` objects (version 2)."""
+        ratio = _check_share(item.ratio, "ratio", item.id)
+        cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
+        rounds = item.frequency
+        if self.ratio_mode == "volume":
+            sizes = apportion(math.ceil(ratio * n), [Fraction(1)] * rounds)
+        else:
+            sizes = [math.ceil(ratio * n)] * rounds
+        if cap is not None:
+            limit = math.floor(cap * n)
+            if item.cap_period == "round":
+                sizes = [min(k, limit) for k in sizes]
+            elif sum(sizes) > limit:
+                sizes = apportion(limit, [Fraction(k) for k in sizes])
+        return sizes
 
     def inclusion(self, frame: DrawFrame, item: CheckItem, *, round: int = 1) -> InclusionTable:
         """The π table (see the class docstring).
@@ -449,25 +761,36 @@ class StratifiedPolicy:
         n = len(frame)
         if n == 0:
             raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
-        size = math.ceil(ratio * n)
         ceiling = None if cap is None else cap * n
-        if ceiling is not None:
-            size = min(size, math.floor(ceiling))
+        sizes: list[int] | None = None
+        if self.algorithm_version == 1:
+            size = math.ceil(ratio * n)
+            if ceiling is not None:
+                size = min(size, math.floor(ceiling))
+        else:
+            _check_ceiling(item)
+            sizes = self.round_sizes(n, item)
+            size = sizes[round - 1]
         n_strata = len(frame.stratum_labels)
         members = _positions_by_group(frame.stratum_codes, n_strata)
-        sizes = [int(m.size) for m in members]
-        quotas = [Fraction(size * s, n) for s in sizes]
+        strata_sizes = [int(m.size) for m in members]
+        quotas = [Fraction(size * s, n) for s in strata_sizes]
         alloc = [math.floor(q) for q in quotas]
         left = size - sum(alloc)
         for h in sorted(range(n_strata), key=lambda h: (-(quotas[h] - alloc[h]), h))[:left]:
             alloc[h] += 1
         numerators = np.zeros(n, dtype=np.int64)
         for h in range(n_strata):
-            if sizes[h]:
+            if strata_sizes[h]:
                 part = largest_remainder(
-                    [Fraction(alloc[h], sizes[h])], [members[h]], alloc[h] * DENOMINATOR, n
+                    [Fraction(alloc[h], strata_sizes[h])], [members[h]], alloc[h] * DENOMINATOR, n
                 )
                 numerators[members[h]] = part[members[h]]
+        volume = (
+            None
+            if sizes is None
+            else Fraction(math.ceil(ratio * n) * (1 if self.ratio_mode == "volume" else item.frequency))
+        )
         report = CapReport(
             cap=cap,
             frame_size=n,
@@ -477,6 +800,11 @@ class StratifiedPolicy:
             granted=Fraction(size),
             scale=Fraction(1),
             exceeded=False,
+            mode=None if sizes is None else self.ratio_mode,
+            period=None if sizes is None or cap is None else item.cap_period,
+            rounds=None if sizes is None else item.frequency,
+            volume=volume,
+            round_budgets=None if sizes is None else tuple(Fraction(k) for k in sizes),
         )
         return InclusionTable(
             frame=frame,
@@ -486,15 +814,27 @@ class StratifiedPolicy:
             rounds=item.frequency,
             policy={**self.to_dict(), "allocation": dict(zip(frame.stratum_labels, alloc, strict=True))},
             cap_report=report,
+            algorithm_version=self.algorithm_version,
         )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready parameters."""
-        return {"kind": "stratified"}
+        if self.algorithm_version == 1:
+            return {"kind": "stratified"}
+        return {"kind": "stratified", "ratio_mode": self.ratio_mode, "units": self.units}
 
 
-def policy_from_dict(data: Mapping[str, Any]) -> TieredPolicy | StratifiedPolicy:
+def policy_from_dict(
+    data: Mapping[str, Any], *, version: int = ALGORITHM_VERSION
+) -> TieredPolicy | StratifiedPolicy:
     """Rebuild a built-in policy from the parameters stored in an :class:`InclusionTable` or a record.
+
+    Parameters
+    ----------
+    data:
+        The stored parameters (``Commitment.policy``).
+    version:
+        The record's draw algorithm version: ``1`` rebuilds the version 1 rules (to verify old records).
 
     Raises
     ------
@@ -504,9 +844,18 @@ def policy_from_dict(data: Mapping[str, Any]) -> TieredPolicy | StratifiedPolicy
     """
     if not isinstance(data, Mapping):
         raise ConfigurationError(f"policy parameters must be a JSON object, not {type(data).__name__}")
+    _check_version_field(version)
     kind = data.get("kind")
+    stored = "volume" if version == 1 else data.get("ratio_mode", "volume")
+    if stored not in RATIO_MODES:
+        raise ConfigurationError(f"policy ratio_mode {stored!r} is not 'volume' or 'absolute'")
+    mode: Literal["volume", "absolute"] = "absolute" if stored == "absolute" else "volume"
+    units = data.get("units", "shared") if version > 1 else "shared"
+    if units not in UNIT_MODES:
+        raise ConfigurationError(f"policy units {units!r} is not 'shared' or 'independent'")
+    unit_mode: Literal["shared", "independent"] = "independent" if units == "independent" else "shared"
     if kind == "stratified":
-        return StratifiedPolicy()
+        return StratifiedPolicy(ratio_mode=mode, units=unit_mode, algorithm_version=version)
     if kind == "tiered":
         try:
             ref = data.get("reference_date")
@@ -520,6 +869,17 @@ def policy_from_dict(data: Mapping[str, Any]) -> TieredPolicy | StratifiedPolicy
                 reference_date=None if ref is None else dt.date.fromisoformat(str(ref)),
                 risk_threshold=str(data.get("risk_threshold", DEFAULT_RISK_THRESHOLD)),
                 on_cap_exceeded=data.get("on_cap_exceeded", "report"),
+                ratio_mode=mode,
+                algorithm_version=version,
+                **(
+                    {
+                        "disclosure": data.get("disclosure", "public"),
+                        "units": unit_mode,
+                        **({"reason_salt": str(data["reason_salt"])} if "reason_salt" in data else {}),
+                    }
+                    if version > 1
+                    else {}
+                ),
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, RandInspectError):

@@ -23,8 +23,9 @@ from randinspect._canonical import canonical_digest, canonical_json
 from randinspect._io import atomic_write_text
 from randinspect._json import loads_record, read_json_file, read_record
 from randinspect.draw._frame import TIERS, DrawFrame
-from randinspect.draw._inclusion import DENOMINATOR, InclusionTable, decimal_string
+from randinspect.draw._inclusion import ALGORITHM_VERSION, DENOMINATOR, InclusionTable, decimal_string
 from randinspect.draw._policy import policy_from_dict
+from randinspect.draw._privacy import open_reasons, public_policy
 from randinspect.draw._random import TICKET_VERSION, NumpySource, PublicSeedSource, normalise_seed
 from randinspect.draw._select import selection_order, systematic_select
 from randinspect.errors import (
@@ -56,14 +57,13 @@ __all__ = [
     "draw_context",
     "select",
     "source_from_description",
+    "unit_starts",
     "verify",
 ]
 
-ALGORITHM_VERSION: Final = 1
-"""Version of the draw algorithm (frame, π rounding, tickets, selection) of ``docs/draw-spec.md``."""
-
 RECORD_FORMAT: Final = "randinspect-draw-record"
 COMMITMENT_FORMAT: Final = "randinspect-draw-commitment"
+OPENING_FORMAT: Final = "randinspect-draw-opening"
 
 
 def draw_context(item_id: str, year: int, round: int = 1) -> str:
@@ -85,11 +85,29 @@ def _start_context(context: str) -> str:
     return context + "|start"
 
 
+def _unit_start_context(context: str, stratum: str) -> str:
+    return f"{context}|start|{stratum}"
+
+
+def unit_starts(table: InclusionTable, source: RandomSource, context: str) -> dict[str, int]:
+    """The start of every stratum of a draw with independent units: ``integer_below(context + "|start|" +
+    stratum, D)`` (spec §4). Empty when the table's policy shares one start (``units = "shared"``)."""
+    if table.policy.get("units") != "independent":
+        return {}
+    return {
+        label: int(source.integer_below(_unit_start_context(context, label), table.denominator))
+        for label in table.frame.stratum_labels
+    }
+
+
 def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[npt.NDArray[np.bool_], int]:
     """Run systematic selection over a π table: the selected mask (frame order) and the start used.
 
     Tickets come from ``source.tickets(context, ids)``, the start from
-    ``source.integer_below(context + "|start", D)``. This is the whole random step of a draw. A source that
+    ``source.integer_below(context + "|start", D)``. With independent units (the policy's ``units`` is
+    ``"independent"``) every stratum is a systematic sample of its own, with the start
+    ``source.integer_below(context + "|start|" + stratum, D)`` (:func:`unit_starts`), and the start
+    returned is 0. This is the whole random step of a draw. A source that
     is not verifiable and has a ``permutation(context, n)`` method (:class:`NumpySource`) orders each
     stratum by that random permutation instead of by tickets: the fast path of simulations, with the same
     distribution.
@@ -117,9 +135,19 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
                 context, table.frame.ids[inner[lo : lo + _TICKET_SLICE]]
             )
         order = inner[selection_order(strata, tickets)]
+    mask = nums == denominator
+    if table.policy.get("units") == "independent":
+        # One systematic sample per stratum, each with its own start (spec §4, independent units).
+        codes = table.frame.stratum_codes[order]
+        bounds = np.searchsorted(codes, np.arange(len(table.frame.stratum_labels) + 1))
+        for h, label in enumerate(table.frame.stratum_labels):
+            lo, hi = int(bounds[h]), int(bounds[h + 1])
+            start_h = int(source.integer_below(_unit_start_context(context, label), denominator))
+            if hi > lo:
+                mask[order[lo:hi][systematic_select(nums[order[lo:hi]], start_h, denominator)]] = True
+        return mask, 0
     start = int(source.integer_below(_start_context(context), denominator))
     chosen = systematic_select(nums[order], start, denominator)
-    mask = nums == denominator
     mask[order[chosen]] = True
     return mask, start
 
@@ -275,12 +303,13 @@ class Commitment:
         """The commitment of a π table for ``item`` (``digests=False``: without frame and table digests)."""
         y = item.year if year is None else year
         return cls(
+            version=table.algorithm_version,
             context=draw_context(item.id, y, table.round),
             year=y,
             round=table.round,
             rounds=table.rounds,
             item=item.to_dict(),
-            policy=dict(table.policy),
+            policy=public_policy(table.policy),
             stratum=table.frame.stratum_column,
             directory_digest=table.frame.directory_digest,
             frame_digest=table.frame.digest if digests else None,
@@ -307,23 +336,24 @@ def _check_version(version: object, what: str) -> None:
 @attrs.frozen
 class SelectedObject:
     """One drawn object (被抽中的检查对象): id, tier, stratum and exact π (numerator over D, and as an exact
-    decimal string)."""
+    decimal string). Under ``disclosure="auditors"`` the public record leaves out tier and π (``None``)."""
 
     id: str
-    tier: str
+    tier: str | None
     stratum: str
-    pi_numerator: int
-    pi: str
+    pi_numerator: int | None
+    pi: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "id": self.id,
-            "tier": self.tier,
-            "stratum": self.stratum,
-            "pi_numerator": self.pi_numerator,
-            "pi": self.pi,
-        }
+        """JSON-ready form (tier and π left out when withheld)."""
+        out: dict[str, Any] = {"id": self.id, "stratum": self.stratum}
+        if self.tier is not None:
+            out["tier"] = self.tier
+        if self.pi_numerator is not None:
+            out["pi_numerator"] = self.pi_numerator
+        if self.pi is not None:
+            out["pi"] = self.pi
+        return out
 
 
 @attrs.frozen(kw_only=True)
@@ -337,7 +367,9 @@ class DrawRecord:
     source:
         ``RandomSource.describe()`` of the source (for public draws: the seed and its digest).
     start:
-        The systematic start ``u`` in ``[0, D)``.
+        The systematic start ``u`` in ``[0, D)`` (0 with independent units).
+    starts:
+        With independent units, the start of every stratum (``None`` otherwise).
     selected:
         The drawn objects in canonical id order.
     counts:
@@ -352,6 +384,36 @@ class DrawRecord:
     selected: tuple[SelectedObject, ...]
     counts: Mapping[str, Any]
     version: int = ALGORITHM_VERSION
+    opening: Mapping[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
+    starts: Mapping[str, int] | None = None
+    _cache: dict[str, str] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+
+    # -- the part kept for auditors ---------------------------------------------------------------------
+
+    def opening_json_dict(self) -> dict[str, Any]:
+        """The opening for auditors: the full policy parameters (reason lists and their salt).
+
+        Keep it out of the public record; give it to designated auditors, who pass it to :func:`verify`
+        (``opening=``) or ``randinspect verify --opening``.
+
+        Raises
+        ------
+        InputError
+            If the record has no opening (read from public JSON, or a version 1 record).
+        """
+        if self.opening is None:
+            raise InputError("this record holds no opening (it was read from its public JSON)")
+        return {
+            "format": OPENING_FORMAT,
+            "commitment_digest": self.commitment.digest,
+            "policy": dict(self.opening),
+        }
+
+    def open_reasons(self, object_id: str) -> list[dict[str, str]]:
+        """The reasons of one mandatory object with the salt that opens their digests in the commitment."""
+        if self.opening is None:
+            raise InputError("this record holds no opening (it was read from its public JSON)")
+        return open_reasons(self.opening, object_id)
 
     # -- convenient views -------------------------------------------------------------------------------
 
@@ -407,14 +469,20 @@ class DrawRecord:
             "start": self.start,
             "counts": dict(self.counts),
         }
+        if self.starts is not None:
+            body["starts"] = dict(self.starts)
         if with_selected:
             body["selected"] = [s.to_dict() for s in self.selected]
         return json.loads(canonical_json(body))  # type: ignore[no-any-return]
 
     @property
     def record_digest(self) -> str:
-        """Hex SHA-256 of the canonical JSON of :meth:`to_json_dict` (what a journal chains)."""
-        return canonical_digest(self.to_json_dict())
+        """Hex SHA-256 of the canonical JSON of :meth:`to_json_dict` (journal chains it); cached."""
+        found = self._cache.get("record_digest")
+        if found is None:
+            found = canonical_digest(self.to_json_dict())
+            self._cache["record_digest"] = found
+        return found
 
     @classmethod
     def from_json_dict(cls, data: Mapping[str, Any]) -> DrawRecord:
@@ -444,10 +512,10 @@ class DrawRecord:
             selected = tuple(
                 SelectedObject(
                     id=str(s["id"]),
-                    tier=str(s["tier"]),
+                    tier=None if s.get("tier") is None else str(s["tier"]),
                     stratum=str(s["stratum"]),
-                    pi_numerator=_int(s["pi_numerator"]),
-                    pi=str(s["pi"]),
+                    pi_numerator=None if s.get("pi_numerator") is None else _int(s["pi_numerator"]),
+                    pi=None if s.get("pi") is None else str(s["pi"]),
                 )
                 for s in data["selected"]
             )
@@ -458,6 +526,9 @@ class DrawRecord:
                 selected=selected,
                 counts=dict(data["counts"]),
                 version=int(data["version"]),
+                starts=None
+                if data.get("starts") is None
+                else {str(k): _int(v) for k, v in data["starts"].items()},
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise RecordError(f"malformed draw record: missing or bad field {exc}") from None
@@ -532,7 +603,31 @@ def source_from_description(description: Mapping[str, Any]) -> RandomSource:
 def _coerce_source(seed: str | RandomSource) -> RandomSource:
     if isinstance(seed, str):
         return PublicSeedSource(seed)
+    if not callable(getattr(seed, "tickets", None)) or not callable(getattr(seed, "integer_below", None)):
+        from randinspect.errors import SeedError
+
+        raise SeedError(
+            f"the seed must be the public seed as text (for example {str(seed)!r}) or a RandomSource "
+            f"(NumpySource({seed!r}) for simulations), not {type(seed).__name__}"
+        )
     return seed
+
+
+def _which_differs(made: Commitment, published: Commitment) -> str:
+    """Name the committed parts that differ between two commitments."""
+    parts = [
+        ("directory", made.directory_digest, published.directory_digest),
+        ("frame", made.frame_digest, published.frame_digest),
+        ("π table", made.table_digest, published.table_digest),
+        ("item", dict(made.item), dict(published.item)),
+        ("policy parameters", dict(made.policy), dict(published.policy)),
+        ("cap report", dict(made.cap_report), dict(published.cap_report)),
+        ("context", made.context, published.context),
+        ("stratum column", made.stratum, published.stratum),
+        ("algorithm version", made.version, published.version),
+    ]
+    changed = [name for name, a, b in parts if a != b]
+    return ", ".join(changed) if changed else "a committed field"
 
 
 def _counts(table: InclusionTable, mask: npt.NDArray[np.bool_]) -> dict[str, Any]:
@@ -555,22 +650,31 @@ def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSo
     # π takes few distinct values (one or two per cell): format each once.
     values, which = np.unique(table.numerators[idx], return_inverse=True)
     decimals = np.asarray([decimal_string(a, table.denominator) for a in values.tolist()], dtype=object)
-    selected = tuple(
-        map(
-            SelectedObject,
-            table.frame.ids[idx].tolist(),
-            tiers,
-            strata,
-            values[which.reshape(-1)].tolist(),
-            decimals[which.reshape(-1)].tolist(),
+    if table.policy.get("disclosure") == "auditors":
+        hidden = [None] * int(idx.size)
+        selected = tuple(map(SelectedObject, table.frame.ids[idx].tolist(), hidden, strata, hidden, hidden))
+    else:
+        selected = tuple(
+            map(
+                SelectedObject,
+                table.frame.ids[idx].tolist(),
+                tiers,
+                strata,
+                values[which.reshape(-1)].tolist(),
+                decimals[which.reshape(-1)].tolist(),
+            )
         )
-    )
+    full = dict(table.policy)
+    starts = unit_starts(table, source, commitment.context)
     return DrawRecord(
         commitment=commitment,
         source=source.describe(),
         start=start,
         selected=selected,
         counts=_counts(table, mask),
+        version=commitment.version,
+        opening=full if full != dict(commitment.policy) else None,
+        starts=starts or None,
     )
 
 
@@ -672,9 +776,14 @@ def draw(
     if commitment is not None:
         expected = commitment.digest if isinstance(commitment, Commitment) else str(commitment)
         if made.digest != expected:
+            what = (
+                _which_differs(made, commitment)
+                if isinstance(commitment, Commitment)
+                else "the directory, item or policy (pass the Commitment itself to be told which)"
+            )
             raise CommitmentMismatchError(
                 f"item {item.id!r}: the inputs give commitment {made.digest[:16]}…, not the published "
-                f"{expected[:16]}…; the directory, item or policy changed after the commitment"
+                f"{expected[:16]}…; changed since the commitment: {what}"
             )
     return _record_from(table, made, source)
 
@@ -706,6 +815,7 @@ def verify(
     policy: SamplingPolicy | None = None,
     expected_seed: str | None = None,
     commitment: Commitment | str | None = None,
+    opening: Mapping[str, Any] | None = None,
 ) -> DrawRecord:
     """Re-run a published draw and check that it reproduces (复核).
 
@@ -727,6 +837,10 @@ def verify(
         The seed announced in the seed ceremony.
     commitment:
         The commitment (or its digest) published before the seed.
+    opening:
+        The auditors' opening (:meth:`DrawRecord.opening_json_dict`, or its ``policy`` part): needed when
+        the commitment holds reason digests (a tiered draw with key or problem id lists); checked against
+        them.
 
     Returns
     -------
@@ -783,14 +897,26 @@ def verify(
             f"the frame of item {item.id!r} changed: {len(frame)} objects now, {c.frame_size} in the record "
             f"(frame digest {frame.digest[:16]}… vs {str(c.frame_digest)[:16]}…){note}"
         )
+    params: Mapping[str, Any] = c.policy
+    if opening is not None:
+        params = opening.get("policy", opening) if opening.get("format") == OPENING_FORMAT else opening
+        if not isinstance(params, Mapping):
+            raise CommitmentMismatchError("the opening holds no policy parameters")
+    elif policy is None and c.policy.get("reasons"):
+        raise CommitmentMismatchError(
+            f"the draw of item {item.id!r} commits {len(c.policy['reasons'])} reason(s) for mandatory "
+            "objects by salted digests: only an auditor holding the opening can re-run it (pass opening=, or "
+            "randinspect verify --opening OPENING.json)"
+        )
     try:
-        chosen = policy if policy is not None else policy_from_dict(c.policy)
+        chosen = policy if policy is not None else policy_from_dict(params, version=c.version)
         table = chosen.inclusion(frame, item, round=c.round)
     except RandInspectError as exc:
         raise ProbabilitiesChangedError(f"the π table cannot be recomputed: {exc}") from None
-    if dict(table.policy) != dict(c.policy):
+    if public_policy(table.policy) != dict(c.policy):
         raise ProbabilitiesChangedError(
-            "the policy parameters recomputed for the frame differ from the record's"
+            "the policy parameters recomputed for the frame differ from the record's (for a draw with "
+            "reason digests: the opening does not open the committed reasons)"
         )
     if digested and table.digest != c.table_digest:
         raise ProbabilitiesChangedError(

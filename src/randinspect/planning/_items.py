@@ -17,7 +17,7 @@ import attrs
 
 from randinspect._json import loads as strict_json_loads
 from randinspect.directory._text import decode_bytes
-from randinspect.errors import ConfigurationError, InputError, LoadError, PlanError, Problem
+from randinspect.errors import CeilingError, ConfigurationError, InputError, LoadError, PlanError, Problem
 from randinspect.items import CheckItem, LegalBasis, format_ratio, parse_ratio
 
 __all__ = [
@@ -58,6 +58,7 @@ _CSV_COLUMNS: frozenset[str] = frozenset(
         "ratio",
         "frequency",
         "cap",
+        "cap_period",
         "method",
         "inspecting_body",
         "content",
@@ -284,6 +285,7 @@ def _csv_item(row: Mapping[str, str], source: str, row_no: int) -> dict[str, Any
         "category",
         "ratio",
         "cap",
+        "cap_period",
         "method",
         "inspecting_body",
         "content",
@@ -832,9 +834,14 @@ def effective_list(
         If an overlay is for another year, names an unknown or already removed item, adds an id that exists,
         widens a scope or an added item's regions lie outside the district. Every problem is listed and
         nothing is applied.
+    CeilingError
+        (A :class:`PlanError`) if an adjustment raises an item's ratio past its ceiling (``cap``): an overlay
+        never raises a national or provincial ceiling; the message names the item, the district and the
+        ceiling, and lists the other problems too.
     """
     mine = [o for o in overlays if o.district == district]
     problems: list[str] = []
+    ceiling_problems: list[str] = []
     current: dict[str, CheckItem] = {item.id: item for item in city.items}
     changes: dict[str, list[FieldChange]] = {item.id: [] for item in city.items}
     provenance: dict[str, list[str]] = {item.id: [] for item in city.items}
@@ -879,9 +886,15 @@ def effective_list(
                 updates: dict[str, Any] = {}
                 field_changes: list[FieldChange] = []
                 if change.ratio is not None and change.ratio != item.ratio:
+                    if item.cap is not None and change.ratio > item.cap:
+                        ceiling_problems.append(
+                            f"{where}: district {district} raises the ratio of item {item.id!r} to "
+                            f"{format_ratio(change.ratio)}, past its ceiling {format_ratio(item.cap)} "
+                            f"({item.cap_period}ly, 抽查总量不高于国家、省规定比例); an overlay may raise a "
+                            f"ratio up to the ceiling, never the ceiling itself"
+                        )
+                        continue
                     updates["ratio"] = change.ratio
-                    if item.cap is not None and item.cap == item.ratio:
-                        updates["cap"] = change.ratio
                     field_changes.append(
                         FieldChange("ratio", format_ratio(item.ratio), format_ratio(change.ratio))
                     )
@@ -900,6 +913,11 @@ def effective_list(
                 provenance[change.item_id].append(note)
             except PlanError as exc:
                 problems.append(str(exc))
+    if ceiling_problems:
+        raise CeilingError(
+            f"district {district} overlays not applied ({len(ceiling_problems) + len(problems)} problem(s)): "
+            + " | ".join([*ceiling_problems, *problems])
+        )
     if problems:
         raise PlanError(
             f"district {district} overlays not applied ({len(problems)} problem(s)): " + " | ".join(problems)

@@ -41,6 +41,7 @@ RECORD_FILES: Final[Mapping[str, str]] = {
     "results_book": "book.json: the result book (randinspect record / publish-results, demo)",
     "overdue": "overdue.csv: the overdue list of the deadline report (randinspect assess, demo)",
     "assessment": "assessment.json: the department and district assessment (randinspect assess, demo)",
+    "openings": "openings/*.json: auditors' openings of draws with reason digests (read, never published)",
 }
 """The files a records folder may hold, by key, with what each is (the docs page lists them)."""
 
@@ -51,7 +52,9 @@ class DrawEntry:
 
     ``published_commitment`` is the digest of the first commitment the journal holds for the draw's item,
     year and round (``None`` without a journal); ``committed_at`` and ``recorded_at`` are the journal times
-    of that commitment and of the draw.
+    of that commitment and of the draw. ``opening`` is the auditors' opening of the draw (原因清单, from
+    ``openings/``), needed to re-run a version-2 draw whose commitment holds reason digests; it is
+    used to verify the draw and never published.
     """
 
     path: Path
@@ -59,6 +62,13 @@ class DrawEntry:
     published_commitment: str | None = None
     committed_at: str | None = None
     recorded_at: str | None = None
+    opening: Mapping[str, Any] | None = None
+
+    @property
+    def disclosure(self) -> str:
+        """What the public record says of each drawn object: ``"public"`` (tier and π) or ``"auditors"``."""
+        value = self.record.commitment.policy.get("disclosure", "public")
+        return "auditors" if value == "auditors" else "public"
 
     @property
     def slug(self) -> str:
@@ -205,6 +215,31 @@ def load_records(
                 if isinstance(commitment, Mapping) and isinstance(commitment.get("digest"), str):
                     drawn_at.setdefault(str(commitment["digest"]), entry.recorded_at)
 
+    openings: dict[str, Mapping[str, Any]] = {}
+    openings_dir = root / "openings"
+    if openings_dir.is_dir():
+        for path in sorted(openings_dir.glob("*.json")):
+            opening = _read_json(path)
+            if (
+                not isinstance(opening, Mapping)
+                or opening.get("format") != "randinspect-draw-opening"
+                or not isinstance(opening.get("commitment_digest"), str)
+                or not isinstance(opening.get("policy"), Mapping)
+            ):
+                raise LoadError(
+                    [
+                        Problem(
+                            message="not a draw opening (format randinspect-draw-opening with "
+                            "commitment_digest and policy)",
+                            source=str(path),
+                            hint="write it with `randinspect draw --opening OPENING.json`",
+                        )
+                    ]
+                )
+            openings[str(opening["commitment_digest"])] = opening
+        if openings:
+            present.add("openings")
+
     entries: list[DrawEntry] = []
     draws_dir = root / "draws"
     if draws_dir.is_dir():
@@ -221,6 +256,7 @@ def load_records(
                     published_commitment=None if published is None else published[0],
                     committed_at=None if published is None else published[1],
                     recorded_at=drawn_at.get(record.commitment.digest),
+                    opening=openings.get(record.commitment.digest),
                 )
             )
         if entries:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
@@ -471,25 +471,49 @@ def _draw_page(data: SiteData, entry: DrawEntry) -> Page:
             "name": data.names.get(s.id, ""),
             "district": data.district_names.get(data.district_of(s.id), data.district_of(s.id)),
             "unit": s.stratum,
-            "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh,
+            "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh if s.tier is not None else "",
             "pi": s.pi,
         }
         for s in record.selected
     ]
+    hidden = entry.disclosure == "auditors"
+    drawn_columns: tuple[tuple[str, Text], ...] = (
+        ("id", Text("统一社会信用代码", "credit code")),
+        ("name", Text("名称", "name")),
+        ("district", Text("区（县）", "district")),
+        ("unit", Text("监管单位", "unit")),
+    )
+    if hidden:
+        # Disclosure "auditors": tier and π of single objects reveal credit-risk classes (spec §5.3).
+        rows = [{k: v for k, v in row.items() if k not in ("tier", "pi")} for row in rows]
+    else:
+        drawn_columns += (("tier", Text("层级", "tier")), ("pi", Text("入选概率", "inclusion probability")))
     blocks.append(
         Table(
             name="drawn",
             caption=Text("抽中的检查对象", "Drawn objects"),
-            columns=(
-                ("id", Text("统一社会信用代码", "credit code")),
-                ("name", Text("名称", "name")),
-                ("district", Text("区（县）", "district")),
-                ("unit", Text("监管单位", "unit")),
-                ("tier", Text("层级", "tier")),
-                ("pi", Text("入选概率", "inclusion probability")),
-            ),
+            columns=drawn_columns,
             rows=tuple(rows),
         )
+    )
+    if hidden:
+        blocks.append(
+            Para(
+                Text(
+                    "本次抽取的入选概率表只提供给指定的审核人员（公开范围：仅审核人员），"
+                    "本站不公开单个对象的层级和入选概率。公众可以核对承诺、名录、种子、起点和抽中数量；"
+                    "审核人员可用完整的概率表复核全部结果。",
+                    "This draw's probability table goes to designated auditors only (disclosure "
+                    '"auditors"): this site shows no tier or probability of single objects. The public can '
+                    "check the commitment, the frame, the seed, the start and the counts; an auditor with "
+                    "the full table checks everything.",
+                )
+            )
+        )
+    frame_link = (
+        Text("公开名录（CSV，不含概率）", "public frame (CSV, without probabilities)")
+        if hidden
+        else Text("公开名录与概率表（CSV）", "public frame (CSV)")
     )
     blocks.append(Para(Text("三、自己复核", "3. Check it yourself"), level=2))
     blocks.append(
@@ -497,8 +521,7 @@ def _draw_page(data: SiteData, entry: DrawEntry) -> Page:
             f'<p><a href="../verify.html#{slug}">'
             f"{Text('在浏览器中重新抽取并核对', 'Re-run this draw in your browser').html()}</a>"
             f' · <a href="../records/{slug}.json">{Text("抽取记录（JSON）", "draw record (JSON)").html()}</a>'
-            f' · <a href="../frames/{slug}.csv">'
-            f"{Text('公开名录与概率表（CSV）', 'public frame (CSV)').html()}</a></p>"
+            f' · <a href="../frames/{slug}.csv">{frame_link.html()}</a></p>'
         )
     )
     blocks.append(
@@ -597,13 +620,13 @@ def _drawn_rows(
                         "id": s.id,
                         "name": data.names.get(s.id, ""),
                         "unit": s.stratum,
-                        "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh,
+                        "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh if s.tier is not None else "",
                     }
                 )
     return rows
 
 
-_DRAWN_COLUMNS: Final = (
+_DRAWN_COLUMNS: Final[tuple[tuple[str, Text], ...]] = (
     ("draw", Text("抽取", "draw")),
     ("item", Text("事项编号", "item")),
     ("id", Text("统一社会信用代码", "credit code")),
@@ -611,6 +634,13 @@ _DRAWN_COLUMNS: Final = (
     ("unit", Text("监管单位", "unit")),
     ("tier", Text("层级", "tier")),
 )
+
+
+def _drawn_columns(entries: Sequence[DrawEntry]) -> tuple[tuple[str, Text], ...]:
+    """The drawn-objects columns; without ``tier`` when every draw withholds it (disclosure "auditors")."""
+    if all(e.disclosure == "auditors" for e in entries):
+        return tuple(c for c in _DRAWN_COLUMNS if c[0] != "tier")
+    return _DRAWN_COLUMNS
 
 
 def _departments(data: SiteData) -> tuple[Page, ...]:
@@ -676,7 +706,7 @@ def _departments(data: SiteData) -> tuple[Page, ...]:
             Table(
                 name="drawn",
                 caption=Text("本部门抽中的检查对象", "Objects drawn by this department"),
-                columns=_DRAWN_COLUMNS,
+                columns=_drawn_columns(entries),
                 rows=tuple(_drawn_rows(data, entries, lambda _i: True)),
                 links={"draw": "draws/{}.html"},
             )
@@ -721,7 +751,7 @@ def _districts(data: SiteData) -> tuple[Page, ...]:
                     Table(
                         name="drawn",
                         caption=Text("本区（县）抽中的检查对象", "Objects drawn in this district"),
-                        columns=_DRAWN_COLUMNS,
+                        columns=_drawn_columns(data.records.draws),
                         rows=tuple(rows),
                         links={"draw": "draws/{}.html"},
                     ),
@@ -854,6 +884,64 @@ def _joint_plan(data: SiteData) -> tuple[Page, ...]:
 # --------------------------------------------------------------------------------------------- verifier
 
 
+def _disclosure_table() -> Table:
+    """Who can check what under each disclosure setting (公开范围) of a version-2 draw (spec §5.3)."""
+    rows = (
+        (
+            Text("只有公开记录（公众）", "the public record only (anyone)"),
+            Text(
+                "承诺摘要、名录、种子、起点、每个抽中对象、层级、入选概率和数量：用本页重新抽取，逐位一致",
+                "commitment digest, frame, seed, start, every drawn object, tier, probability and count: "
+                "re-run on this page, bit for bit",
+            ),
+            Text(
+                "承诺摘要、名录、种子和起点；抽中对象都在名录中，数量相符（不公开概率，无法重新抽取）",
+                "commitment digest, frame, seed and start; drawn objects are in the frame and the counts "
+                "add up (no probabilities, so no re-run)",
+            ),
+        ),
+        (
+            Text("加上主体名录", "+ the object directory"),
+            Text(
+                "没有强制抽查原因摘要（reasons 为空）时：全部，逐位一致",
+                "when the draw has no reason digests (reasons = []): everything, bit for bit",
+            ),
+            Text("同左", "the same"),
+        ),
+        (
+            Text("加上原因清单（审核人员）", "+ the directory and the opening (auditors)"),
+            Text(
+                "全部：名录、概率表、强制原因、抽取结果，逐位一致",
+                "everything, bit for bit: frame, π table, reasons, selection",
+            ),
+            Text(
+                "全部，逐位一致（用完整概率表文件也可在本页复核）",
+                "everything, bit for bit (with the full table file, also on this page)",
+            ),
+        ),
+        (
+            Text("某个对象被公开的原因", "an opened reason of one object"),
+            Text(
+                "该对象在承诺时确因此原因被列为必查对象",
+                "that this object was mandatory for this reason when committed",
+            ),
+            Text("同左", "the same"),
+        ),
+    )
+    return Table(
+        name="disclosure",
+        caption=Text(
+            "算法版本 2：不同公开范围下谁能核对什么", "Algorithm version 2: who can check what, by disclosure"
+        ),
+        columns=(
+            ("party", Text("持有", "party holds")),
+            ("public", Text("公开（public）", "disclosure public")),
+            ("auditors", Text("仅审核人员（auditors）", "disclosure auditors")),
+        ),
+        rows=tuple({"party": a.plain(), "public": b.plain(), "auditors": c.plain()} for a, b, c in rows),
+    )
+
+
 def _verifier(data: SiteData) -> tuple[Page, ...]:
     t = Text
     html = f"""
@@ -909,7 +997,7 @@ def _verifier(data: SiteData) -> tuple[Page, ...]:
             path="verify.html",
             title=Text("在浏览器中复核抽取", "Re-run a draw in your browser"),
             section="verifier",
-            blocks=(Html(html),),
+            blocks=(Html(html), _disclosure_table()),
             scripts=("data/draws.js", "assets/verify.js", "assets/verify-page.js"),
         ),
     )

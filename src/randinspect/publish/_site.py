@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from randinspect.errors import PublishError, RandInspectError, UnverifiedRecordError
+from randinspect.errors import InputError, PublishError, RandInspectError, UnverifiedRecordError
 from randinspect.publish._html import Page, Table, Text, render_page, table_csv, table_json
 from randinspect.publish._records import YearRecords, load_records
 from randinspect.publish._results import public_results
@@ -73,11 +73,26 @@ class PublishReport:
     withheld: tuple[tuple[str, str], ...] = ()
 
 
-def public_frame_csv(table: InclusionTable) -> str:
-    """The public frame file of a draw: its committed π table as CSV, one row per object.
+def public_frame_csv(table: InclusionTable, *, disclosure: str | None = None) -> str:
+    """The public frame file of a draw: its committed frame, with the π table when it is public.
 
-    Columns ``id, stratum, tier, pi_numerator`` in canonical id order: exactly the lines behind the
-    commitment's table digest (spec §3), so the browser verifier can check them and re-run the selection.
+    With ``disclosure="public"`` (the default for stratified draws and version-1 records): columns
+    ``id, stratum, tier, pi_numerator`` in canonical id order, exactly the lines behind the commitment's
+    table digest (spec §3), so the browser verifier can check them and re-run the selection. With
+    ``disclosure="auditors"`` (公开范围：仅审核人员) only ``id, stratum``: the lines behind the frame digest,
+    without the tier and π of single objects, which go to designated auditors only (spec §5.3).
+
+    Parameters
+    ----------
+    table:
+        The draw's π table.
+    disclosure:
+        ``"public"`` or ``"auditors"``; ``None`` (default) follows the table's policy parameters.
+
+    Raises
+    ------
+    InputError
+        If ``disclosure`` is not ``None``, ``"public"`` or ``"auditors"``.
 
     Examples
     --------
@@ -88,21 +103,32 @@ def public_frame_csv(table: InclusionTable) -> str:
     >>> frame = DrawFrame.from_arrays(ids=["B", "A"], strata=["U1", "U1"])
     >>> item = CheckItem(id="X-1", name="x", department="X", year=2027, ratio=Fraction(1, 2),
     ...                  scope=Scope(), legal_basis=["《示例》"])
-    >>> print(public_frame_csv(inclusion_probabilities(frame, item, StratifiedPolicy())), end="")
+    >>> table = inclusion_probabilities(frame, item, StratifiedPolicy())
+    >>> print(public_frame_csv(table), end="")
     id,stratum,tier,pi_numerator
     A,U1,general,2147483648
     B,U1,general,2147483648
+    >>> print(public_frame_csv(table, disclosure="auditors"), end="")
+    id,stratum
+    A,U1
+    B,U1
     """
+    if disclosure is None:
+        disclosure = str(table.policy.get("disclosure", "public"))
+    if disclosure not in ("public", "auditors"):
+        raise InputError(f"disclosure must be 'public' or 'auditors', got {disclosure!r}")
     ids = table.frame.ids.tolist()
     labels = table.frame.stratum_labels
     strata = [labels[c] for c in table.frame.stratum_codes.tolist()]
-    tiers = table.tiers.tolist()
-    nums = table.numerators.tolist()
-    lines = ["id,stratum,tier,pi_numerator\n"]
     special = ',"\r\n'
     if any(c in "".join(labels) for c in special) or any(c in "".join(ids) for c in special):
         ids = [_csv_cell(i) for i in ids]
         strata = [_csv_cell(s) for s in strata]
+    if disclosure == "auditors":
+        return "".join(["id,stratum\n", *(f"{i},{s}\n" for i, s in zip(ids, strata, strict=True))])
+    tiers = table.tiers.tolist()
+    nums = table.numerators.tolist()
+    lines = ["id,stratum,tier,pi_numerator\n"]
     lines.extend(f"{i},{s},{t},{a}\n" for i, s, t, a in zip(ids, strata, tiers, nums, strict=True))
     return "".join(lines)
 
@@ -166,7 +192,17 @@ def _verify_all(records: YearRecords) -> dict[str, InclusionTable]:
             c = record.commitment
             item = CheckItem.from_dict(c.item)
             frame = DrawFrame.from_directory(directory, item, stratum=c.stratum)  # type: ignore[arg-type]
-            policy = policy_from_dict(c.policy)
+            params = c.policy
+            if entry.opening is not None:
+                params = entry.opening["policy"]
+            elif c.policy.get("reasons"):
+                raise UnverifiedRecordError(
+                    f"draw record {name} commits {len(c.policy['reasons'])} reason(s) for mandatory "
+                    "objects by salted digests, so only the opening can re-run it: put the auditors' "
+                    f"opening (randinspect draw --opening) in openings/ of the records folder "
+                    f"(commitment {c.digest[:16]}…); it is used to verify and never published"
+                )
+            policy = policy_from_dict(params, version=c.version)
             table = policy.inclusion(frame, item, round=c.round)
             verify(
                 record,
@@ -174,7 +210,10 @@ def _verify_all(records: YearRecords) -> dict[str, InclusionTable]:
                 policy=_Computed(policy, frame, c.round, table),
                 expected_seed=None if seed is None else str(seed),
                 commitment=entry.published_commitment,
+                opening=entry.opening,
             )
+        except UnverifiedRecordError:
+            raise
         except RandInspectError as exc:
             raise UnverifiedRecordError(
                 f"draw record {name} does not verify, so the site is not published: {exc}"
@@ -234,7 +273,9 @@ def _write_draw_data(root: Path, data: SiteData) -> list[str]:
         (root / "records" / f"{slug}.json").write_text(
             json.dumps(record_json, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
         )
-        frame = public_frame_csv(data.tables[slug])
+        # Under disclosure "auditors" the public frame holds ids and strata only (no tier or π of single
+        # objects); the full table goes to the designated auditors, not to the site.
+        frame = public_frame_csv(data.tables[slug], disclosure=entry.disclosure)
         (root / "frames" / f"{slug}.csv").write_text(frame, encoding="utf-8")
         (root / "data" / f"{slug}.js").write_text(
             f"RandinspectData.add({_js_string(slug)},{_js_string(record_json)},{_js_string(frame)});\n",
@@ -249,6 +290,8 @@ def _write_draw_data(root: Path, data: SiteData) -> list[str]:
                 "round": entry.record.round,
                 "frame_size": entry.record.commitment.frame_size,
                 "commitment": entry.record.commitment.digest,
+                "version": entry.record.version,
+                "disclosure": entry.disclosure,
                 "committed_at": entry.committed_at,
             }
         )

@@ -99,7 +99,8 @@ def check_items(draw: st.DrawFn, *, max_frequency: int = 4, capped: bool | None 
 
     ratio = draw(_fractions())
     has_cap = draw(st.booleans()) if capped is None else capped
-    cap = draw(_fractions()) if has_cap else None
+    # A ceiling is at least the ratio (an item asking for more than its ceiling is refused).
+    cap = ratio + (1 - ratio) * draw(_fractions()) if has_cap else None
     return CheckItem(
         id=draw(st.from_regex(r"[A-Z]{2,5}-20[2-3][0-9]-[0-9]{3}", fullmatch=True)),
         name="抽查事项",
@@ -167,7 +168,7 @@ def _example_items() -> list[CheckItem]:
     }
     return [
         CheckItem(id="CHECK-1", ratio=Fraction(1, 20), **base),
-        CheckItem(id="CHECK-2", ratio=Fraction(3, 10), cap=Fraction(1, 5), frequency=2, **base),
+        CheckItem(id="CHECK-2", ratio=Fraction(1, 5), cap=Fraction(1, 5), frequency=2, **base),
         CheckItem(id="CHECK-3", ratio=Fraction(1, 3), cap=None, category=ItemCategory.KEY, **base),
         CheckItem(id="CHECK-4", ratio=Fraction(0), cap=Fraction(0), **base),
         CheckItem(id="CHECK-5", ratio=Fraction(1), cap=Fraction(1), frequency=4, **base),

@@ -24,6 +24,7 @@ from randinspect.draw import (
     PublicSeedSource,
     StratifiedPolicy,
     TieredPolicy,
+    canonical_json,
     decimal_string,
     draw,
     inclusion_probabilities,
@@ -31,9 +32,13 @@ from randinspect.draw import (
     selection_order,
     ticket_bytes,
 )
+from randinspect.draw._privacy import object_salt, reason_digest
 from randinspect.items import CheckItem
 
 OUT = Path(__file__).with_name("draw_vectors.json")
+
+SALT = "5a" * 32
+"""The reason salt of the vectors (a real draw uses a fresh secret, kept for auditors)."""
 
 TICKET_CASES = [
     ("31415926", "SAMR-2027-001|2027|round=1", "91520102MA6DLXYB2X"),
@@ -100,10 +105,17 @@ def selection_case(name: str, item: CheckItem, policy: object, seed: str, rnd: i
         "order": frame.ids[order].tolist(),
         "cumulative": cum,
         "start": record.start,
+        "starts": None if record.starts is None else dict(record.starts),
         "selected": list(record.selected_ids),
         "counts": dict(record.counts),
         "commitment_digest": record.commitment.digest,
         "record_digest": record.record_digest,
+        # The whole commitment and record, so their canonical JSON and digests can be recomputed (spec §5).
+        "commitment": record.commitment.to_json_dict(),
+        "commitment_canonical_json": canonical_json(
+            {k: v for k, v in record.commitment.to_json_dict().items() if k != "digest"}
+        ).decode("utf-8"),
+        "record": record.to_json_dict(),
     }
 
 
@@ -155,7 +167,7 @@ def main() -> None:
         selection_case(
             "tiered, cap 1/4",
             CheckItem(id="SAMR-2027-001", ratio=Fraction(1, 4), **base),
-            TieredPolicy(filed_case_ids=["B05"]),
+            TieredPolicy(filed_case_ids=["B05"], reason_salt=SALT),
             "31415926",
         ),
         selection_case(
@@ -163,7 +175,7 @@ def main() -> None:
             CheckItem(
                 id="SAMR-2027-009", ratio=Fraction(1, 3), cap=None, category="key", frequency=2, **base
             ),
-            TieredPolicy(),
+            TieredPolicy(reason_salt=SALT),
             "2027-01-05 03 07 12",
             rnd=2,
         ),
@@ -179,8 +191,43 @@ def main() -> None:
         selection_case(
             "tiered, cap 1/5 of 12 (ceiling 2.4): at most 2 drawn",
             CheckItem(id="SAMR-2027-003", ratio=Fraction(1, 5), cap=Fraction(1, 5), **base),
-            TieredPolicy(),
+            TieredPolicy(reason_salt=SALT),
             "6 6 6 1",
+        ),
+        # Version 2: a twice-yearly item with a yearly ceiling 1/4 of 12 = 3 visits. A04 (key) takes one
+        # visit per round, so 3 − 2 = 1 visit is left for the risk and general objects of the year.
+        selection_case(
+            "tiered, volume, frequency 2, yearly cap 1/4, round 1",
+            CheckItem(id="SAMR-2027-004", ratio=Fraction(1, 4), frequency=2, **base),
+            TieredPolicy(reason_salt=SALT),
+            "6 6 6 1",
+        ),
+        selection_case(
+            "tiered, absolute, frequency 2, per-round cap 1/3, round 2",
+            CheckItem(
+                id="SAMR-2027-005",
+                ratio=Fraction(1, 6),
+                cap=Fraction(1, 3),
+                cap_period="round",
+                frequency=2,
+                **base,
+            ),
+            TieredPolicy(ratio_mode="absolute", reason_salt=SALT),
+            "6 6 6 1",
+            rnd=2,
+        ),
+        selection_case(
+            "tiered, independent units (one start per stratum)",
+            CheckItem(id="SAMR-2027-007", ratio=Fraction(1, 3), cap=None, category="key", **base),
+            TieredPolicy(units="independent", reason_salt=SALT),
+            "31415926",
+        ),
+        selection_case(
+            "stratified, volume, frequency 3, round 3",
+            CheckItem(id="SAMR-2027-006", ratio=Fraction(1, 2), frequency=3, **base),
+            StratifiedPolicy(),
+            "31415926",
+            rnd=3,
         ),
     ]
     data = {
@@ -195,6 +242,23 @@ def main() -> None:
             {"numerator": a, "pi": decimal_string(a)} for a in (0, 1, 2**31, 3 * 2**30, 429496730, 2**32)
         ],
         "selections": cases,
+        "reason_digests": [
+            {
+                "salt": SALT,
+                "id": object_id,
+                "reason": reason,
+                "object_salt": object_salt(SALT, object_id).hex(),
+                "digest": reason_digest(SALT, object_id, reason),
+            }
+            for object_id, reason in (("B05", "filed_case_ids"), ("贵阳市某某餐馆", "complaint_ids"))
+        ],
+        "canonical_json": [
+            {"value": value, "canonical": canonical_json(value).decode("utf-8")}
+            for value in (
+                {"b": 1, "a": [True, None, "é"], "A": {"z": "\u00e9\u0301", "y": -2}},
+                {"中": "文", "a\u001f": "\n"},
+            )
+        ],
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 

@@ -50,16 +50,29 @@ async function main() {
       V.compareCodePoints(x, y));
     let cum = 0n;
     const cumulative = order.map((id) => (cum += BigInt(a[id])).toString());
-    const start = Number(await V.integerBelow(hasher, S, c.context + "|start", V.D));
     const numerators = order.map((id) => a[id]);
-    const picked = V.systematic(order.map((_, i) => i), numerators, start).map((i) => order[i]).sort(V.compareCodePoints);
+    let start, starts = null, picked = [];
+    if (c.starts !== undefined && c.starts !== null) {
+      // Independent units (version 2): each stratum is a line of its own with the start of context|start|label.
+      start = 0;
+      starts = {};
+      for (const label of Array.from(new Set(Object.values(strata))).sort(V.compareCodePoints)) {
+        starts[label] = Number(await V.integerBelow(hasher, S, c.context + "|start|" + label, V.D));
+        const line = order.filter((id) => strata[id] === label);
+        picked = picked.concat(V.systematic(line.map((_, i) => i), line.map((id) => a[id]), starts[label]).map((i) => line[i]));
+      }
+      picked.sort(V.compareCodePoints);
+    } else {
+      start = Number(await V.integerBelow(hasher, S, c.context + "|start", V.D));
+      picked = V.systematic(order.map((_, i) => i), numerators, start).map((i) => order[i]).sort(V.compareCodePoints);
+    }
     const frameText = c.frame.map((r) => r.id + "\t" + r.stratum + "\n").join("");
     const tableText = c.table.map((r) => r.id + "\t" + strata[r.id] + "\t" + r.tier + "\t" + r.pi_numerator + "\n").join("");
     out.push({ kind: "selection", name: c.name,
       got: { tickets: Object.fromEntries(ids.map((id) => [id, tickets[id].toString(16).padStart(16, "0")])), order,
-        cumulative, start, selected: picked, frame_digest: hex(await hasher.digest(V.utf8(frameText))),
+        cumulative, start, starts, selected: picked, frame_digest: hex(await hasher.digest(V.utf8(frameText))),
         table_digest: hex(await hasher.digest(V.utf8(tableText))), pi: c.table.map((r) => V.decimalString(r.pi_numerator)) },
-      want: { tickets: c.tickets, order: c.order, cumulative: c.cumulative.map(String), start: c.start, selected: c.selected,
+      want: { tickets: c.tickets, order: c.order, cumulative: c.cumulative.map(String), start: c.start, starts: c.starts === undefined ? null : c.starts, selected: c.selected,
         frame_digest: c.frame_digest, table_digest: c.table_digest, pi: c.table.map((r) => r.pi) } });
   }
   for (const r of input.records) {

@@ -27,6 +27,7 @@
     p.dataset.ok = result.ok ? "true" : "false";
     p.dataset.step = result.step || "";
     p.dataset.code = result.code || "";
+    p.dataset.partial = result.partial ? "true" : "false";
     if (result.ok) {
       p.appendChild(bilingual(result.zh, result.en));
     } else {
@@ -34,13 +35,15 @@
     }
     box.appendChild(p);
     var steps = $("steps"); steps.textContent = "";
-    var entry = V.VERSIONS[1];
+    var entry = V.VERSIONS[result.version] || V.VERSIONS[1];
     (entry ? entry.steps : []).forEach(function (s) {
       var li = document.createElement("li");
-      var passed = result.ok || (result.checked || []).indexOf(s.step) >= 0;
+      // Under disclosure "auditors" the π table is not public: that step is shown as not checked here.
+      var skipped = (result.notChecked || []).indexOf(s.step) >= 0;
+      var passed = !skipped && (result.ok || (result.checked || []).indexOf(s.step) >= 0);
       var failed = !result.ok && result.step === s.step;
-      var mark = passed ? "通过 ✔ " : failed ? "不一致 ✘ " : "未检查 – ";
-      var markEn = passed ? "passed ✔ " : failed ? "differs ✘ " : "not reached – ";
+      var mark = skipped ? "未公开，未核对 – " : passed ? "通过 ✔ " : failed ? "不一致 ✘ " : "未检查 – ";
+      var markEn = skipped ? "not public, not checked – " : passed ? "passed ✔ " : failed ? "differs ✘ " : "not reached – ";
       li.appendChild(bilingual(mark + s.zh, markEn + s.en));
       steps.appendChild(li);
     });
@@ -53,7 +56,7 @@
     $("result").textContent = "";
     setProgress(0, "正在复核…", "checking…");
     var steps = {};
-    (V.VERSIONS[1] ? V.VERSIONS[1].steps : []).forEach(function (s) { steps[s.step] = s; });
+    Object.keys(V.VERSIONS).forEach(function (v) { V.VERSIONS[v].steps.forEach(function (s) { steps[s.step] = s; }); });
     var opts = Object.assign({}, options, {
       onProgress: function (p) {
         if (p.step === "tickets") setProgress(p.fraction, "计算随机数 " + p.done + "/" + p.total, "tickets " + p.done + "/" + p.total);
@@ -111,8 +114,8 @@
         if (s[0] === "{" && s.indexOf("randinspect-draw-record") >= 0) record = s; else frame = t;
       });
       if (!record || !frame) {
-        showResult({ ok: false, step: "file", code: "files", zh: "请同时选择一份抽取记录（.json）和它的公开名录文件（.csv）。",
-          en: "choose both a draw record (.json) and its public frame file (.csv)." });
+        showResult({ ok: false, step: "file", code: "files", zh: "请同时选择一份抽取记录（.json）和它的公开名录文件（.csv，审核人员可用完整概率表文件）。",
+          en: "choose both a draw record (.json) and its public frame file (.csv; auditors may use the full table file)." });
         return null;
       }
       var seed = $("seed-input").value.trim();
@@ -125,7 +128,8 @@
     data.draws.forEach(function (d) {
       var o = document.createElement("option");
       o.value = d.slug;
-      o.textContent = d.name + " · " + d.item + " · 第 " + d.round + " 轮 (" + d.frame_size + ")";
+      o.textContent = d.name + " · " + d.item + " · 第 " + d.round + " 轮 (" + d.frame_size + ")" +
+        (d.disclosure === "auditors" ? " · 概率表仅供审核人员" : "");
       select.appendChild(o);
     });
     var hash = decodeURIComponent(window.location.hash.slice(1));

@@ -1,5 +1,5 @@
 /*
- * randinspect draw verifier: a second reference implementation of docs/draw-spec.md (draw algorithm 1).
+ * randinspect draw verifier: a second reference implementation of docs/draw-spec.md (draw algorithms 1 and 2).
  *
  * Plain JavaScript with no dependencies. It runs in a browser (a classic <script>, so it works from
  * file://, a USB stick or any web server) and in Node (require("./verify.js")). Hashing uses WebCrypto
@@ -17,6 +17,15 @@
  * What it cannot check: that the frame is the whole scope of the item in the full directory and that the
  * π values follow from each object's credit grade and risk class; those need the directory, which is not
  * public (the Python `randinspect verify` with the directory checks them).
+ *
+ * Version 2 (VERSIONS[2]) uses the same tickets and selection. It adds independent units (policy.units =
+ * "independent": one start per stratum from the context "<c>|start|<label>", each stratum a line of its own,
+ * record.start = 0 and record.starts) and the disclosure setting (policy.disclosure = "auditors": drawn
+ * objects carry only id and stratum, and the public frame file has only the columns id, stratum). Given such a
+ * frame the verifier checks the commitment, frame, seed and start(s), that the drawn objects are in the frame
+ * and that the counts add up, and reports the result as partial (the π table step is not checked); given the
+ * auditors' full table it checks everything. Reasons (salted digests) are part of the commitment digest; the
+ * lists behind them are in the auditors' opening, which this verifier does not need.
  */
 (function (root) {
   "use strict";
@@ -326,6 +335,18 @@
     if (!rows.length) throw new FrameFileError("the frame file is empty", 0);
     header = rows[0].map(function (h) { return h.trim(); });
     var at = FRAME_COLUMNS.map(function (name) { return header.indexOf(name); });
+    if (at[0] >= 0 && at[1] >= 0 && at[2] < 0 && at[3] < 0) {
+      // The public frame of a version-2 draw with disclosure "auditors": ids and strata only, no π.
+      var plainFrame = { ids: [], strata: [], tiers: null, a: null };
+      for (var p = 1; p < rows.length; p++) {
+        var cells = rows[p];
+        if (cells[at[0]] === undefined || cells[at[1]] === undefined)
+          throw new FrameFileError("row " + (p + 1) + " of the frame file has missing cells", p + 1);
+        plainFrame.ids.push(String(cells[at[0]]));
+        plainFrame.strata.push(String(cells[at[1]]));
+      }
+      return plainFrame;
+    }
     at.forEach(function (j, k) {
       if (j < 0) throw new FrameFileError("the frame file has no column " + FRAME_COLUMNS[k], 1);
     });
@@ -383,13 +404,14 @@
    */
   function digestTexts(frame, canon) {
     var frameText = "", tableText = "";
+    var full = frame.a !== null && frame.a !== undefined;
     for (var i = 0; i < canon.length; i++) {
       var j = canon[i];
       var head = frame.ids[j] + "\t" + frame.strata[j];
       frameText += head + "\n";
-      tableText += head + "\t" + frame.tiers[j] + "\t" + frame.a[j] + "\n";
+      if (full) tableText += head + "\t" + frame.tiers[j] + "\t" + frame.a[j] + "\n";
     }
-    return { frame: utf8(frameText), table: utf8(tableText) };
+    return { frame: utf8(frameText), table: full ? utf8(tableText) : null };
   }
 
   /**
@@ -471,19 +493,82 @@
     return new Promise(function (resolve) { setTimeout(resolve, 0); });
   }
 
-  /** Verify a version-1 record against a public frame. See the file comment for what is checked. */
-  async function verifyV1(record, frame, options) {
+  /**
+   * The settings of a commitment's policy parameters that change the check: `units` ("shared" or
+   * "independent") and `disclosure` ("public" or "auditors"). Version 1 has neither (shared, public).
+   */
+  function policySettings(version, policy) {
+    var p = policy || {};
+    if (version < 2) return { units: "shared", disclosure: "public" };
+    var units = p.units === undefined ? "shared" : p.units;
+    var disclosure = p.disclosure === undefined ? "public" : p.disclosure;
+    if (units !== "shared" && units !== "independent")
+      return { error: "units", zh: "承诺中的 units 取值 " + JSON.stringify(units) + " 无效。", en: "the commitment's units " + JSON.stringify(units) + " is not valid." };
+    if (disclosure !== "public" && disclosure !== "auditors")
+      return { error: "disclosure", zh: "承诺中的 disclosure 取值 " + JSON.stringify(disclosure) + " 无效。", en: "the commitment's disclosure " + JSON.stringify(disclosure) + " is not valid." };
+    return { units: units, disclosure: disclosure };
+  }
+
+  /**
+   * The checks of step 6 that need no π table (a version-2 public frame under disclosure "auditors"):
+   * every listed object is in the committed frame with its stratum, listed once in canonical order, and
+   * the counts add up (total and per stratum; the per-tier counts sum to the total). The start(s) were
+   * already checked against the seed.
+   */
+  function checkWithoutTable(record, frame, listed, start, checked, notChecked, done, version) {
+    var stratumOf = new Map();
+    for (var i = 0; i < frame.ids.length; i++) stratumOf.set(frame.ids[i], frame.strata[i]);
+    var byStratum = {};
+    for (i = 0; i < frame.strata.length; i++) byStratum[frame.strata[i]] = 0;
+    for (i = 0; i < listed.length; i++) {
+      var s = listed[i];
+      if (!stratumOf.has(s.id))
+        return difference("selection", "extra", "记录列出了对象 " + s.id + "，但它不在承诺的名录中。",
+          "the record lists " + s.id + ", which is not in the committed frame.", { id: s.id });
+      if (stratumOf.get(s.id) !== s.stratum)
+        return difference("selection", "selected-field",
+          "抽中对象 " + s.id + " 的 stratum 为 " + stratumOf.get(s.id) + "，记录中为 " + s.stratum + "。",
+          "drawn object " + s.id + " has stratum " + stratumOf.get(s.id) + ", the record says " + s.stratum + ".",
+          { id: s.id, field: "stratum", computed: stratumOf.get(s.id), record: s.stratum });
+      if (i > 0 && compareCodePoints(listed[i - 1].id, s.id) >= 0)
+        return difference("selection", "order", "记录中的抽中对象没有按编号排序，或有重复（" + s.id + "）。",
+          "the record's drawn objects are not in id order or repeat (" + s.id + ").", { id: s.id });
+      byStratum[s.stratum]++;
+    }
+    var counts = record.counts || {};
+    var tierSum = 0;
+    Object.keys(counts.by_tier || {}).forEach(function (t) { tierSum += Number(counts.by_tier[t]); });
+    if (counts.total !== listed.length || tierSum !== listed.length || canonicalJson(byStratum) !== canonicalJson(counts.by_stratum || {}))
+      return difference("selection", "counts", "抽中数量的统计与记录列出的对象不一致。", "the counts do not add up to the objects listed.",
+        { computed: { total: listed.length, by_stratum: byStratum }, record: counts });
+    notChecked.push("selection-rerun");
+    done("selection");
+    return { ok: true, version: version, partial: true, checked: checked, notChecked: notChecked, drawn: listed.length, start: start,
+      zh: "部分复核通过：承诺、名录、种子和起点一致，抽中的 " + listed.length + " 个对象都在名录中、数量相符。" +
+        "入选概率表只提供给指定的审核人员（disclosure = auditors），所以无法在此重新抽取；审核人员可用完整的概率表文件复核全部结果。",
+      en: "Partly checked: the commitment, frame, seed and start(s) match, and the " + listed.length + " drawn objects are in the frame with counts that add up. " +
+        "The probability table goes to designated auditors only (disclosure = auditors), so the draw cannot be re-run here; an auditor loads the full table file to check everything." };
+  }
+
+  /**
+   * Verify a record of algorithm `version` (1 or 2) against a public frame. See the file comment for
+   * what is checked; version 2 adds independent units (one start per stratum, spec §4), the disclosure
+   * setting (spec §5.3: under "auditors" drawn objects carry only id and stratum) and frames without π.
+   */
+  async function verifyRecord(version, record, frame, options) {
     var opts = options || {};
     var hasher = makeHasher(opts.hash);
     var progress = opts.onProgress || function () {};
     var c = record.commitment;
     var checked = [];
-    function done(step) { checked.push(step); progress({ step: step, fraction: checked.length / STEPS_V1.length }); }
+    var notChecked = [];
+    function done(step) { checked.push(step); progress({ step: step, fraction: (checked.length + notChecked.length) / STEPS_V1.length }); }
+    function skip(step) { notChecked.push(step); progress({ step: step, fraction: (checked.length + notChecked.length) / STEPS_V1.length }); }
 
     // 1. versions
-    if (c.version !== 1)
-      return difference("version", "version", "承诺的算法版本为 " + c.version + "，与记录的版本 1 不一致。",
-        "the commitment's algorithm version is " + c.version + ", the record's is 1.", { record: 1, commitment: c.version });
+    if (c.version !== version)
+      return difference("version", "version", "承诺的算法版本为 " + c.version + "，与记录的版本 " + version + " 不一致。",
+        "the commitment's algorithm version is " + c.version + ", the record's is " + version + ".", { record: version, commitment: c.version });
     done("version");
 
     // 2. commitment digest, context, published digest
@@ -509,6 +594,14 @@
         { record: c.context, expected: context });
     if (c.denominator !== D)
       return difference("commitment", "denominator", "概率分母不是 2^32。", "the denominator is not 2^32.", { record: c.denominator });
+    var settings = policySettings(version, c.policy);
+    if (settings.error)
+      return difference("commitment", "policy", settings.zh, settings.en, { policy: settings.error });
+    var units = settings.units, disclosure = settings.disclosure;
+    var full = frame.a !== null && frame.a !== undefined;
+    if (!full && version < 2)
+      return difference("file", "frame-file", "版本 1 的公开名录文件必须包含 tier 和 pi_numerator 两列。",
+        "a version-1 public frame file must have the columns tier and pi_numerator.", {});
     done("commitment");
 
     // 3. frame: canonical order, digest, size
@@ -522,7 +615,7 @@
         return difference("frame", "duplicate-id", "名录中对象 " + frame.ids[canon[i]] + " 出现了两次。",
           "object " + frame.ids[canon[i]] + " appears twice in the frame.", { id: frame.ids[canon[i]] });
     }
-    var texts = sorted && typeof frame.body === "string" ? bodyTexts(frame.body) : digestTexts(frame, canon);
+    var texts = full && sorted && typeof frame.body === "string" ? bodyTexts(frame.body) : digestTexts(frame, canon);
     var frameDigest = hex(await hasher.digest(texts.frame));
     if (n !== c.frame_size || frameDigest !== c.frame_digest)
       return difference("frame", "frame",
@@ -531,7 +624,9 @@
         { size: n, committed_size: c.frame_size, digest: frameDigest, committed: c.frame_digest });
     done("frame");
 
-    // 4. π table
+    // 4. π table (not published under disclosure "auditors": the public frame then has ids and strata only)
+    if (!full) skip("table");
+    else {
     var tableDigest = hex(await hasher.digest(texts.table));
     if (tableDigest !== c.table_digest)
       return difference("table", "table",
@@ -549,6 +644,7 @@
       return difference("table", "expected", "概率之和 " + decimalString(sum) + " 与承诺的期望数 " + c.expected + " 不一致。",
         "the probabilities sum to " + decimalString(sum) + ", the commitment expects " + c.expected + ".", { computed: decimalString(sum), committed: c.expected });
     done("table");
+    }
 
     // 5. seed
     var source = record.source || {};
@@ -573,11 +669,40 @@
         { record: seed, announced: normaliseSeed(opts.expectedSeed) });
     done("seed");
 
-    // 6. start, tickets, systematic selection, drawn objects and counts
-    var u = Number(await integerBelow(hasher, S, c.context + "|start", D));
-    if (u !== record.start)
-      return difference("selection", "start", "重新计算的起点为 " + u + "，记录中为 " + record.start + "。",
-        "the start is " + u + " on re-run, " + record.start + " in the record.", { computed: u, record: record.start });
+    // 6. start(s), tickets, systematic selection, drawn objects and counts
+    var u = 0, starts = null;
+    if (units === "independent") {
+      // One start per stratum, from the context "<c>|start|<label>" (spec §4, independent units); start 0.
+      if (record.start !== 0)
+        return difference("selection", "start", "各单位独立抽取时记录的起点应为 0，记录中为 " + record.start + "。",
+          "with independent units the record's start must be 0, it is " + record.start + ".", { computed: 0, record: record.start });
+      starts = {};
+      var labels = Array.from(new Set(frame.strata)).sort(compareCodePoints);
+      for (i = 0; i < labels.length; i++)
+        starts[labels[i]] = Number(await integerBelow(hasher, S, c.context + "|start|" + labels[i], D));
+      if (canonicalJson(starts) !== canonicalJson(record.starts || null))
+        return difference("selection", "starts", "重新计算的各单位起点与记录不一致。",
+          "the per-stratum starts differ from the record on re-run.", { computed: starts, record: record.starts });
+    } else {
+      u = Number(await integerBelow(hasher, S, c.context + "|start", D));
+      if (u !== record.start)
+        return difference("selection", "start", "重新计算的起点为 " + u + "，记录中为 " + record.start + "。",
+          "the start is " + u + " on re-run, " + record.start + " in the record.", { computed: u, record: record.start });
+      if (record.starts !== undefined && record.starts !== null)
+        return difference("selection", "starts", "记录列出了各单位起点，但承诺的是统一起点。",
+          "the record lists per-stratum starts, but the commitment has one shared start.", { record: record.starts });
+    }
+    var fields = disclosure === "auditors" ? ["id", "stratum"] : ["id", "tier", "stratum", "pi_numerator", "pi"];
+    var listed = record.selected || [];
+    for (i = 0; i < listed.length; i++) {
+      var extraKeys = Object.keys(listed[i] || {}).filter(function (k) { return fields.indexOf(k) < 0; });
+      if (extraKeys.length)
+        return difference("selection", "disclosure",
+          "记录中抽中对象 " + listed[i].id + " 含有 " + extraKeys.join("、") + "，但本次抽取的公开范围（" + disclosure + "）不公开这些内容。",
+          "drawn object " + listed[i].id + " has " + extraKeys.join(", ") + ", which disclosure \"" + disclosure + "\" keeps out of the public record.",
+          { id: listed[i].id, fields: extraKeys });
+    }
+    if (!full) return checkWithoutTable(record, frame, listed, starts === null ? u : starts, checked, notChecked, done, version);
     var inner = [], always = [];
     for (i = 0; i < n; i++) {
       if (frame.a[i] === D) always.push(i);
@@ -632,12 +757,21 @@
       if (opts.yieldEvery !== false) await nextTick();
     }
     var order = selectionOrder(frame, inner, hi, lo);
-    var drawnIdx = always.concat(systematic(order, frame.a, u));
+    var drawnIdx = always;
+    if (starts === null) drawnIdx = drawnIdx.concat(systematic(order, frame.a, u));
+    else {
+      // The order is by stratum first: each stratum's run is a line of its own with its own start.
+      for (var from = 0; from < order.length;) {
+        var to = from, label = frame.strata[order[from]];
+        while (to < order.length && frame.strata[order[to]] === label) to++;
+        drawnIdx = drawnIdx.concat(systematic(order.slice(from, to), frame.a, starts[label]));
+        from = to;
+      }
+    }
     var drawn = drawnIdx.map(function (x) {
       return { id: frame.ids[x], tier: frame.tiers[x], stratum: frame.strata[x], pi_numerator: frame.a[x], pi: decimalString(frame.a[x]) };
     });
     drawn.sort(function (x, y) { return compareCodePoints(x.id, y.id); });
-    var listed = record.selected || [];
     var mine = {}, theirs = {};
     drawn.forEach(function (d) { mine[d.id] = d; });
     listed.forEach(function (s) { theirs[s.id] = s; });
@@ -652,7 +786,6 @@
       if (s && !(s.id in mine))
         return difference("selection", "extra",
           "记录列出了对象 " + s.id + "，但重新抽取没有抽中它。", "the record lists " + s.id + ", which the re-run does not draw.", { id: s.id });
-      var fields = ["id", "tier", "stratum", "pi_numerator", "pi"];
       for (var f = 0; f < fields.length; f++) {
         if (String(d[fields[f]]) !== String(s[fields[f]]))
           return difference("selection", "selected-field",
@@ -672,7 +805,8 @@
       return difference("selection", "counts", "抽中数量的统计与记录不一致。", "the counts differ from the record.",
         { computed: counts, record: record.counts });
     done("selection");
-    return { ok: true, version: 1, checked: checked, drawn: drawn.length, start: u, hash: hasher.kind,
+    return { ok: true, version: version, partial: false, checked: checked, notChecked: notChecked, drawn: drawn.length,
+      start: starts === null ? u : starts, hash: hasher.kind,
       zh: "复核通过：用公开的种子重新抽取，结果与公布的记录完全一致（共抽中 " + drawn.length + " 个对象）。",
       en: "Reproduces: re-running the draw from the public seed gives exactly the published record (" + drawn.length + " objects drawn)." };
   }
@@ -683,7 +817,7 @@
    */
   var VERSIONS = {
     1: {
-      verify: verifyV1,
+      verify: function (record, frame, options) { return verifyRecord(1, record, frame, options); },
       steps: STEPS_V1,
       canVerify: {
         zh: ["承诺在种子产生前已固定（摘要一致）", "公布的对象名录和入选概率表就是承诺的那一份",
@@ -696,6 +830,31 @@
           "每个对象的入选概率是否按其信用等级和风险等级计算（信用和风险分类不公开）"],
         en: ["that the frame holds every object in the item's scope (needs the full directory, not public)",
           "that each probability follows from the object's credit grade and risk class (not public)"],
+      },
+    },
+    2: {
+      verify: function (record, frame, options) { return verifyRecord(2, record, frame, options); },
+      steps: STEPS_V1,
+      // What a citizen and an auditor can check under each disclosure setting (spec §5.3, the table).
+      canVerify: {
+        zh: ["承诺在种子产生前已固定（摘要一致）；强制抽查的原因只以加盐摘要公示，不公开名单",
+          "公布的对象名录就是承诺的那一份（编号和所属单位）",
+          "种子与其摘要一致；起点（各单位独立抽取时每个单位的起点）由种子算出",
+          "抽查结果公开（disclosure = public）时：公布的入选概率表就是承诺的那一份，用种子重新抽取，抽中的每个对象、层级、概率和各项数量都与记录一致",
+          "仅向审核人员提供（disclosure = auditors）时：网站不公开单个对象的层级和入选概率；公众可核对抽中对象都在名录中、各单位数量相符；审核人员用完整概率表文件可复核全部结果"],
+        en: ["the commitment was fixed before the seed (its digest matches); mandatory reasons are published only as salted digests, never as lists",
+          "the published frame is the committed one (ids and units)",
+          "the seed matches its digest; the start (with independent units, each unit's start) follows from the seed",
+          "with disclosure \"public\": the published probability table is the committed one, and re-running the draw gives every drawn object, tier, probability and count of the record",
+          "with disclosure \"auditors\": the site shows no tier or probability of single objects; the public checks that the drawn objects are in the frame and the counts add up; an auditor with the full table file checks everything"],
+      },
+      cannotVerify: {
+        zh: ["名录是否包含了全部应抽查的主体（需要完整的主体名录，未公开）",
+          "每个对象的入选概率是否按其信用等级和风险等级计算，以及哪些对象因何被列为重点或问题对象（需要主体名录和审核人员持有的原因清单）",
+          "disclosure = auditors 时：没有完整概率表，无法在网页上重新抽取"],
+        en: ["that the frame holds every object in the item's scope (needs the full directory, not public)",
+          "that each probability follows from the object's credit grade and risk class, and why objects are key or problem objects (needs the directory and the auditors' opening)",
+          "with disclosure \"auditors\": without the full table the draw cannot be re-run on this page"],
       },
     },
   };
