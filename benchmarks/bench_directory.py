@@ -1,7 +1,8 @@
-"""Benchmark of the object directory: build from arrays and from CSV, digest, scope filter.
+"""Benchmark of the object directory: build from arrays, CSV and Parquet, digest, scope filter.
 
 Each figure is printed next to a baseline measured in the same run (pandas.read_csv, a csv-module loop,
-a pandas boolean filter) as a ratio, with the process's peak resident memory after each step.
+``pyarrow.parquet.read_table`` of the same file alone, a pandas boolean filter) as a ratio, with the
+process's peak resident memory after each step.
 
 Usage::
 
@@ -73,6 +74,24 @@ def make_columns(n: int, seed: int) -> dict[str, Any]:
     }
 
 
+def _parquet_rows(d: ObjectDirectory, tmp: str, rep: int, row: Callable[..., None]) -> None:
+    """Parquet: write, then load (validated) against ``pyarrow.parquet.read_table`` of the same file alone."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        print("pyarrow not installed: Parquet figures skipped (pip install 'randinspect[arrow]')")
+        return
+    path = os.path.join(tmp, "objects.parquet")
+    t_write, _ = timed(lambda: d.to_parquet(path))
+    row("to_parquet", t_write)
+    size = os.path.getsize(path) / 1e6
+    t_read, _ = timed(lambda: pq.read_table(path), rep)
+    t_load, d3 = timed(lambda: ObjectDirectory.from_parquet(path), rep)
+    assert d3 == d, "Parquet round trip changed the directory"
+    del d3
+    row(f"from_parquet ({size:.0f} MB, validated)", t_load, "pyarrow.parquet.read_table", t_read)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="number of objects (default 1,000,000)")
@@ -131,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         assert d2 == d, "CSV round trip changed the directory"
         row(f"from_csv ({size:.0f} MB, validated)", t_csv, "pandas.read_csv", t_pd)
         row("  same, against csv-module loop", t_csv, "csv.reader loop", t_loop)
+
+        _parquet_rows(d, tmp, rep, row)
 
     scope = Scope(
         industries=["A", "C14"], regions=["520102", "520103"], credit=["B", "C", "D"], tags_any=["food"]

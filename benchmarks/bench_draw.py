@@ -1,6 +1,6 @@
 """Benchmark of the verifiable draw (randinspect.draw) against what platforms write by hand.
 
-    python benchmarks/bench_draw.py [--n 1000000] [--strata 100] [--replications 20]
+    python benchmarks/bench_draw.py [--n 1000000] [--strata 100] [--replications 20] [--dask 2]
 
 Measured in the same run, on the same directory:
 
@@ -12,7 +12,10 @@ Measured in the same run, on the same directory:
 - the fast simulation path (``randinspect.draw.select`` with ``NumpySource`` over a ready π table) against
   a numpy baseline drawing the same per-stratum sizes with ``Generator.permutation``;
 - peak traced memory of one verifiable draw (tracemalloc, measured in a separate run so that tracing does
-  not slow the timings).
+  not slow the timings);
+- with ``--dask W``: the same draw by ``randinspect.scale.distributed_draw`` from Parquet part files on a
+  ``LocalCluster`` of ``W`` worker processes, its time against the in-memory draw, whether the record is
+  byte-identical, and each worker's peak resident memory.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from randinspect.codes import uscc_check_digits
 from randinspect.directory import ObjectDirectory, Scope
 from randinspect.draw import (
     NumpySource,
@@ -46,7 +50,11 @@ from randinspect.items import CheckItem
 def build_directory(n: int, n_strata: int, seed: int = 2027) -> ObjectDirectory:
     """A synthetic directory: ~n_strata units, SAMR credit grades, risk classes, 0.5 % key-tagged."""
     rng = np.random.default_rng(seed)
-    ids = np.char.add("9152", np.char.zfill(rng.permutation(n).astype(str), 14))
+    # valid USCCs (91 + division 520102 + a 9-digit body + check character): the Parquet parts of --dask
+    # are validated when each part is loaded, as every Parquet load is
+    first17 = np.char.add("91520102", np.char.zfill(rng.permutation(n).astype(str), 9))
+    ids = np.char.add(first17, uscc_check_digits(first17))
+    del first17
     units = np.char.add("520102-SAMR-", np.char.zfill(rng.integers(0, n_strata, n).astype(str), 3))
     credit = rng.choice(np.array(["A", "B", "C", "D"]), n, p=[0.6, 0.3, 0.08, 0.02])
     risk = rng.choice(np.array(["low", "medium", "high"]), n, p=[0.55, 0.35, 0.10])
@@ -84,6 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strata", type=int, default=100, help="supervising units (strata)")
     parser.add_argument("--replications", type=int, default=20, help="simulation replications timed")
     parser.add_argument("--repeat", type=int, default=3, help="timing repeats (best is reported)")
+    parser.add_argument(
+        "--dask",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="also run randinspect.scale.distributed_draw from Parquet parts on a LocalCluster of WORKERS",
+    )
+    parser.add_argument(
+        "--rows-per-file", type=int, default=500_000, help="rows per Parquet part file for --dask"
+    )
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -224,7 +242,67 @@ def main(argv: list[str] | None = None) -> int:
         f"peak traced memory of one verifiable draw: {peak / 2**20:.0f} MiB; "
         f"process max RSS {maxrss_mb:.0f} MiB"
     )
+    if args.dask:
+        _dask_draw(directory, item, policy, seed, record, t_draw, args.dask, args.rows_per_file)
     return 0
+
+
+def _dask_draw(
+    directory: ObjectDirectory,
+    item: CheckItem,
+    policy: TieredPolicy,
+    seed: str,
+    record: Any,
+    t_draw: float,
+    workers: int,
+    rows_per_file: int,
+) -> None:
+    """The same draw from Parquet part files on a LocalCluster: time, byte identity, per-worker memory."""
+    import os
+    import tempfile
+
+    from distributed import Client, LocalCluster
+
+    from randinspect.scale import distributed_draw
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = os.path.join(tmp, "objects")
+        t0 = time.perf_counter()
+        directory.to_parquet(root, rows_per_file=rows_per_file)
+        t_write = time.perf_counter() - t0
+        parts = len(os.listdir(root))
+        size = sum(os.path.getsize(os.path.join(root, p)) for p in os.listdir(root)) / 1e6
+        with (
+            LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            ) as c,
+            Client(c) as client,
+        ):
+            t0 = time.perf_counter()
+            dist = distributed_draw(root, item, seed, client=client, policy=policy)
+            t_dask = time.perf_counter() - t0
+
+            def worker_peak() -> float:
+                # VmHWM: the peak resident set of this process's own address space (ru_maxrss would
+                # report the parent's peak, which a spawned worker inherits across fork and exec)
+                with open("/proc/self/status", encoding="ascii") as fh:
+                    line = next(x for x in fh if x.startswith("VmHWM:"))
+                return int(line.split()[1]) / 1024
+
+            peaks = sorted(client.run(worker_peak).values())
+    identical = dist.to_json() == record.to_json()
+    print()
+    print(
+        f"dask: {workers} worker processes, {parts} Parquet parts of {rows_per_file:,} rows ({size:.0f} MB, "
+        f"written in {t_write:.1f} s)"
+    )
+    print(
+        f"distributed_draw from Parquet: {t_dask:.2f} s = {t_dask / t_draw:.2f}× the in-memory draw "
+        f"({t_draw:.2f} s, directory already loaded); record byte-identical: {identical}"
+    )
+    print("peak RSS per worker: " + ", ".join(f"{p:.0f} MiB" for p in peaks))
+    if not identical:
+        raise SystemExit("the distributed record differs from the in-memory record")
 
 
 if __name__ == "__main__":

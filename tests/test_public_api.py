@@ -26,6 +26,7 @@ PACKAGES = [
     "randinspect.results",
     "randinspect.simulate",
     "randinspect.simulate.plots",
+    "randinspect.scale",
     "randinspect.testing",
     "randinspect.testing.strategies",
     "randinspect.typing",

@@ -61,6 +61,7 @@ __all__ = [
     "ResultError",
     "ResultInputError",
     "ScaleError",
+    "SchemaError",
     "SeedChangedError",
     "SeedError",
     "SelectionChangedError",
@@ -72,6 +73,7 @@ __all__ = [
     "UnsupportedVersionError",
     "UnverifiedRecordError",
     "VerificationError",
+    "WorkerLostError",
 ]
 
 
@@ -169,12 +171,27 @@ class LoadError(InputError):
         super().__init__(summary)
 
 
+class SchemaError(LoadError):
+    """A typed table (Parquet, Arrow) has a column of the wrong type, or one part of a partitioned Parquet
+    dataset has a schema other than the first part's; nothing was loaded.
+
+    .. versionadded:: 0.1.0
+    """
+
+
 class ConfigurationError(InputError):
     """A policy, matrix, item or rule is configured with values it cannot use (ratio outside [0, 1] ...)."""
 
 
 class DrawError(RandInspectError):
     """A draw cannot be made as asked."""
+
+
+class WorkerLostError(DrawError):
+    """A worker of a distributed computation was lost (or a task failed) mid-way; nothing was recorded.
+
+    .. versionadded:: 0.1.0
+    """
 
 
 class EmptyFrameError(DrawError, InputError):

@@ -10,27 +10,33 @@ import argparse
 import sys
 from typing import Any
 
-from randinspect.directory import InspectorDirectory, ValidationReport, load_objects
+from randinspect.directory import ValidationReport, load_inspectors, load_objects
 
 __all__ = ["register", "run"]
 
 #: Problem codes meaning the file could not be read at all (exit status 2).
-UNREADABLE_CODES = frozenset({"file.unreadable", "encoding.unknown"})
+UNREADABLE_CODES = frozenset({"file.unreadable", "encoding.unknown", "parquet.invalid", "arrow.invalid"})
 
 
 def register(subparsers: Any) -> None:
     """Add the ``check`` sub-command to ``subparsers``."""
     parser = subparsers.add_parser(
         "check",
-        help="validate an object directory file (CSV or JSON) and print every problem",
+        help="validate an object directory file (CSV, JSON, Parquet or Arrow) and print every problem",
         description=(
             "Validate an object directory (检查对象名录库) file and, optionally, an inspector directory file "
             "in lenient mode: print every problem with its row, column and value. Exit status 0 when clean, "
             "1 when there are problems, 2 when a file cannot be read."
         ),
     )
-    parser.add_argument("objects", metavar="OBJECTS", help="object directory file (.csv or .json)")
-    parser.add_argument("--inspectors", metavar="FILE", help="inspector directory file (.csv or .json)")
+    parser.add_argument(
+        "objects",
+        metavar="OBJECTS",
+        help="object directory file (.csv, .json, .parquet or a directory of Parquet parts, .arrow)",
+    )
+    parser.add_argument(
+        "--inspectors", metavar="FILE", help="inspector directory file (.csv, .json, .parquet, .arrow)"
+    )
     parser.add_argument(
         "--accept-any-division",
         action="store_true",
@@ -52,12 +58,7 @@ def run(args: argparse.Namespace) -> int:
     _print_report(result.report, "objects")
     reports.append(result.report)
     if args.inspectors:
-        path: str = args.inspectors
-        people = (
-            InspectorDirectory.from_json(path, strict=False)
-            if path.lower().endswith(".json")
-            else InspectorDirectory.from_csv(path, strict=False)
-        )
+        people = load_inspectors(args.inspectors, strict=False)
         _print_report(people.report, "inspectors")
         reports.append(people.report)
     sys.stdout.flush()

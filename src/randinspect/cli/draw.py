@@ -23,6 +23,9 @@ from randinspect.errors import LoadError, Problem
 
 __all__ = ["load_complaints", "load_id_list", "register"]
 
+#: Help of every ``--objects`` option: the formats :func:`randinspect.directory.load_objects` reads.
+_OBJECTS_HELP = "object directory (.csv, .json, .parquet or a directory of Parquet parts, .arrow)"
+
 
 def load_id_list(path: str | Path) -> tuple[str, ...]:
     """Read object ids, one per line (UTF-8, BOM allowed); blank lines and lines starting with ``#`` skipped.
@@ -238,7 +241,7 @@ def register(subparsers: Any) -> None:
             "general, exact inclusion probabilities, tickets from the public seed; writes a DrawRecord."
         ),
     )
-    p.add_argument("--objects", required=True, metavar="OBJECTS.csv", help="object directory (CSV)")
+    p.add_argument("--objects", required=True, metavar="OBJECTS", help=_OBJECTS_HELP)
     p.add_argument("--item", required=True, metavar="ITEM.json", help="check item (CheckItem.to_dict() JSON)")
     p.add_argument("--seed", metavar="SEED", help="the public seed (dice digits, lottery result, text)")
     p.add_argument(
@@ -306,7 +309,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     v.add_argument("record", metavar="RECORD.json", help="the published draw record or match record")
-    v.add_argument("--objects", metavar="OBJECTS.csv", help="object directory (CSV), for a draw record")
+    v.add_argument("--objects", metavar="OBJECTS", help=_OBJECTS_HELP + "; for a draw record")
     v.add_argument("--tasks", metavar="TASKS.csv|json", help="inspection tasks, for a match record")
     v.add_argument("--inspectors", metavar="INSPECTORS.csv|json", help="inspectors, for a match record")
     v.add_argument("--conflicts", metavar="FILE", help="conflicts of interest, for a match record")
@@ -379,7 +382,7 @@ def run_draw(args: argparse.Namespace) -> int:
     import json
 
     from randinspect._io import atomic_write_text, check_output_path
-    from randinspect.directory import ObjectDirectory
+    from randinspect.directory import load_objects
     from randinspect.draw import commit, draw, normalise_seed
     from randinspect.errors import InputError
     from randinspect.items import load_item
@@ -391,7 +394,7 @@ def run_draw(args: argparse.Namespace) -> int:
     item = load_item(args.item)
     if args.cap is not None:
         item = attrs.evolve(item, cap=_cap(args.cap))
-    directory = ObjectDirectory.from_csv(args.objects)
+    directory = load_objects(args.objects)
     policy = _policy(args, item)
     if args.commit_only:
         c = commit(directory, item, policy=policy, year=args.year, round=args.round, stratum=args.stratum)
@@ -500,7 +503,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def _verify_draw(args: argparse.Namespace, data: Any) -> int:
     from randinspect._json import read_json_file
-    from randinspect.directory import ObjectDirectory
+    from randinspect.directory import load_objects
     from randinspect.draw import Commitment, DrawRecord, verify
     from randinspect.errors import InputError
 
@@ -509,7 +512,7 @@ def _verify_draw(args: argparse.Namespace, data: Any) -> int:
         raise InputError(
             "verifying a draw record needs --objects OBJECTS.csv (the directory it was drawn from)"
         )
-    directory = ObjectDirectory.from_csv(args.objects)
+    directory = load_objects(args.objects)
     commitment: Commitment | str | None = None
     if args.commitment:
         text = str(args.commitment)
@@ -533,7 +536,7 @@ def _verify_draw(args: argparse.Namespace, data: Any) -> int:
 
 
 def _verify_match(args: argparse.Namespace, data: Any) -> int:
-    from randinspect.directory import InspectorDirectory
+    from randinspect.directory import load_inspectors
     from randinspect.draw import PublicSeedSource, source_from_description
     from randinspect.errors import InputError
     from randinspect.matching import MatchRecord, load_conflicts, load_history, load_tasks, verify_match
@@ -545,12 +548,7 @@ def _verify_match(args: argparse.Namespace, data: Any) -> int:
             "(the inputs of the matching), and --conflicts/--history/--cap when the matching had them"
         )
     tasks = load_tasks(args.tasks)
-    path = str(args.inspectors)
-    people = (
-        InspectorDirectory.from_json(path)
-        if path.lower().endswith(".json")
-        else InspectorDirectory.from_csv(path)
-    )
+    people = load_inspectors(args.inspectors)
     source = PublicSeedSource(args.seed) if args.seed else source_from_description(record.source)
     verify_match(
         record,

@@ -30,7 +30,12 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("--tasks", required=True, metavar="TASKS.csv|json", help="inspection tasks")
-    p.add_argument("--inspectors", required=True, metavar="INSPECTORS.csv|json", help="inspector directory")
+    p.add_argument(
+        "--inspectors",
+        required=True,
+        metavar="INSPECTORS",
+        help="inspector directory (.csv, .json, .parquet, .arrow)",
+    )
     p.add_argument("--seed", required=True, metavar="SEED", help="the public seed")
     p.add_argument("--out", required=True, metavar="GROUPS.json", help="where to write the groups")
     p.add_argument("--record", metavar="RECORD.json", help="where to write the match record")
@@ -38,8 +43,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--history", metavar="FILE", help="past inspections: object_id, inspector_id, date")
     p.add_argument(
         "--objects",
-        metavar="OBJECTS.csv",
-        help="object directory: when given, tasks, conflicts and history must name its objects",
+        metavar="OBJECTS",
+        help=(
+            "object directory (.csv, .json, .parquet, .arrow): when given, tasks, conflicts and history "
+            "must name its objects"
+        ),
     )
     p.add_argument("--cap", type=int, metavar="N", help="most tasks per inspector (default: no cap)")
     p.add_argument("--context", default="match", help="randomness context (default 'match')")
@@ -74,7 +82,7 @@ def _text(data: Any) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run the matching described by ``args``; return the exit status."""
     from randinspect._io import check_output_path, commit_staged, discard_staged, stage_text
-    from randinspect.directory import InspectorDirectory
+    from randinspect.directory import load_inspectors
     from randinspect.draw import PublicSeedSource, normalise_seed
     from randinspect.errors import InfeasibleTasksError, InputError
     from randinspect.matching import (
@@ -97,12 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if args.reason is not None and not args.reason.strip():
         raise InputError("--reason is empty; say why this matching replaces the journalled one")
     tasks = load_tasks(args.tasks)
-    path: str = args.inspectors
-    people = (
-        InspectorDirectory.from_json(path)
-        if path.lower().endswith(".json")
-        else InspectorDirectory.from_csv(path)
-    )
+    people = load_inspectors(args.inspectors)
     conflicts = load_conflicts(args.conflicts) if args.conflicts else None
     history = load_history(args.history) if args.history else None
     known = None

@@ -146,10 +146,14 @@ def register(subparsers: Any) -> None:
             "departments' answers and, with --inspectors, match the inspection groups."
         ),
     )
-    p.add_argument("--objects", required=True, metavar="OBJECTS.csv", help="object directory (CSV or JSON)")
+    p.add_argument(
+        "--objects", required=True, metavar="OBJECTS", help="object directory (.csv, .json, .parquet, .arrow)"
+    )
     p.add_argument("--items", required=True, metavar="ITEMS", help="item list (JSON, TOML or CSV)")
     p.add_argument("--seed", required=True, metavar="SEED", help="the public seed")
-    p.add_argument("--inspectors", metavar="INSPECTORS.csv", help="inspector directory (CSV or JSON)")
+    p.add_argument(
+        "--inspectors", metavar="INSPECTORS", help="inspector directory (.csv, .json, .parquet, .arrow)"
+    )
     p.add_argument("--year", type=int, help="plan year (default: the items' year)")
     p.add_argument(
         "--pushed-on", metavar="YYYY-MM-DD", help="push date of the joint proposals (default 10 Nov)"
@@ -302,7 +306,7 @@ def _tasks_csv(plans: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; return the exit code."""
-    from randinspect.directory import InspectorDirectory, ObjectDirectory
+    from randinspect.directory import load_inspectors, load_objects
     from randinspect.draw import PublicSeedSource, normalise_seed
     from randinspect.planning import LouvainMerger, OverlapMerger, journal_cycle, load_item_list, run_cycle
 
@@ -310,19 +314,11 @@ def run(args: argparse.Namespace) -> int:
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
         raise OutputError(f"cannot write the plans to --out {args.out!r}: it is a file; give a directory")
 
-    objects = (
-        ObjectDirectory.from_json(args.objects)
-        if str(args.objects).lower().endswith(".json")
-        else ObjectDirectory.from_csv(args.objects)
-    )
+    objects = load_objects(args.objects)
     items = load_item_list(args.items)
     inspectors = None
     if args.inspectors:
-        inspectors = (
-            InspectorDirectory.from_json(args.inspectors)
-            if str(args.inspectors).lower().endswith(".json")
-            else InspectorDirectory.from_csv(args.inspectors)
-        )
+        inspectors = load_inspectors(args.inspectors)
     capacities: dict[str, tuple[int, ...]] = {}
     for text in args.capacity:
         department, values = parse_capacity(text)

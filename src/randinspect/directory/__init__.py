@@ -3,8 +3,8 @@
 Objects live in an immutable, columnar :class:`ObjectDirectory`; a :class:`Scope` selects the objects a
 check item covers; :func:`regrade` re-rates credit grades and risk classes by rules. People live in an
 :class:`InspectorDirectory`. Loaders read records, CSV (English or Chinese headers; UTF-8, UTF-8 with BOM or
-GB18030), JSON and pandas DataFrames, strictly (the first problem raises
-:class:`~randinspect.errors.LoadError`) or leniently (a :class:`LoadResult` with a
+GB18030), JSON, pandas DataFrames, Parquet files and datasets and Arrow tables, strictly (the first
+problem raises :class:`~randinspect.errors.LoadError`) or leniently (a :class:`LoadResult` with a
 :class:`ValidationReport` of every problem).
 
 .. versionadded:: 0.1.0
@@ -21,7 +21,7 @@ from randinspect.directory._inspectors import (
     InspectorDirectory,
     InspectorRole,
 )
-from randinspect.directory._load import load_objects
+from randinspect.directory._load import directory_format, load_inspectors, load_objects
 from randinspect.directory._objects import CATEGORICAL_COLUMNS, DIGEST_FORMAT, ObjectDirectory
 from randinspect.directory._private import id_card_problems, phone_problems
 from randinspect.directory._regrade import GradeChange, GradeRule, RegradeReport, regrade
@@ -57,7 +57,9 @@ __all__ = [
     "RegradeReport",
     "Scope",
     "ValidationReport",
+    "directory_format",
     "id_card_problems",
+    "load_inspectors",
     "load_objects",
     "phone_problems",
     "regrade",

@@ -458,7 +458,8 @@ class InspectorDirectory:
     """The inspector directory (检查人员名录库) together with the expert directory (专家名录库).
 
     Immutable; the people are kept in canonical order (ascending id by code point). Build it from
-    :class:`Inspector` values or with :meth:`from_records`, :meth:`from_csv` or :meth:`from_json`.
+    :class:`Inspector` values or with :meth:`from_records`, :meth:`from_csv`, :meth:`from_json`,
+    :meth:`from_parquet` or :meth:`from_arrow`.
 
     Raises
     ------
@@ -679,6 +680,80 @@ class InspectorDirectory:
         if records is None:
             return _failed(sink, 0)
         return _inspectors_from_table(records_to_table(records, sink=sink), sink, columns)
+
+    @overload
+    @classmethod
+    def from_parquet(cls, path: PathLike, *, strict: Literal[True] = True) -> InspectorDirectory: ...
+
+    @overload
+    @classmethod
+    def from_parquet(cls, path: PathLike, *, strict: Literal[False]) -> LoadResult[InspectorDirectory]: ...
+
+    @classmethod
+    def from_parquet(
+        cls, path: PathLike, *, strict: bool = True
+    ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
+        """Load from a Parquet file or a directory of Parquet part files with one schema.
+
+        Text columns must hold strings, list columns (``specialties``, ``availability`` ...) lists of
+        strings or text, certificate dates dates or text; otherwise, or when a part's schema differs from
+        the first part's, nothing is loaded (strict: :class:`~randinspect.errors.SchemaError`). Values are
+        validated as in :meth:`from_csv`. Requires pyarrow (``pip install 'randinspect[arrow]'``).
+        """
+        from randinspect.directory._arrow import inspectors_from_arrow_table, read_parquet
+
+        sink = ProblemSink(source=os.fspath(path), strict=strict)
+        return inspectors_from_arrow_table(read_parquet(path, sink=sink), sink=sink)
+
+    @overload
+    @classmethod
+    def from_arrow(
+        cls, table: Any, *, strict: Literal[True] = True, source: str | None = ...
+    ) -> InspectorDirectory: ...
+
+    @overload
+    @classmethod
+    def from_arrow(
+        cls, table: Any, *, strict: Literal[False], source: str | None = ...
+    ) -> LoadResult[InspectorDirectory]: ...
+
+    @classmethod
+    def from_arrow(
+        cls, table: Any, *, strict: bool = True, source: str | None = None
+    ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
+        """Build from a pyarrow ``Table`` or ``RecordBatch``, or load an Arrow IPC file given by its path;
+        checked as in :meth:`from_parquet`. Requires pyarrow."""
+        from randinspect.directory._arrow import (
+            arrow_table,
+            inspectors_from_arrow_table,
+            read_arrow_file,
+        )
+
+        if isinstance(table, str | os.PathLike):
+            sink = ProblemSink(source=source or os.fspath(table), strict=strict)
+            found = read_arrow_file(table, sink=sink)
+        else:
+            sink = ProblemSink(source=source or "<arrow>", strict=strict)
+            found = arrow_table(table)
+        return inspectors_from_arrow_table(found, sink=sink)
+
+    def to_arrow(self, path: PathLike | None = None) -> Any:
+        """The public columns as a pyarrow ``Table`` (lists as lists of strings, certificate dates as
+        dates) and, with ``path``, an Arrow IPC file. Private columns are never written. Requires
+        pyarrow."""
+        from randinspect.directory._arrow import inspectors_to_arrow, write_arrow_file
+
+        table = inspectors_to_arrow(self, [c for c in INSPECTOR_COLUMNS if c not in _PRIVATE])
+        if path is not None:
+            write_arrow_file(table, path)
+        return table
+
+    def to_parquet(self, path: PathLike) -> None:
+        """Write the public columns (the table of :meth:`to_arrow`) as a Parquet file; a failed write
+        leaves no file. Requires pyarrow."""
+        from randinspect.directory._arrow import write_parquet
+
+        write_parquet(self.to_arrow(), path)
 
     def to_csv(self, path: PathLike | None = None, *, chinese_headers: bool = False) -> str:
         """Write the public columns as UTF-8 CSV (to ``path`` when given) and return the text.

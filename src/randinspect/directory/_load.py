@@ -44,9 +44,13 @@ from randinspect.model import OrderedScale
 if TYPE_CHECKING:
     import pandas as pd
 
+    from randinspect.directory._inspectors import InspectorDirectory
+
 __all__ = [
     "HeaderMap",
     "Table",
+    "directory_format",
+    "load_inspectors",
     "load_objects",
     "objects_from_csv",
     "objects_from_dataframe",
@@ -735,17 +739,41 @@ def load_objects(
     accept_any_division: bool = False,
     columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
-    """Load an object directory from a ``.json`` file or (any other suffix) a CSV file.
+    """Load an object directory from a file, its format told by its suffix (:func:`directory_format`).
 
-    With ``strict=True`` (default) returns the directory or raises :class:`~randinspect.errors.LoadError` at
-    the first problem; with ``strict=False`` returns a :class:`LoadResult`. ``columns`` maps the file's
-    header names to ours (``{"企业名称": "name"}``).
+    ``.json``: :meth:`ObjectDirectory.from_json`; ``.parquet``/``.pq`` or a directory of part files:
+    :meth:`ObjectDirectory.from_parquet`; ``.arrow``/``.feather``/``.ipc``:
+    :meth:`ObjectDirectory.from_arrow`; any other suffix: :meth:`ObjectDirectory.from_csv`. With
+    ``strict=True`` (default) returns the directory or raises :class:`~randinspect.errors.LoadError` at the
+    first problem; with ``strict=False`` returns a :class:`LoadResult`. Scales default to the default
+    scales (for Parquet and Arrow files: to the scales stored in the file, if any).
+    ``columns`` maps the file's header names to ours (``{"企业名称": "name"}``).
     """
     from randinspect.model import DEFAULT_CREDIT_SCALE, DEFAULT_RISK_SCALE
 
+    fmt = directory_format(path)
+    if fmt in ("parquet", "arrow"):
+        from randinspect.directory._arrow import objects_from_arrow, objects_from_parquet
+
+        if fmt == "parquet":
+            return objects_from_parquet(
+                path,
+                strict=strict,
+                credit_scale=credit_scale,
+                risk_scale=risk_scale,
+                accept_any_division=accept_any_division,
+            )
+        return objects_from_arrow(
+            path,
+            strict=strict,
+            credit_scale=credit_scale,
+            risk_scale=risk_scale,
+            accept_any_division=accept_any_division,
+            source=None,
+        )
     cs = credit_scale or DEFAULT_CREDIT_SCALE
     rs = risk_scale or DEFAULT_RISK_SCALE
-    if os.fspath(path).lower().endswith(".json"):
+    if fmt == "json":
         return objects_from_json(
             path,
             strict=strict,
@@ -763,6 +791,60 @@ def load_objects(
         columns=columns,
         encoding=None,
     )
+
+
+DirectoryFormat = Literal["csv", "json", "parquet", "arrow"]
+
+
+def directory_format(path: PathLike) -> DirectoryFormat:
+    """The format of a directory file, told by its suffix: ``"json"`` (``.json``), ``"parquet"``
+    (``.parquet``, ``.pq``, or a directory, read as a dataset of Parquet part files), ``"arrow"``
+    (``.arrow``, ``.feather``, ``.ipc``), else ``"csv"``. Every loader of the command line goes through it.
+
+    Examples
+    --------
+    >>> directory_format("objects.parquet"), directory_format("objects.JSON"), directory_format("x.csv")
+    ('parquet', 'json', 'csv')
+    """
+    from randinspect.directory._arrow import ARROW_SUFFIXES, PARQUET_SUFFIXES
+
+    name = os.fspath(path).lower()
+    if name.endswith(".json"):
+        return "json"
+    if name.endswith(PARQUET_SUFFIXES) or os.path.isdir(path):
+        return "parquet"
+    if name.endswith(ARROW_SUFFIXES):
+        return "arrow"
+    return "csv"
+
+
+@overload
+def load_inspectors(path: PathLike, *, strict: Literal[True] = True) -> InspectorDirectory: ...
+
+
+@overload
+def load_inspectors(path: PathLike, *, strict: Literal[False]) -> LoadResult[InspectorDirectory]: ...
+
+
+def load_inspectors(
+    path: PathLike, *, strict: bool = True
+) -> InspectorDirectory | LoadResult[InspectorDirectory]:
+    """Load an inspector directory from a file, its format told by its suffix (:func:`directory_format`):
+    :meth:`InspectorDirectory.from_json`, ``from_parquet``, ``from_arrow`` or ``from_csv``.
+
+    With ``strict=True`` (default) returns the directory or raises :class:`~randinspect.errors.LoadError`
+    at the first problem; with ``strict=False`` returns a :class:`LoadResult`.
+    """
+    from randinspect.directory._inspectors import InspectorDirectory
+
+    fmt = directory_format(path)
+    if fmt == "json":
+        return InspectorDirectory.from_json(path, strict=strict)  # type: ignore[call-overload,no-any-return]
+    if fmt == "parquet":
+        return InspectorDirectory.from_parquet(path, strict=strict)  # type: ignore[call-overload,no-any-return]
+    if fmt == "arrow":
+        return InspectorDirectory.from_arrow(path, strict=strict)  # type: ignore[call-overload,no-any-return]
+    return InspectorDirectory.from_csv(path, strict=strict)  # type: ignore[call-overload,no-any-return]
 
 
 # -- writers ---------------------------------------------------------------------------------------------

@@ -77,9 +77,9 @@ class ObjectDirectory:
     arrays in canonical order (ascending id by code point); low-cardinality columns are integer codes into a
     tuple of categories, so scope filters work on the categories and then index the codes.
 
-    Build one with :meth:`from_arrays`, :meth:`from_records`, :meth:`from_csv`, :meth:`from_json` or
-    :meth:`from_dataframe`. Every array the directory hands out is read-only; methods that change something
-    return a new directory.
+    Build one with :meth:`from_arrays`, :meth:`from_records`, :meth:`from_csv`, :meth:`from_json`,
+    :meth:`from_dataframe`, :meth:`from_parquet` or :meth:`from_arrow`. Every array the directory hands out
+    is read-only; methods that change something return a new directory.
 
     Two directories are equal when their :attr:`digest` is equal, whatever the order or the way they were
     built.
@@ -517,6 +517,113 @@ class ObjectDirectory:
             source=source,
         )
 
+    @overload
+    @classmethod
+    def from_parquet(
+        cls,
+        path: PathLike,
+        *,
+        strict: Literal[True] = True,
+        credit_scale: OrderedScale | None = ...,
+        risk_scale: OrderedScale | None = ...,
+        accept_any_division: bool = ...,
+    ) -> ObjectDirectory: ...
+
+    @overload
+    @classmethod
+    def from_parquet(
+        cls,
+        path: PathLike,
+        *,
+        strict: Literal[False],
+        credit_scale: OrderedScale | None = ...,
+        risk_scale: OrderedScale | None = ...,
+        accept_any_division: bool = ...,
+    ) -> LoadResult[ObjectDirectory]: ...
+
+    @classmethod
+    def from_parquet(
+        cls,
+        path: PathLike,
+        *,
+        strict: bool = True,
+        credit_scale: OrderedScale | None = None,
+        risk_scale: OrderedScale | None = None,
+        accept_any_division: bool = False,
+    ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
+        """Load a directory from a Parquet file, or from a directory of Parquet part files (a dataset).
+
+        Columns are named like CSV headers (English or Chinese). Text columns must hold strings (plain or
+        dictionary-encoded), ``alive`` booleans, 0/1 integers or text, ``tags`` lists of strings or text; a
+        column of another type, or a part whose schema differs from the first part's, is a problem
+        (``column.type``, ``partition.schema``: strict loads raise
+        :class:`~randinspect.errors.SchemaError`) and nothing is loaded. Values are then validated exactly
+        as in :meth:`from_csv` (nulls read as empty cells), with the same problem reports; row numbers
+        are 1-based positions, counted through the part files in order of their paths. Scales default
+        to the ones :meth:`to_parquet` stored in the file, else the default scales. Requires pyarrow
+        (``pip install 'randinspect[arrow]'``). See :doc:`/loading`.
+        """
+        from randinspect.directory._arrow import objects_from_parquet
+
+        return objects_from_parquet(
+            path,
+            strict=strict,
+            credit_scale=credit_scale,
+            risk_scale=risk_scale,
+            accept_any_division=accept_any_division,
+        )
+
+    @overload
+    @classmethod
+    def from_arrow(
+        cls,
+        table: Any,
+        *,
+        strict: Literal[True] = True,
+        credit_scale: OrderedScale | None = ...,
+        risk_scale: OrderedScale | None = ...,
+        accept_any_division: bool = ...,
+        source: str | None = ...,
+    ) -> ObjectDirectory: ...
+
+    @overload
+    @classmethod
+    def from_arrow(
+        cls,
+        table: Any,
+        *,
+        strict: Literal[False],
+        credit_scale: OrderedScale | None = ...,
+        risk_scale: OrderedScale | None = ...,
+        accept_any_division: bool = ...,
+        source: str | None = ...,
+    ) -> LoadResult[ObjectDirectory]: ...
+
+    @classmethod
+    def from_arrow(
+        cls,
+        table: Any,
+        *,
+        strict: bool = True,
+        credit_scale: OrderedScale | None = None,
+        risk_scale: OrderedScale | None = None,
+        accept_any_division: bool = False,
+        source: str | None = None,
+    ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
+        """Build a directory from a pyarrow ``Table`` or ``RecordBatch``, or load an Arrow IPC file
+        (``.arrow``, ``.feather``) given by its path; column types and values are checked as in
+        :meth:`from_parquet`. Requires pyarrow."""
+        from randinspect.directory._arrow import objects_from_arrow
+
+        return objects_from_arrow(
+            table,
+            strict=strict,
+            credit_scale=credit_scale,
+            risk_scale=risk_scale,
+            accept_any_division=accept_any_division,
+            source=source,
+        )
+
     # -- columns -----------------------------------------------------------------------------------------
 
     def __len__(self) -> int:
@@ -933,6 +1040,32 @@ class ObjectDirectory:
         from randinspect.directory._load import objects_to_dataframe
 
         return objects_to_dataframe(self)
+
+    def to_arrow(self, path: PathLike | None = None) -> Any:
+        """The directory as a pyarrow ``Table`` in canonical order (and, with ``path``, an Arrow IPC file).
+
+        ``id`` and ``name`` are strings, the categorical columns dictionary-encoded strings, ``alive``
+        booleans, ``tags`` lists of strings, one ``risk@DEPT`` column per department. The schema metadata
+        key ``randinspect`` holds the format, the :attr:`digest` and both scales, so :meth:`from_arrow`
+        restores an equal directory. Requires pyarrow (``pip install 'randinspect[arrow]'``).
+        """
+        from randinspect.directory._arrow import objects_to_arrow, write_arrow_file
+
+        table = objects_to_arrow(self)
+        if path is not None:
+            write_arrow_file(table, path)
+        return table
+
+    def to_parquet(self, path: PathLike, *, rows_per_file: int | None = None) -> None:
+        """Write the directory as Parquet (the table of :meth:`to_arrow`, zstd-compressed).
+
+        With ``rows_per_file`` the path is a new directory of part files ``part-00000.parquet`` ... of at
+        most that many rows each (the input of :func:`randinspect.scale.distributed_draw`). The same
+        directory is written to the same bytes by the same pyarrow version; a failed write leaves no file.
+        """
+        from randinspect.directory._arrow import objects_to_arrow, write_parquet
+
+        write_parquet(objects_to_arrow(self), path, rows_per_file=rows_per_file)
 
     # -- identity ----------------------------------------------------------------------------------------
 

@@ -99,27 +99,50 @@ def largest_remainder(
     InputError
         If ``target`` cannot be reached by floors and ceilings.
     """
+    bases, extras = largest_remainder_units(values, [int(m.size) for m in members], target)
     out = np.zeros(size, dtype=np.int64)
+    for g, pos in enumerate(members):
+        out[pos] = bases[g]
+        if extras[g]:
+            out[pos[: extras[g]]] += 1
+    return out
+
+
+def largest_remainder_units(
+    values: Sequence[Fraction], sizes: Sequence[int], target: int
+) -> tuple[list[int], list[int]]:
+    """The rounding of :func:`largest_remainder` from group sizes alone: per group, the numerator every
+    member gets (``floor(values[g] * D)``) and how many of its first members (by position) get one more.
+
+    A distributed draw uses it with sizes summed over partitions (randinspect.scale).
+
+    Raises
+    ------
+    InputError
+        If ``target`` cannot be reached by floors and ceilings.
+    """
+    bases: list[int] = []
     fracs: list[tuple[Fraction, int]] = []
     total = 0
-    for g, (value, pos) in enumerate(zip(values, members, strict=True)):
+    for g, (value, n_g) in enumerate(zip(values, sizes, strict=True)):
         scaled = value * DENOMINATOR
         base = math.floor(scaled)
-        out[pos] = base
-        total += base * int(pos.size)
-        if scaled != base and pos.size:
+        bases.append(base)
+        total += base * n_g
+        if scaled != base and n_g:
             fracs.append((scaled - base, g))
     left = target - total
-    capacity = sum(int(members[g].size) for _, g in fracs)
+    capacity = sum(sizes[g] for _, g in fracs)
     if left < 0 or left > capacity:
         raise InputError(f"target {target} cannot be reached by rounding (floors sum to {total})")
+    extras = [0] * len(bases)
     for _, g in sorted(fracs, key=lambda fg: (-fg[0], fg[1])):
         if left == 0:
             break
-        take = members[g][:left]
-        out[take] += 1
-        left -= int(take.size)
-    return out
+        take = min(left, sizes[g])
+        extras[g] = take
+        left -= take
+    return bases, extras
 
 
 def _frac_str(value: Fraction | None) -> str | None:

@@ -274,7 +274,7 @@ class PublicSeedSource:
         """
         _check_count(n)
         prefix = self._prefix(context)
-        raw = _hash_many(prefix, [str(k).encode("ascii") for k in range(n)])
+        raw = _hash_many(prefix, (str(k).encode("ascii") for k in range(n)))
         return (raw >> np.uint64(11)).astype(np.float64) / _TWO_53
 
     def integer_below(self, context: str, bound: int) -> int:
@@ -317,19 +317,29 @@ def _check_bound(bound: int) -> None:
         raise InputError(f"the bound must be a positive integer, not {bound!r}")
 
 
+#: Messages hashed per block by :func:`_hash_many` (bounds its temporary digest objects).
+_HASH_BLOCK = 65_536
+
+
 def _hash_many(prefix: Any, encoded: Iterable[bytes]) -> npt.NDArray[np.uint64]:
     """First 8 bytes (big-endian) of the SHA-256 of prefix ‖ each message."""
     # Midstate reuse: the prefix is absorbed once and copied per message. A plain loop with bound methods
     # is the fastest pure-Python form (no function call per message beyond the three hashlib calls).
+    # The digests are gathered in blocks of _HASH_BLOCK, each block reduced to its 8-byte prefixes before
+    # the next: a list of every 32-byte digest object would cost about 100 bytes per message at once.
     copy = prefix.copy
+    blocks: list[npt.NDArray[np.uint64]] = []
     digests: list[bytes] = []
     append = digests.append
     for message in encoded:
         h = copy()
         h.update(message)
         append(h.digest())
-    buf = b"".join(digests)
-    return np.frombuffer(buf, dtype=">u8").reshape(-1, 4)[:, 0].astype(np.uint64)
+        if len(digests) == _HASH_BLOCK:
+            blocks.append(np.frombuffer(b"".join(digests), dtype=">u8")[::4].astype(np.uint64))
+            digests.clear()
+    blocks.append(np.frombuffer(b"".join(digests), dtype=">u8")[::4].astype(np.uint64))
+    return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
 
 
 # --- numpy simulation source -------------------------------------------------------------------------------

@@ -22,8 +22,10 @@ the constraint structure a bihierarchy). A vectorised pass first rounds many edg
 
 from __future__ import annotations
 
+import array
 import math
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +37,9 @@ __all__ = ["MAX_DENOMINATOR"]
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Uniforms = Callable[[str, int], FloatArray]
+
+#: 4-cycles rounded per numpy block within a round of :func:`_four_cycle_pass` (bounds its temporaries).
+_CYCLE_BLOCK = 1 << 18
 
 #: Largest per-component denominator of marginals (2**40): loads stay far below 2**63 in int64 arithmetic.
 MAX_DENOMINATOR = 1 << 40
@@ -363,83 +368,137 @@ def _four_cycle_pass(
     all at once is a valid step of dependent rounding.
     """
     f = flow.copy()
+    # Indices and node numbers are held as int32 when they fit (they do up to 2**31 edges and nodes) and
+    # every temporary is dropped as soon as it is used: a round works on all fractional edges at once, so
+    # its temporaries, not the flows, set the matching's peak memory. Sort keys stay int64 and every key
+    # has the value it had in int64 arithmetic, so the rounds (and the choice) are the same.
+    small = (
+        np.int32 if max(f.size, int(g.max(initial=0)) + 1, int(i.max(initial=0)) + 1) < 2**31 else np.int64
+    )
+    g = g.astype(small)
+    i = i.astype(small)
+    rem = np.empty_like(f)
     for rnd in range(400):
-        frac = np.flatnonzero(f % den != 0)
+        np.remainder(f, den, out=rem)
+        frac = np.flatnonzero(rem).astype(small)
         if frac.size < 4:
             break
         if rnd % 4 != 3:
             centre, other = g[frac], i[frac]
         else:
             centre, other = i[frac], g[frac]
-        key = (other * 2654435761 + rnd * 40503) & 0xFFFFFFFF
-        order = np.argsort(centre * (1 << 32) + key, kind="stable")
+        other_max = int(other.max())
+        sort_key = (other.astype(np.int64) * 2654435761 + rnd * 40503) & 0xFFFFFFFF
+        sort_key += centre.astype(np.int64) << 32
+        order = np.argsort(sort_key, kind="stable")
+        del sort_key
         e_s = frac[order]
         c_s = centre[order]
         o_s = other[order]
+        del order, centre, other, frac
         n = e_s.size
-        idx = np.arange(n, dtype=np.int64)
         new_run = np.ones(n, dtype=bool)
         new_run[1:] = c_s[1:] != c_s[:-1]
-        rank = idx - np.maximum.accumulate(np.where(new_run, idx, 0))
+        idx = np.arange(n, dtype=small)
+        rank = cast("IntArray", idx - np.maximum.accumulate(np.where(new_run, idx, 0)))
+        del idx, new_run
         shift = (rnd // 4) % 2
         first = np.flatnonzero((rank >= shift) & ((rank - shift) % 2 == 0))
+        del rank
         first = first[first + 1 < n]
         first = first[c_s[first + 1] == c_s[first]]
+        del c_s
         if first.size < 2:
             break
         wa = e_s[first]
         wb = e_s[first + 1]
         oa = o_s[first]
         ob = o_s[first + 1]
-        pair_key = oa * (int(other.max()) + 1) + ob
+        del e_s, o_s, first
+        pair_key = oa.astype(np.int64) * (other_max + 1) + ob
+        del oa, ob
         o2 = np.argsort(pair_key, kind="stable")
         pk = pair_key[o2]
+        del pair_key
         m = o2.size
         idx2 = np.arange(m, dtype=np.int64)
         newk = np.ones(m, dtype=bool)
         newk[1:] = pk[1:] != pk[:-1]
+        del pk
         rk = idx2 - np.maximum.accumulate(np.where(newk, idx2, 0))
+        del idx2
         p = np.flatnonzero(rk % 2 == 0)
+        del rk
         p = p[p + 1 < m]
         p = p[~newk[p + 1]]
-        if p.size * 100 < frac.size and rnd % 4 != 3:  # too few cycles left for a vectorised round to pay off
-            break
-        a = o2[p]
-        b = o2[p + 1]
-        e1, e2, e3, e4 = wa[a], wb[a], wb[b], wa[b]
-        d = den[e1]
-        r1, r2, r3, r4 = f[e1] % d, f[e2] % d, f[e3] % d, f[e4] % d
-        alpha = np.minimum(np.minimum(d - r1, r2), np.minimum(d - r3, r4))
-        beta = np.minimum(np.minimum(r1, d - r2), np.minimum(r3, d - r4))
+        if p.size * 100 < np.count_nonzero(rem) and rnd % 4 != 3:
+            break  # too few cycles left for a vectorised round to pay off
         u = uniforms(f"{context}|pass={rnd}", int(p.size))
-        up = u * (alpha + beta).astype(np.float64) < beta.astype(np.float64)
-        delta = np.where(up, alpha, -beta)
-        f[e1] += delta
-        f[e2] -= delta
-        f[e3] += delta
-        f[e4] -= delta
+        # the cycles are edge-disjoint, so rounding them block by block is rounding them all at once
+        for lo in range(0, p.size, _CYCLE_BLOCK):
+            pb = p[lo : lo + _CYCLE_BLOCK]
+            a = o2[pb]
+            b = o2[pb + 1]
+            e1, e2, e3, e4 = wa[a], wb[a], wb[b], wa[b]
+            d = den[e1]
+            r1, r2, r3, r4 = f[e1] % d, f[e2] % d, f[e3] % d, f[e4] % d
+            alpha = np.minimum(np.minimum(d - r1, r2), np.minimum(d - r3, r4))
+            beta = np.minimum(np.minimum(r1, d - r2), np.minimum(r3, d - r4))
+            up = u[lo : lo + _CYCLE_BLOCK] * (alpha + beta).astype(np.float64) < beta.astype(np.float64)
+            delta = np.where(up, alpha, -beta)
+            f[e1] += delta
+            f[e2] -= delta
+            f[e3] += delta
+            f[e4] -= delta
     return f
 
 
+def _adjacency(tail: IntArray, head: IntArray, n_nodes: int) -> tuple[array.array[int], array.array[int]]:
+    """Edges at each node in CSR form: node ``v``'s edges are ``edges[start[v]:start[v + 1]]``, ascending.
+
+    Compact machine integers (``array.array``) rather than a list of Python lists: 8 bytes per entry
+    instead of a boxed integer and a pointer, which is what kept the sequential walk's memory at several
+    times the size of the numpy arrays.
+    """
+    m = tail.size
+    ends = np.empty(2 * m, dtype=np.int64)
+    ends[0::2] = tail
+    ends[1::2] = head
+    order = np.argsort(ends, kind="stable")  # per node: edges in ascending order, as appended one by one
+    edges = array.array("q", (order // 2).astype(np.int64).tobytes())
+    start = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ends, minlength=n_nodes), out=start[1:])
+    return array.array("q", start.tobytes()), edges
+
+
 def _finish(
-    tail: list[int], head: list[int], flow: list[int], den: list[int], n_nodes: int, u: FloatArray
+    tail: array.array[int],
+    head: array.array[int],
+    flow: array.array[int],
+    den: array.array[int],
+    n_nodes: int,
+    u: FloatArray,
 ) -> None:
-    """Sequential dependent rounding of the remaining fractional edges of a circulation (in place)."""
-    adj: list[list[int]] = [[] for _ in range(n_nodes)]
-    for e in range(len(flow)):
-        if flow[e] % den[e]:
-            adj[tail[e]].append(e)
-            adj[head[e]].append(e)
+    """Sequential dependent rounding of the remaining fractional edges of a circulation (``flow`` in place).
+
+    Every edge given is fractional. Each node keeps its fractional edges in its CSR segment of ``adj``;
+    ``size[v]`` counts the live ones at the front (an integral edge found there is swapped with the last
+    live one and dropped, in the order a list's ``lst[j] = lst[-1]; lst.pop()`` would).
+    """
+    start, adj = _adjacency(np.frombuffer(tail, dtype=np.int64), np.frombuffer(head, dtype=np.int64), n_nodes)
+    offsets = np.frombuffer(start, dtype=np.int64)
+    size = array.array("q", np.diff(offsets).tobytes())  # live edges at the front of each segment
     k = 0
 
     def next_edge(v: int, prev: int) -> int:
-        lst = adj[v]
+        base = start[v]
         j = 0
-        while j < len(lst):
-            e = lst[j]
+        while j < size[v]:
+            e = adj[base + j]
             if flow[e] % den[e] == 0:
-                lst[j] = lst[-1]
-                lst.pop()
+                last = size[v] - 1
+                adj[base + j] = adj[base + last]
+                size[v] = last
                 continue
             if e != prev:
                 return e
@@ -495,6 +554,11 @@ def _finish(
                     break
 
 
+def _machine_ints(values: IntArray) -> array.array[int]:
+    """A compact ``array.array`` of 64-bit integers holding ``values``."""
+    return array.array("q", np.ascontiguousarray(values, dtype=np.int64).tobytes())
+
+
 def dependent_rounding(
     num: IntArray,
     edge_den: IntArray,
@@ -509,12 +573,16 @@ def dependent_rounding(
 ) -> npt.NDArray[np.bool_]:
     """Round marginals ``num / edge_den`` to a 0/1 choice of edges (see the module docstring)."""
     direct = edge_mid < 0
-    f = num.copy()
-    if direct.any():
+    if direct.all():  # the common case: no copies of the edge arrays for the 4-cycle pass
+        f = _four_cycle_pass(edge_group, edge_inspector, num, edge_den, uniforms, context)
+    elif direct.any():
+        f = num.copy()
         d_idx = np.flatnonzero(direct)
         f[d_idx] = _four_cycle_pass(
             edge_group[d_idx], edge_inspector[d_idx], num[d_idx], edge_den[d_idx], uniforms, context
         )
+    else:
+        f = num.copy()
     # circulation nodes: groups | inspectors | task-inspector nodes | one sink per component
     n_mid = int(edge_mid.max()) + 1 if edge_mid.size and edge_mid.max() >= 0 else 0
     base_i = n_groups
@@ -560,12 +628,17 @@ def dependent_rounding(
     frac = np.flatnonzero(flow_a % den_a)
     if frac.size:
         u = uniforms(f"{context}|finish", int(frac.size))
-        flow_l = flow_a[frac].tolist()
+        flow_l = _machine_ints(flow_a[frac])
         _finish(
-            tail_a[frac].tolist(), head_a[frac].tolist(), flow_l, den_a[frac].tolist(), base_t + n_comp, u
+            _machine_ints(tail_a[frac]),
+            _machine_ints(head_a[frac]),
+            flow_l,
+            _machine_ints(den_a[frac]),
+            base_t + n_comp,
+            u,
         )
         flow_a = flow_a.copy()
-        flow_a[frac] = np.asarray(flow_l, dtype=np.int64)
+        flow_a[frac] = np.frombuffer(flow_l, dtype=np.int64)
     out = flow_a[: edge_group.size]
     if np.any(out % edge_den):  # pragma: no cover - the walk only stops when every edge is integral
         raise MatchingError("dependent rounding left a fractional edge; please report this")

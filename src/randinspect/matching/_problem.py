@@ -629,17 +629,29 @@ def _eligible_pairs(
     lo = np.searchsorted(ins_key_sorted, grp_key, side="left")
     hi = np.searchsorted(ins_key_sorted, grp_key, side="right")
     rows, pos = _csr_expand(lo.astype(np.int64), (hi - lo).astype(np.int64))
-    pair_g = np.asarray(grp_rows, dtype=np.int64)[rows]
-    pair_i = ins_rows_sorted[pos]
-    # dedupe and sort by (group, inspector)
-    code = np.sort(pair_g * n_i + pair_i)
+    del lo, hi, ins_key, grp_key, order, ins_key_sorted
+    # dedupe and sort by (group, inspector); each candidate array is dropped as soon as it is used, and
+    # the pairs are kept as int32 (group and inspector numbers below 2**31): the pair arrays, several
+    # times the size of the final edges, set the build's peak memory
+    code = np.asarray(grp_rows, dtype=np.int64)[rows]
+    del rows
+    code *= n_i
+    code += ins_rows_sorted[pos]
+    del pos
+    code.sort()
     if code.size:
-        code = code[np.concatenate([[True], code[1:] != code[:-1]])]
-    pair_g = code // n_i
-    pair_i = code % n_i
+        keep_first = np.empty(code.size, dtype=bool)
+        keep_first[0] = True
+        np.not_equal(code[1:], code[:-1], out=keep_first[1:])
+        code = code[keep_first]
+        del keep_first
+    pair_dtype = np.int32 if max(n_g, n_i) < 2**31 else np.int64
+    pair_g = (code // n_i).astype(pair_dtype)
+    pair_i = (code % n_i).astype(pair_dtype)
+    del code
     stage[:, 1] = np.bincount(pair_g, minlength=n_g)
 
-    pair_t = group_task[pair_g]
+    pair_t = group_task.astype(pair_dtype)[pair_g]
     t_start = np.asarray([_day(t.start) for t in tasks], dtype=np.int64)[pair_t]
     t_end = np.asarray([_day(t.end) for t in tasks], dtype=np.int64)[pair_t]
     pair_officer = np.asarray([g.kind is SeatKind.OFFICER for g in groups], dtype=bool)[pair_g]
@@ -691,9 +703,12 @@ def _eligible_pairs(
         ws = np.asarray(av_s, dtype=np.int64)[pos]
         we = np.asarray(av_e, dtype=np.int64)[pos]
         fits = (ws <= t_start[cand][rows]) & (we >= t_end[cand][rows])
+        del ws, we
         covered = np.bincount(rows, weights=fits, minlength=cand.size) > 0
+        del rows, pos, fits
         avail = av_count[pair_i] == 0
         avail[cand] = covered
+        del cand, covered
     else:
         avail = np.ones(pair_i.size, dtype=bool)
     # membership: joined the directory by the first day, not left before the last (入库/出库)
@@ -712,7 +727,8 @@ def _eligible_pairs(
     obj_vocab: dict[str, int] = {}
     task_obj = _encode((t.object_id for t in tasks), obj_vocab)
     n_obj = len(obj_vocab)
-    pair_obj_key = pair_i * n_obj + task_obj[pair_t]
+    pair_obj_key = pair_i.astype(np.int64) * n_obj + task_obj[pair_t]
+    del pair_t
     index = {str(r.id): j for j, r in enumerate(records)}
     rival = conflicts.competitors_of() if conflicts.competitors else {}
     bad: dict[str, list[int]] = {r: [] for r in CONFLICT_RULES}
