@@ -7,16 +7,17 @@ Passes (each a task per part file, or per ticket bucket, on the cluster; the dri
    lists cut to the part). It returns the part's id range, strata, resolved id lists and the size of each
    π group (credit × risk cell, or mandatory); the canonical text of the directory and of the frame go to
    the driver part by part, in order, to be hashed (SHA-256 is sequential).
-2. **π** (driver): the policy's arithmetic over the summed group sizes (mirrors ``TieredPolicy.inclusion``
-   and ``StratifiedPolicy.inclusion`` line by line, with their own helpers ``active_rounds``,
-   ``_rescale_capped`` and :func:`~randinspect.draw._inclusion.largest_remainder_units`), then per part the
-   rank offset of each group, so the largest-remainder units go to the same objects as in memory.
+2. **π** (driver): the policy's own arithmetic over the summed group sizes (:meth:`TieredPolicy.plan`,
+   :meth:`StratifiedPolicy.allocation`: what their ``inclusion`` runs, from sizes alone), the rounding from
+   sizes alone (:func:`~randinspect.draw._inclusion.largest_remainder_units`), then per part the rank
+   offset of each group, so the largest-remainder units go to the same objects as in memory.
 3. **Tickets** (per part): numerators, the π-table text (hashed in order on the driver), tickets of the
    objects with 0 < π < 1 from the same ``RandomSource.tickets``, split into ticket ranges; the driver sums
    numerators per (stratum, range) into prefix offsets.
 4. **Selection** (per ticket range): the range's objects of every part, sorted by (stratum, ticket,
    position) as in memory, each stratum's run selected by :func:`systematic_select` with the start moved by
-   the run's prefix offset; then per part the drawn objects' tier, stratum and π.
+   the run's prefix offset (with independent units: the offset within the stratum, and the stratum's own
+   start); then per part the drawn objects' tier, stratum and π.
 
 Every task holds one part (or one ticket range, about one part's size); the driver holds sums, the id
 lists and the drawn objects. Tasks run under ``dask.distributed`` with its lineage: a lost worker's parts
@@ -345,7 +346,9 @@ def distributed_draw(
         in path order), as :meth:`ObjectDirectory.to_parquet` writes with ``rows_per_file``.
     item, seed, policy, year, round, stratum:
         As for :func:`randinspect.draw.draw`; the policy must be a built-in
-        :class:`~randinspect.draw.TieredPolicy` (default) or :class:`~randinspect.draw.StratifiedPolicy`.
+        :class:`~randinspect.draw.TieredPolicy` (default) or :class:`~randinspect.draw.StratifiedPolicy`
+        of draw algorithm version 2, in any of its modes (``ratio_mode``, ``units``, ``disclosure``;
+        the item's ``cap_period`` and rounds). The record carries the same opening as the in-memory one.
     client:
         A ``dask.distributed.Client``; each part is one task.
     credit_scale, risk_scale, accept_any_division:
@@ -361,6 +364,12 @@ def distributed_draw(
         nothing is recorded.
     InputError
         The parts overlap in id order or are not one dataset; the policy is not a built-in one.
+    ConfigurationError
+        The policy is of draw algorithm version 1 (``algorithm_version=1``, kept to verify old records:
+        verify them in memory), or the policy refuses the item (as in memory: ratio above the cap,
+        :class:`~randinspect.errors.CeilingError`; a key id outside the frame; a bad round).
+    CapExceededError, EmptyFrameError, ScaleError
+        As :func:`randinspect.draw.draw` raises them.
     LoadError, SchemaError
         A part does not load (the first problem).
     """
