@@ -9,7 +9,7 @@ import calendar
 import datetime as dt
 import math
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -501,8 +501,9 @@ class TieredPolicy:
 
     def _inclusion_v2(self, frame: DrawFrame, item: CheckItem, round: int) -> InclusionTable:
         _check_round(item, round)
-        ratio = _check_share(item.ratio, "ratio", item.id)
-        cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
+        _check_share(item.ratio, "ratio", item.id)
+        if item.cap is not None:
+            _check_share(item.cap, "cap", item.id)
         _check_ceiling(item)
         n = len(frame)
         if n == 0:
@@ -514,8 +515,59 @@ class TieredPolicy:
         n_cells = len(frame.credit_levels) * n_risk
         group = np.where(mandatory, n_cells, cell)
         members = _positions_by_group(group, n_cells + 1)
-        rounds = item.frequency
         counts = [int(members[c].size) for c in range(n_cells)]
+        values, total, report = self.plan(
+            item, round, counts, n_mandatory, frame.credit_levels, frame.risk_levels
+        )
+        numerators = largest_remainder(values, members, total, n)
+        return InclusionTable(
+            frame=frame,
+            tier_codes=tier_codes,
+            numerators=numerators,
+            round=round,
+            rounds=item.frequency,
+            policy=self.table_params(item, resolved),
+            cap_report=report,
+        )
+
+    def plan(
+        self,
+        item: CheckItem,
+        round: int,
+        counts: Sequence[int],
+        n_mandatory: int,
+        credit_levels: Sequence[str],
+        risk_levels: Sequence[str],
+    ) -> tuple[list[Fraction], int, CapReport]:
+        """The π arithmetic of a version 2 round from group sizes alone (no frame needed).
+
+        ``counts[c]`` is the number of risk and general objects of credit-risk cell ``c`` (credit major,
+        ``c = credit_index × len(risk_levels) + risk_index``) and ``n_mandatory`` the number of key and
+        problem objects. Returns the exact value of every group (the cells, then the mandatory group at 1),
+        the sum of numerators that :func:`~randinspect.draw._inclusion.largest_remainder` must reach, and
+        the :class:`CapReport`. :meth:`inclusion` is this plus the tiers and the rounding over the frame's
+        members; a distributed draw (``randinspect.scale``) calls it with sizes summed over partitions.
+
+        Raises
+        ------
+        ConfigurationError, CeilingError, EmptyFrameError, ScaleError, CapExceededError
+            As :meth:`inclusion`.
+        """
+        if self.algorithm_version == 1:
+            raise ConfigurationError("TieredPolicy.plan implements draw algorithm version 2 only")
+        _check_round(item, round)
+        ratio = _check_share(item.ratio, "ratio", item.id)
+        cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
+        _check_ceiling(item)
+        n_risk = len(risk_levels)
+        n_cells = len(credit_levels) * n_risk
+        if len(counts) != n_cells:
+            raise InputError(f"counts has {len(counts)} cells, the levels make {n_cells}")
+        counts = [int(k) for k in counts]
+        n = sum(counts) + n_mandatory
+        if n == 0:
+            raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
+        rounds = item.frequency
         mults: list[Fraction] = []
         active: list[tuple[int, ...]] = []
         for c in range(n_cells):
@@ -523,7 +575,7 @@ class TieredPolicy:
                 mults.append(Fraction(0))
                 active.append(())
                 continue
-            credit, risk = frame.credit_levels[c // n_risk], frame.risk_levels[c % n_risk]
+            credit, risk = credit_levels[c // n_risk], risk_levels[c % n_risk]
             mults.append(Fraction(self.matrix.multiplier(credit, risk)))
             active.append(active_rounds(Fraction(self.matrix.frequency(credit, risk)), rounds))
         per_value = [m if self.ratio_mode == "volume" else ratio * m for m in mults]
@@ -560,8 +612,7 @@ class TieredPolicy:
         raw = raw_of(round)
         budget = budgets[round - 1]
         values, scale = _rescale_capped(raw, counts, budget)
-        target = math.floor(budget * DENOMINATOR)
-        numerators = largest_remainder([*values, Fraction(1)], members, target + n_mandatory * DENOMINATOR, n)
+        total = math.floor(budget * DENOMINATOR) + n_mandatory * DENOMINATOR
         requested_rest = wanted[round - 1]
         report = CapReport(
             cap=cap,
@@ -569,7 +620,7 @@ class TieredPolicy:
             ceiling=ceiling,
             mandatory=n_mandatory,
             requested=requested_rest + n_mandatory,
-            granted=Fraction(int(numerators.sum()), DENOMINATOR),
+            granted=Fraction(total, DENOMINATOR),
             scale=scale if requested_rest > 0 else Fraction(1),
             exceeded=bool(exceeded),
             mode=self.ratio_mode,
@@ -578,21 +629,18 @@ class TieredPolicy:
             volume=volume,
             round_budgets=tuple(budgets),
         )
+        return [*values, Fraction(1)], total, report
+
+    def table_params(self, item: CheckItem, resolved: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+        """The parameters a version 2 π table stores: :meth:`to_dict` with the id lists resolved within the
+        frame (as :meth:`tiers` returns them), the reference date and the complaint window."""
         params = self.to_dict()
-        params.update(resolved)
+        params.update({name: list(ids) for name, ids in resolved.items()})
         reference = self._reference(item)
         params["reference_date"] = reference.isoformat()
         first, last = self.complaint_rule.window(reference)
         params["complaint_window"] = [first.isoformat(), last.isoformat()]
-        return InclusionTable(
-            frame=frame,
-            tier_codes=tier_codes,
-            numerators=numerators,
-            round=round,
-            rounds=item.frequency,
-            policy=params,
-            cap_report=report,
-        )
+        return params
 
     def _inclusion_v1(self, frame: DrawFrame, item: CheckItem, round: int) -> InclusionTable:
         # Algorithm version 1 (kept to verify old records): ratio × multiplier per round, ceiling per round.
@@ -755,10 +803,47 @@ class StratifiedPolicy:
         ConfigurationError
             On a ratio or cap outside [0, 1] or a round outside the item's frequency.
         """
+        n = len(frame)
+        n_strata = len(frame.stratum_labels)
+        members = _positions_by_group(frame.stratum_codes, n_strata)
+        strata_sizes = [int(m.size) for m in members]
+        alloc, report = self.allocation(item, round, strata_sizes)
+        numerators = np.zeros(n, dtype=np.int64)
+        for h in range(n_strata):
+            if strata_sizes[h]:
+                part = largest_remainder(
+                    [Fraction(alloc[h], strata_sizes[h])], [members[h]], alloc[h] * DENOMINATOR, n
+                )
+                numerators[members[h]] = part[members[h]]
+        return InclusionTable(
+            frame=frame,
+            tier_codes=np.full(n, Tier.GENERAL.code, dtype=np.int8),
+            numerators=numerators,
+            round=round,
+            rounds=item.frequency,
+            policy={**self.to_dict(), "allocation": dict(zip(frame.stratum_labels, alloc, strict=True))},
+            cap_report=report,
+            algorithm_version=self.algorithm_version,
+        )
+
+    def allocation(
+        self, item: CheckItem, round: int, strata_sizes: Sequence[int]
+    ) -> tuple[list[int], CapReport]:
+        """The sample size of every stratum in ``round`` and the :class:`CapReport`, from the stratum sizes
+        alone (strata in label order). :meth:`inclusion` is this plus the rounding of ``n_h / N_h`` over
+        each stratum's members; a distributed draw (``randinspect.scale``) calls it with sizes summed over
+        partitions.
+
+        Raises
+        ------
+        ConfigurationError, CeilingError, EmptyFrameError
+            As :meth:`inclusion`.
+        """
         _check_round(item, round)
         ratio = _check_share(item.ratio, "ratio", item.id)
         cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
-        n = len(frame)
+        strata_sizes = [int(s) for s in strata_sizes]
+        n = sum(strata_sizes)
         if n == 0:
             raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
         ceiling = None if cap is None else cap * n
@@ -771,21 +856,12 @@ class StratifiedPolicy:
             _check_ceiling(item)
             sizes = self.round_sizes(n, item)
             size = sizes[round - 1]
-        n_strata = len(frame.stratum_labels)
-        members = _positions_by_group(frame.stratum_codes, n_strata)
-        strata_sizes = [int(m.size) for m in members]
+        n_strata = len(strata_sizes)
         quotas = [Fraction(size * s, n) for s in strata_sizes]
         alloc = [math.floor(q) for q in quotas]
         left = size - sum(alloc)
         for h in sorted(range(n_strata), key=lambda h: (-(quotas[h] - alloc[h]), h))[:left]:
             alloc[h] += 1
-        numerators = np.zeros(n, dtype=np.int64)
-        for h in range(n_strata):
-            if strata_sizes[h]:
-                part = largest_remainder(
-                    [Fraction(alloc[h], strata_sizes[h])], [members[h]], alloc[h] * DENOMINATOR, n
-                )
-                numerators[members[h]] = part[members[h]]
         volume = (
             None
             if sizes is None
@@ -806,16 +882,7 @@ class StratifiedPolicy:
             volume=volume,
             round_budgets=None if sizes is None else tuple(Fraction(k) for k in sizes),
         )
-        return InclusionTable(
-            frame=frame,
-            tier_codes=np.full(n, Tier.GENERAL.code, dtype=np.int8),
-            numerators=numerators,
-            round=round,
-            rounds=item.frequency,
-            policy={**self.to_dict(), "allocation": dict(zip(frame.stratum_labels, alloc, strict=True))},
-            cap_report=report,
-            algorithm_version=self.algorithm_version,
-        )
+        return alloc, report
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready parameters."""

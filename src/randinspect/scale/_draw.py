@@ -7,16 +7,17 @@ Passes (each a task per part file, or per ticket bucket, on the cluster; the dri
    lists cut to the part). It returns the part's id range, strata, resolved id lists and the size of each
    π group (credit × risk cell, or mandatory); the canonical text of the directory and of the frame go to
    the driver part by part, in order, to be hashed (SHA-256 is sequential).
-2. **π** (driver): the policy's arithmetic over the summed group sizes (mirrors ``TieredPolicy.inclusion``
-   and ``StratifiedPolicy.inclusion`` line by line, with their own helpers ``active_rounds``,
-   ``_rescale_capped`` and :func:`~randinspect.draw._inclusion.largest_remainder_units`), then per part the
-   rank offset of each group, so the largest-remainder units go to the same objects as in memory.
+2. **π** (driver): the policy's own arithmetic over the summed group sizes (:meth:`TieredPolicy.plan`,
+   :meth:`StratifiedPolicy.allocation`: what their ``inclusion`` runs, from sizes alone), the rounding from
+   sizes alone (:func:`~randinspect.draw._inclusion.largest_remainder_units`), then per part the rank
+   offset of each group, so the largest-remainder units go to the same objects as in memory.
 3. **Tickets** (per part): numerators, the π-table text (hashed in order on the driver), tickets of the
    objects with 0 < π < 1 from the same ``RandomSource.tickets``, split into ticket ranges; the driver sums
    numerators per (stratum, range) into prefix offsets.
 4. **Selection** (per ticket range): the range's objects of every part, sorted by (stratum, ticket,
    position) as in memory, each stratum's run selected by :func:`systematic_select` with the start moved by
-   the run's prefix offset; then per part the drawn objects' tier, stratum and π.
+   the run's prefix offset (with independent units: the offset within the stratum, and the stratum's own
+   start); then per part the drawn objects' tier, stratum and π.
 
 Every task holds one part (or one ticket range, about one part's size); the driver holds sums, the id
 lists and the drawn objects. Tasks run under ``dask.distributed`` with its lineage: a lost worker's parts
@@ -27,7 +28,6 @@ are recomputed; when the cluster cannot finish (workers gone, the client closed)
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from fractions import Fraction
@@ -41,6 +41,7 @@ import numpy.typing as npt
 from randinspect.directory._arrow import parquet_parts
 from randinspect.draw._frame import TIERS, DrawFrame, Tier, _utf8
 from randinspect.draw._inclusion import (
+    ALGORITHM_VERSION,
     DENOMINATOR,
     CapReport,
     decimal_string,
@@ -49,22 +50,22 @@ from randinspect.draw._inclusion import (
 from randinspect.draw._policy import (
     StratifiedPolicy,
     TieredPolicy,
+    _check_ceiling,
     _check_round,
     _check_share,
-    _rescale_capped,
-    active_rounds,
 )
+from randinspect.draw._privacy import public_policy
 from randinspect.draw._record import (
     Commitment,
     DrawRecord,
     SelectedObject,
     _coerce_source,
     _start_context,
+    _unit_start_context,
     draw_context,
 )
 from randinspect.draw._select import systematic_select
 from randinspect.errors import (
-    CapExceededError,
     ConfigurationError,
     EmptyFrameError,
     InputError,
@@ -206,106 +207,6 @@ class _Plan:
     report: CapReport
 
 
-def _tiered_plan(
-    policy: TieredPolicy, item: CheckItem, round: int, counts: Sequence[int], levels: tuple[Any, Any]
-) -> tuple[list[Fraction], int, CapReport, int]:
-    """``TieredPolicy.inclusion`` from the group sizes: the value per group (cells, then mandatory),
-    the target Σ numerators, the cap report and N (mirrors that method line by line)."""
-    _check_round(item, round)
-    ratio = _check_share(item.ratio, "ratio", item.id)
-    cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
-    credit_levels, risk_levels = levels
-    n = int(sum(counts))
-    if n == 0:
-        raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
-    n_risk = len(risk_levels)
-    n_cells = len(credit_levels) * n_risk
-    n_mandatory = int(counts[n_cells])
-    raw: list[Fraction] = []
-    sizes: list[int] = []
-    for c in range(n_cells):
-        size = int(counts[c])
-        credit, risk = credit_levels[c // n_risk], risk_levels[c % n_risk]
-        if size == 0:
-            raw.append(Fraction(0))
-        else:
-            mult = Fraction(policy.matrix.multiplier(credit, risk))
-            share = Fraction(policy.matrix.frequency(credit, risk))
-            active = round in active_rounds(share, item.frequency)
-            raw.append(ratio * mult if active else Fraction(0))
-        sizes.append(size)
-    requested_rest = sum((r * k for r, k in zip(raw, sizes, strict=True)), Fraction(0))
-    requested = requested_rest + n_mandatory
-    ceiling = None if cap is None else cap * n
-    exceeded = ceiling is not None and n_mandatory > ceiling
-    if exceeded and policy.on_cap_exceeded == "raise":
-        raise CapExceededError(
-            f"item {item.id!r}: {n_mandatory} key/problem objects exceed the ceiling "
-            f"{float(ceiling or 0):.2f} (cap {item.cap} of {n}); raise the cap or review the lists"
-        )
-    budget = (
-        requested_rest
-        if ceiling is None
-        else min(requested_rest, Fraction(max(0, math.floor(ceiling) - n_mandatory)))
-    )
-    budget = min(budget, Fraction(sum(k for r, k in zip(raw, sizes, strict=True) if r > 0)))
-    values, scale = _rescale_capped(raw, sizes, budget)
-    target = math.floor(budget * DENOMINATOR) + n_mandatory * DENOMINATOR
-    report = CapReport(
-        cap=cap,
-        frame_size=n,
-        ceiling=ceiling,
-        mandatory=n_mandatory,
-        requested=requested,
-        granted=Fraction(target, DENOMINATOR),
-        scale=scale if requested_rest > 0 else Fraction(1),
-        exceeded=bool(exceeded),
-    )
-    return [*values, Fraction(1)], target, report, n
-
-
-def _stratified_plan(
-    item: CheckItem, round: int, sizes: Sequence[int], labels: Sequence[str]
-) -> tuple[list[int], list[int], CapReport, dict[str, int]]:
-    """``StratifiedPolicy.inclusion`` from the stratum sizes (mirrors that method)."""
-    _check_round(item, round)
-    ratio = _check_share(item.ratio, "ratio", item.id)
-    cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
-    n = int(sum(sizes))
-    if n == 0:
-        raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
-    size = math.ceil(ratio * n)
-    ceiling = None if cap is None else cap * n
-    if ceiling is not None:
-        size = min(size, math.floor(ceiling))
-    quotas = [Fraction(size * s, n) for s in sizes]
-    alloc = [math.floor(q) for q in quotas]
-    left = size - sum(alloc)
-    for h in sorted(range(len(sizes)), key=lambda h: (-(quotas[h] - alloc[h]), h))[:left]:
-        alloc[h] += 1
-    bases: list[int] = []
-    extras: list[int] = []
-    for h, s in enumerate(sizes):
-        if s:
-            b, e = largest_remainder_units([Fraction(alloc[h], s)], [s], alloc[h] * DENOMINATOR)
-            bases.append(b[0])
-            extras.append(e[0])
-        else:
-            bases.append(0)
-            extras.append(0)
-    report = CapReport(
-        cap=cap,
-        frame_size=n,
-        ceiling=ceiling,
-        mandatory=0,
-        requested=ratio * n,
-        granted=Fraction(size),
-        scale=Fraction(1),
-        exceeded=False,
-    )
-    return bases, extras, report, dict(zip(labels, alloc, strict=True))
-
-
 def _numerators(piece: _Piece, group_map: IntArray, offsets: IntArray, plan: _Plan) -> IntArray:
     """Each object's numerator: its group's base, plus one for the group's first ``extras`` members
     (global rank within the group = the part's offset + the rank within the part, in id order)."""
@@ -374,8 +275,9 @@ def _bucket_of(tickets: npt.NDArray[np.uint64], n_buckets: int) -> IntArray:
     return np.asarray((high * n_buckets) >> 32, dtype=np.int64)
 
 
-def _pass_select(pieces: Sequence[tuple[Any, ...]], offsets: npt.NDArray[np.int64], start: int) -> IntArray:
-    """Pass 4 on one ticket range: global positions of the selected objects with 0 < π < 1."""
+def _pass_select(pieces: Sequence[tuple[Any, ...]], offsets: IntArray, starts: IntArray) -> IntArray:
+    """Pass 4 on one ticket range: global positions of the selected objects with 0 < π < 1 (``offsets``
+    and ``starts`` per stratum: one shared start, or a start per stratum with independent units)."""
     parts = [p for p in pieces if p is not None]
     if not parts:
         return np.zeros(0, dtype=np.int64)
@@ -388,8 +290,8 @@ def _pass_select(pieces: Sequence[tuple[Any, ...]], offsets: npt.NDArray[np.int6
     bounds = np.flatnonzero(np.diff(strata)) + 1
     chosen: list[IntArray] = []
     for lo, hi in zip([0, *bounds.tolist()], [*bounds.tolist(), strata.size], strict=True):
-        offset = int(offsets[int(strata[lo])])
-        mask = systematic_select(nums[lo:hi], (start - offset) % DENOMINATOR, DENOMINATOR)
+        h = int(strata[lo])
+        mask = systematic_select(nums[lo:hi], (int(starts[h]) - int(offsets[h])) % DENOMINATOR, DENOMINATOR)
         chosen.append(positions[lo:hi][mask])
     return np.sort(np.concatenate(chosen))
 
@@ -444,7 +346,9 @@ def distributed_draw(
         in path order), as :meth:`ObjectDirectory.to_parquet` writes with ``rows_per_file``.
     item, seed, policy, year, round, stratum:
         As for :func:`randinspect.draw.draw`; the policy must be a built-in
-        :class:`~randinspect.draw.TieredPolicy` (default) or :class:`~randinspect.draw.StratifiedPolicy`.
+        :class:`~randinspect.draw.TieredPolicy` (default) or :class:`~randinspect.draw.StratifiedPolicy`
+        of draw algorithm version 2, in any of its modes (``ratio_mode``, ``units``, ``disclosure``;
+        the item's ``cap_period`` and rounds). The record carries the same opening as the in-memory one.
     client:
         A ``dask.distributed.Client``; each part is one task.
     credit_scale, risk_scale, accept_any_division:
@@ -460,6 +364,12 @@ def distributed_draw(
         nothing is recorded.
     InputError
         The parts overlap in id order or are not one dataset; the policy is not a built-in one.
+    ConfigurationError
+        The policy is of draw algorithm version 1 (``algorithm_version=1``, kept to verify old records:
+        verify them in memory), or the policy refuses the item (as in memory: ratio above the cap,
+        :class:`~randinspect.errors.CeilingError`; a key id outside the frame; a bad round).
+    CapExceededError, EmptyFrameError, ScaleError
+        As :func:`randinspect.draw.draw` raises them.
     LoadError, SchemaError
         A part does not load (the first problem).
     """
@@ -507,6 +417,18 @@ def _distributed_draw(
             f"a distributed draw supports the built-in TieredPolicy and StratifiedPolicy, not "
             f"{type(policy).__name__}; draw in memory with randinspect.draw.draw"
         )
+    if policy.algorithm_version != ALGORITHM_VERSION:
+        raise ConfigurationError(
+            f"a distributed draw implements draw algorithm version {ALGORITHM_VERSION}, not "
+            f"algorithm_version={policy.algorithm_version} (kept to verify old records): verify version "
+            f"{policy.algorithm_version} records in memory with randinspect.draw.verify"
+        )
+    # the item's own checks before any part is read (as the policy's inclusion makes them first)
+    _check_round(item, round)
+    _check_share(item.ratio, "ratio", item.id)
+    if item.cap is not None:
+        _check_share(item.cap, "cap", item.id)
+    _check_ceiling(item)
     root = Path(dataset)
     if not root.is_dir():
         raise InputError(f"{os.fspath(dataset)} is not a directory of Parquet part files")
@@ -594,11 +516,13 @@ def _distributed_draw(
                 f"risk threshold {policy.risk_threshold!r} is not a risk class of the frame "
                 f"({', '.join(levels[1])})"
             )
-        values, target, report, _ = _tiered_plan(policy, item, round, counts.tolist(), levels)
+        # The policy's own π arithmetic over the summed sizes, then the rounding from sizes alone.
+        n_cells = n_groups - 1
+        values, target, report = policy.plan(
+            item, round, counts[:n_cells].tolist(), int(counts[n_cells]), levels[0], levels[1]
+        )
         bases, extras = largest_remainder_units(values, counts.tolist(), target)
-        params = policy.to_dict()
-        params.update(resolved)
-        params["reference_date"] = policy._reference(item).isoformat()
+        params = policy.table_params(item, resolved)
     else:
         n_groups = len(labels)
         group_maps = strata_maps
@@ -609,8 +533,17 @@ def _distributed_draw(
                 c[m] = np.asarray(s.group_counts, dtype=np.int64)
             part_counts.append(c)
         counts = np.sum(part_counts, axis=0)
-        bases, extras, report, alloc = _stratified_plan(item, round, counts.tolist(), labels)
-        params = {**policy.to_dict(), "allocation": alloc}
+        alloc, report = policy.allocation(item, round, counts.tolist())
+        bases, extras = [], []
+        for a_h, n_h in zip(alloc, counts.tolist(), strict=True):
+            # each stratum's π = n_h / N_h, rounded with the stratum's sum exact (as in memory)
+            if n_h:
+                b, e = largest_remainder_units([Fraction(a_h, n_h)], [n_h], a_h * DENOMINATOR)
+            else:
+                b, e = [0], [0]
+            bases.append(b[0])
+            extras.append(e[0])
+        params = {**policy.to_dict(), "allocation": dict(zip(labels, alloc, strict=True))}
     plan = _Plan(bases=tuple(bases), extras=tuple(extras), params=params, report=report)
     before = np.cumsum([np.zeros(n_groups, dtype=np.int64), *part_counts[:-1]], axis=0)
 
@@ -646,10 +579,23 @@ def _distributed_draw(
     sums = np.zeros((len(labels), n_buckets), dtype=np.int64)
     for part_sums in _ordered(sums_f):
         sums += part_sums
-    # offset of (stratum, range): the numerators of every earlier stratum, then of earlier ranges
-    flat = sums.reshape(-1)
-    offsets = (np.cumsum(flat) - flat).reshape(sums.shape)
-    start = int(source.integer_below(_start_context(context), DENOMINATOR))
+    independent = params.get("units") == "independent"
+    if independent:
+        # one systematic sample per stratum: offset of (stratum, range) = the stratum's earlier ranges,
+        # and each stratum's own start (spec §4, independent units)
+        offsets = np.cumsum(sums, axis=1) - sums
+        unit_starts = {
+            label: int(source.integer_below(_unit_start_context(context, label), DENOMINATOR))
+            for label in labels
+        }
+        starts = np.asarray([unit_starts[label] for label in labels], dtype=np.int64)
+        start = 0
+    else:
+        # offset of (stratum, range): the numerators of every earlier stratum, then of earlier ranges
+        flat = sums.reshape(-1)
+        offsets = (np.cumsum(flat) - flat).reshape(sums.shape)
+        start = int(source.integer_below(_start_context(context), DENOMINATOR))
+        starts = np.full(len(labels), start, dtype=np.int64)
 
     # -- pass 4: selection per ticket range, then the drawn objects per part ------------------------------
     progress("select")
@@ -658,7 +604,7 @@ def _distributed_draw(
             _pass_select,
             [client.submit(_bucket, bf, b, pure=False) for bf in bucket_f],
             offsets[:, b],
-            start,
+            starts,
             pure=False,
         )
         for b in range(n_buckets)
@@ -695,13 +641,15 @@ def _distributed_draw(
     strata_all = np.concatenate([np.zeros(0, dtype=np.int64), *strata_codes])
     nums_all = np.concatenate([np.zeros(0, dtype=np.int64), *numerators])
 
+    public = public_policy(plan.params)
     commitment = Commitment(
+        version=ALGORITHM_VERSION,
         context=context,
         year=y,
         round=round,
         rounds=item.frequency,
         item=item.to_dict(),
-        policy=dict(plan.params),
+        policy=public,
         stratum=stratum,
         directory_digest=dir_hash.hexdigest(),
         frame_digest=frame_hash.hexdigest(),
@@ -715,16 +663,21 @@ def _distributed_draw(
     label_arr = np.asarray(labels, dtype=object)
     distinct, which = np.unique(nums_all, return_inverse=True)
     decimals = np.asarray([decimal_string(a, DENOMINATOR) for a in distinct.tolist()], dtype=object)
-    selected = tuple(
-        map(
-            SelectedObject,
-            ids,
-            tier_names[tiers_all].tolist(),
-            label_arr[strata_all].tolist(),
-            distinct[which.reshape(-1)].tolist(),
-            decimals[which.reshape(-1)].tolist(),
+    if plan.params.get("disclosure") == "auditors":
+        # the public record lists drawn objects by id and stratum only (π and tier go to auditors)
+        hidden = [None] * len(ids)
+        selected = tuple(map(SelectedObject, ids, hidden, label_arr[strata_all].tolist(), hidden, hidden))
+    else:
+        selected = tuple(
+            map(
+                SelectedObject,
+                ids,
+                tier_names[tiers_all].tolist(),
+                label_arr[strata_all].tolist(),
+                distinct[which.reshape(-1)].tolist(),
+                decimals[which.reshape(-1)].tolist(),
+            )
         )
-    )
     by_tier = np.bincount(tiers_all, minlength=len(TIERS))
     by_stratum = np.bincount(strata_all, minlength=len(labels))
     counts_out = {
@@ -738,6 +691,9 @@ def _distributed_draw(
         start=start,
         selected=selected,
         counts=counts_out,
+        version=commitment.version,
+        opening=dict(plan.params) if dict(plan.params) != public else None,
+        starts=unit_starts if independent else None,
     )
 
 
