@@ -37,8 +37,8 @@ from randinspect.errors import ConfigurationError, PlanError
 from randinspect.items import CheckItem
 
 if TYPE_CHECKING:
+    from randinspect.items import ItemList
     from randinspect.planning._adjust import PlanRevision
-    from randinspect.planning._items import ItemList
     from randinspect.typing import RandomSource
 
 StrArray: TypeAlias = npt.NDArray[np.str_]

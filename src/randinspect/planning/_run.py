@@ -17,10 +17,16 @@ import attrs
 import numpy as np
 
 from randinspect.errors import ConfigurationError, MatchInputError, PlanError
-from randinspect.items import CheckItem, SupervisionLevel
+from randinspect.items import (
+    CheckItem,
+    DistrictOverlay,
+    ItemList,
+    ItemOrigin,
+    SupervisionLevel,
+    effective_list,
+)
 from randinspect.planning._cycle import AnnualCycle, Milestone
 from randinspect.planning._department import DEFAULT_PERIODS, DepartmentPlan, ItemDraw, plan_department
-from randinspect.planning._items import DistrictOverlay, ItemList, ItemOrigin, effective_list
 from randinspect.planning._joint import Answer, JointPlan, OverlapMerger, ProposalRound
 
 if TYPE_CHECKING:
