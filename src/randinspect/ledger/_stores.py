@@ -409,9 +409,10 @@ _COLUMN_NAMES = ("seq", "kind", "key", "payload", "reason", "recorded_at", "prev
 _COLUMNS = ", ".join(_COLUMN_NAMES)
 
 
-def _row_entry(row: tuple[Any, ...], where: str) -> JournalEntry:
-    """Read a ledger row (the eight columns, ``key`` and ``payload`` as JSON text) as an entry."""
-    data: dict[str, Any] = dict(zip(_COLUMN_NAMES, row, strict=True))
+def _row_entry(row: Any, where: str) -> JournalEntry:
+    """Read a ledger row (the eight columns, ``key`` and ``payload`` as JSON text) as an entry; shared by the
+    SQLite and the SQLAlchemy stores."""
+    data: dict[str, Any] = dict(zip(_COLUMN_NAMES, tuple(row), strict=True))
     for column in ("key", "payload"):
         text = data[column]
         if not isinstance(text, str):

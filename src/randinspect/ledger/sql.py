@@ -40,7 +40,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from randinspect import _json as strict_json  # the strict reader: duplicate keys, NaN, deep nesting refused
 from randinspect.errors import (
     ConfigurationError,
     JournalError,
@@ -49,8 +48,16 @@ from randinspect.errors import (
     JournalSchemaError,
     JournalUnavailableError,
 )
-from randinspect.ledger._entry import GENESIS_HASH, JournalEntry, JournalKey, _encode
-from randinspect.ledger._stores import DEFAULT_LOCK_TIMEOUT, JournalView, _check_extends, _check_timeout
+from randinspect.ledger._entry import GENESIS_HASH, JournalEntry, JournalKey
+from randinspect.ledger._stores import (
+    _COLUMN_NAMES,
+    DEFAULT_LOCK_TIMEOUT,
+    JournalView,
+    _check_extends,
+    _check_timeout,
+    _key_text,
+    _row_entry,
+)
 
 __all__ = ["SCHEMA_VERSION", "SqlAlchemyStore", "metadata", "migrate", "schema_version"]
 
@@ -88,7 +95,7 @@ _SCHEMA = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("migrated_at", sa.String(40), nullable=False),
 )
-_COLUMNS = ("seq", "kind", "key", "payload", "reason", "recorded_at", "prev_hash", "hash")
+_COLUMNS = _COLUMN_NAMES
 
 
 def _engine(bind: sa.Engine | str, timeout: float) -> tuple[sa.Engine, bool]:
@@ -242,23 +249,6 @@ def migrate(bind: sa.Engine | str) -> int:
         if owned:
             engine.dispose()
     return SCHEMA_VERSION
-
-
-def _row_entry(row: Any, where: str) -> JournalEntry:
-    data: dict[str, Any] = dict(zip(_COLUMNS, tuple(row), strict=True))
-    for column in ("key", "payload"):
-        text = data[column]
-        if not isinstance(text, str):
-            raise JournalIntegrityError(f"{where}: column {column!r} is not JSON text")
-        try:
-            data[column] = strict_json.loads(text)
-        except ValueError as exc:
-            raise JournalIntegrityError(f"{where}: column {column!r} is not valid JSON ({exc})") from None
-    return JournalEntry.from_json_dict(data, where=where)
-
-
-def _key_text(key: JournalKey) -> str:
-    return _encode(list(key), "journal key").decode("utf-8")
 
 
 class SqlAlchemyStore:
