@@ -10,6 +10,7 @@ the directory and names the first difference.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Mapping
@@ -684,10 +685,29 @@ def _table(
     policy: SamplingPolicy | None,
     round: int,
     stratum: str,
+    committed_on: dt.date | None = None,
 ) -> InclusionTable:
     from randinspect.draw._policy import inclusion_probabilities
 
-    return inclusion_probabilities(directory, item, policy, round=round, stratum=stratum)
+    return inclusion_probabilities(
+        directory, item, policy, round=round, stratum=stratum, committed_on=committed_on
+    )
+
+
+def _committed_date(
+    policy: SamplingPolicy | None, commitment: Commitment | str | None, committed_on: dt.date | None
+) -> dt.date | None:
+    """The commitment date of a draw: ``committed_on``, else, for a tiered policy without a reference
+    date drawn against a :class:`Commitment`, the reference date that commitment stored."""
+    if committed_on is not None or not isinstance(commitment, Commitment):
+        return committed_on
+    if policy is not None and getattr(policy, "reference_date", "absent") is not None:
+        return None
+    stored = commitment.policy.get("reference_date")
+    try:
+        return dt.date.fromisoformat(stored) if isinstance(stored, str) else None
+    except ValueError:
+        return None
 
 
 def commit(
@@ -698,6 +718,7 @@ def commit(
     year: int | None = None,
     round: int = 1,
     stratum: str = "unit",
+    committed_on: dt.date | None = None,
 ) -> Commitment:
     """Compute the commitment of a draw before its seed exists.
 
@@ -715,13 +736,23 @@ def commit(
         Round (1-based).
     stratum:
         Directory column of the strata (default the supervising unit).
+    committed_on:
+        The date the commitment is made (published). A tiered policy without ``reference_date`` ends its
+        complaint window on it; without it, on the cycle's draw deadline
+        (:func:`randinspect.draw.default_commitment_date`, 10 November of the year before). The
+        commitment states the window (``policy.reference_date``, ``policy.complaint_window``).
 
     Returns
     -------
     Commitment
         Publish its ``digest`` (or JSON) before the seed ceremony.
+
+    Raises
+    ------
+    ComplaintWindowError
+        If the policy's ``reference_date`` is after ``committed_on``.
     """
-    table = _table(directory, item, policy, round, stratum)
+    table = _table(directory, item, policy, round, stratum, committed_on)
     return Commitment.from_table(table, item, year=year)
 
 
@@ -735,6 +766,7 @@ def draw(
     round: int = 1,
     stratum: str = "unit",
     commitment: Commitment | str | None = None,
+    committed_on: dt.date | None = None,
 ) -> DrawRecord:
     """Draw the objects of one round of ``item`` (抽取检查对象) and return the public record.
 
@@ -754,6 +786,10 @@ def draw(
     commitment:
         The commitment (or its digest) published before the seed; the draw refuses to run if the inputs
         no longer match it.
+    committed_on:
+        The commitment date, as for :func:`commit`. Drawing against a :class:`Commitment` object, a tiered
+        policy without ``reference_date`` takes the reference date that commitment stored; against a
+        digest, pass the date the commitment was made with.
 
     Returns
     -------
@@ -766,11 +802,13 @@ def draw(
     ------
     CommitmentMismatchError
         If ``commitment`` is given and the inputs no longer match it.
+    ComplaintWindowError
+        If the policy's ``reference_date`` is after ``committed_on``.
     SeedError
         If the seed is malformed.
     """
     source = _coerce_source(seed)
-    table = _table(directory, item, policy, round, stratum)
+    table = _table(directory, item, policy, round, stratum, _committed_date(policy, commitment, committed_on))
     # A simulation (a source that is not verifiable) publishes nothing: it skips the SHA-256 digests.
     made = Commitment.from_table(table, item, year=year, digests=source.verifiable or commitment is not None)
     if commitment is not None:
@@ -779,7 +817,8 @@ def draw(
             what = (
                 _which_differs(made, commitment)
                 if isinstance(commitment, Commitment)
-                else "the directory, item or policy (pass the Commitment itself to be told which)"
+                else "the directory, item, policy or commitment date (pass the Commitment itself to be "
+                "told which)"
             )
             raise CommitmentMismatchError(
                 f"item {item.id!r}: the inputs give commitment {made.digest[:16]}…, not the published "
