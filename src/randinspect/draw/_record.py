@@ -34,6 +34,7 @@ from randinspect.errors import (
     EmptyFrameError,
     FrameChangedError,
     InputError,
+    OpeningRequiredError,
     ProbabilitiesChangedError,
     RandInspectError,
     RecordError,
@@ -847,6 +848,73 @@ def _first_difference(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) 
     return "the order of the selected objects differs"
 
 
+def _check_without_opening(record: DrawRecord, frame: DrawFrame, expected_seed: str | None) -> str:
+    """The checks of a draw with reason digests that need no opening; returns what was checked.
+
+    The frame digest was checked by the caller. Checks the directory digest, the seed, the start(s), that
+    every drawn object is in the frame in its stratum, that every object of the item's key scope is drawn
+    (π = 1 whatever the reasons) and that the counts add up.
+
+    Raises
+    ------
+    CommitmentMismatchError, SeedChangedError, SelectionChangedError
+        On the first difference.
+    """
+    c = record.commitment
+    if c.directory_digest is not None and frame.directory_digest not in (None, c.directory_digest):
+        raise CommitmentMismatchError(
+            f"the directory (digest {str(frame.directory_digest)[:16]}…) is not the committed snapshot "
+            f"({c.directory_digest[:16]}…)"
+        )
+    source = source_from_description(record.source)
+    if expected_seed is not None and (record.seed is None or normalise_seed(expected_seed) != record.seed):
+        raise SeedChangedError(
+            f"the record was drawn with seed {record.seed!r}, "
+            f"not the announced {normalise_seed(expected_seed)!r}"
+        )
+    if record.starts is not None:
+        starts = {
+            label: int(source.integer_below(_unit_start_context(c.context, label), c.denominator))
+            for label in frame.stratum_labels
+        }
+        if record.start != 0 or dict(record.starts) != starts:
+            raise SelectionChangedError("the record's unit starts are not those of its seed and context")
+    elif record.start != int(source.integer_below(_start_context(c.context), c.denominator)):
+        raise SelectionChangedError(
+            f"the start {record.start} is not the one of the record's seed and context"
+        )
+    position = {x: k for k, x in enumerate(frame.ids.tolist())}
+    labels = frame.stratum_labels
+    ids = [s.id for s in record.selected]
+    if ids != sorted(set(ids)):
+        raise SelectionChangedError("the selected objects are repeated or not in canonical id order")
+    for s in record.selected:
+        k = position.get(s.id)
+        if k is None:
+            raise SelectionChangedError(f"the record lists {s.id!r}, which is not in the frame")
+        if labels[int(frame.stratum_codes[k])] != s.stratum:
+            raise SelectionChangedError(f"the record lists {s.id!r} in stratum {s.stratum!r}, not its own")
+    missing = sorted(set(frame.ids[frame.key].tolist()) - set(ids))
+    if missing:
+        raise SelectionChangedError(
+            f"the record does not list {missing[0]!r}, an object of the item's key scope (always drawn)"
+        )
+    by_stratum = dict.fromkeys(labels, 0)
+    for s in record.selected:
+        by_stratum[s.stratum] += 1
+    counts = record.counts
+    if (
+        counts.get("total") != len(ids)
+        or dict(counts.get("by_stratum", {})) != by_stratum
+        or sum(dict(counts.get("by_tier", {})).values()) != len(ids)
+    ):
+        raise SelectionChangedError(f"the counts {dict(counts)} do not add up to the selected objects")
+    return (
+        "the commitment's digest, the frame and the directory snapshot, the seed, the start, the drawn "
+        "objects' strata and the key scope's objects, the counts"
+    )
+
+
 def verify(
     record: DrawRecord,
     directory: ObjectDirectory | DrawFrame,
@@ -891,6 +959,11 @@ def verify(
     UnsupportedVersionError, CommitmentMismatchError, FrameChangedError, ProbabilitiesChangedError,
     SeedChangedError, SelectionChangedError
         Naming the first difference found.
+    OpeningRequiredError
+        The commitment holds reason digests and no ``opening`` (nor ``policy``) was given: everything that
+        can be checked without the opening was checked and found as recorded (the message lists it), but
+        the π table and the selection cannot be re-run. Not a :class:`VerificationError`: nothing was
+        found wrong, and nothing was fully verified either (``randinspect verify`` exits 2).
     """
     from randinspect.items import CheckItem
 
@@ -942,10 +1015,12 @@ def verify(
         if not isinstance(params, Mapping):
             raise CommitmentMismatchError("the opening holds no policy parameters")
     elif policy is None and c.policy.get("reasons"):
-        raise CommitmentMismatchError(
+        checked = _check_without_opening(record, frame, expected_seed)
+        raise OpeningRequiredError(
             f"the draw of item {item.id!r} commits {len(c.policy['reasons'])} reason(s) for mandatory "
-            "objects by salted digests: only an auditor holding the opening can re-run it (pass opening=, or "
-            "randinspect verify --opening OPENING.json)"
+            "objects by salted digests, so its π table and selection can be re-run only with the auditors' "
+            "opening (pass opening=, or randinspect verify --opening OPENING.json); checked without it and "
+            f"found as recorded: {checked}"
         )
     try:
         chosen = policy if policy is not None else policy_from_dict(params, version=c.version)
