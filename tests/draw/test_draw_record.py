@@ -681,3 +681,15 @@ class TestSmallThings:
         first = record.record_digest
         assert record.record_digest is first
         assert first == canonical_digest(record.to_json_dict())
+
+    def test_verify_with_a_frame_from_arrays(self, city: Any, make_item: Callable[..., CheckItem]) -> None:
+        """A directory draw verifies against the same frame built from arrays; a changed frame still fails."""
+        item = make_item(ratio=Fraction(1, 8))
+        record = draw(city.objects, item, "5 5 5")
+        f = DrawFrame.from_directory(city.objects, item)
+        columns = {"ids": f.ids, "strata": f.strata, "credit": f.credit, "risk": f.risk, "key": f.key}
+        assert verify(record, DrawFrame.from_arrays(**columns)) == record
+        credit = f.credit.copy()
+        credit[0] = "D" if credit[0] != "D" else "A"
+        with pytest.raises(ProbabilitiesChangedError):
+            verify(record, DrawFrame.from_arrays(**{**columns, "credit": credit}))
