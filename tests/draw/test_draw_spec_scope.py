@@ -252,3 +252,27 @@ class TestScopeVectors:
         assert keys
         assert keys <= set(case["selected"])
         assert {row["id"] for row in case["table"] if row["tier"] == "key"} == keys
+
+    def test_directory_digest_by_the_docs(self) -> None:
+        """The vector directory's digest follows from its rows by the serialisation of docs/loading.md."""
+        import hashlib
+
+        from randinspect.directory import ObjectDirectory
+
+        rows = sorted(SCOPES["directory"], key=lambda r: r["id"])
+        depts = sorted(c.removeprefix("risk@") for c in DEPT_COLUMNS)
+        columns = ["id", "name", "kind", "industry", "region", "unit", "credit", "risk", "alive", "tags"]
+        lines = [
+            "randinspect-object-directory/1",
+            "\t".join(["credit_scale", *DEFAULT_CREDIT_SCALE.levels]),
+            "\t".join(["risk_scale", *DEFAULT_RISK_SCALE.levels]),
+            "\t".join(["columns", *columns, *(f"risk@{d}" for d in depts)]),
+        ]
+        for r in rows:
+            values = [str(r[c]) for c in columns[:8]]
+            values += ["1" if r["alive"] else "0", ";".join(sorted(r["tags"]))]
+            lines.append("\t".join([*values, *(r[f"risk@{d}"] for d in depts)]))
+        text = "".join(line + "\n" for line in lines)
+        assert text == SCOPES["directory_canonical_text"]
+        assert hashlib.sha256(text.encode("utf-8")).hexdigest() == SCOPES["directory_digest"]
+        assert ObjectDirectory.from_records(SCOPES["directory"]).digest == SCOPES["directory_digest"]

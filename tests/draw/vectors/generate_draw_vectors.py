@@ -204,7 +204,14 @@ def scope_vectors() -> tuple[dict[str, object], dict[str, object]]:
         "31415926",
         rows=frame_rows,
     )
-    return {"directory": rows, "cases": cases, "draw": case["name"]}, case
+    scopes = {
+        "directory": rows,
+        "directory_canonical_text": "".join(directory.canonical_lines()),
+        "directory_digest": directory.digest,
+        "cases": cases,
+        "draw": case["name"],
+    }
+    return scopes, case
 
 
 def main() -> None:
