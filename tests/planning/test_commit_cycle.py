@@ -128,3 +128,23 @@ class TestCommitCycle:
         late = TieredPolicy(complaints=city.complaints, reference_date=dt.date(2026, 12, 31))
         with pytest.raises(ComplaintWindowError, match=r"SAMR-2027-1.*2026-12-31.*2026-11-10"):
             commit_cycle(city.objects, _items(), policy={"SAMR": late}, committed_on=dt.date(2026, 11, 10))
+
+    def test_journalled_commitments_check_the_draws(self, city: DemoCity) -> None:
+        """commit_cycle journals each commitment; run_cycle then journals draws matching them."""
+        from collections import Counter
+
+        from randinspect.errors import JournalError
+        from randinspect.ledger import Journal, MemoryStore
+
+        journal = Journal(MemoryStore())
+        commitments = commit_cycle(city.objects, _items(), journal=journal)
+        result = run_cycle(
+            city.objects, _items(), source=PublicSeedSource("j"), commitments=commitments, journal=journal
+        )
+        kinds = Counter(e.kind for e in journal.entries())
+        assert kinds["commitment"] == kinds["draw"] == len(result.records) == len(commitments)
+        assert journal.verify().length == sum(kinds.values())
+        before = journal.verify().length
+        with pytest.raises(JournalError):
+            commit_cycle(city.objects, _items(), journal=journal)
+        assert journal.verify().length == before

@@ -592,6 +592,7 @@ def commit_cycle(
     skip_empty: bool = False,
     overlays: Iterable[DistrictOverlay] = (),
     committed_on: dt.date | None = None,
+    journal: Journal | None = None,
 ) -> tuple[Commitment, ...]:
     """The commitments of every draw :func:`run_cycle` would make, to publish before the seed exists.
 
@@ -609,6 +610,11 @@ def commit_cycle(
         The date the commitments are made; the complaint window of a tiered policy without
         ``reference_date`` ends on it (default: the cycle's draw deadline, 10 November of the year
         before, :func:`randinspect.draw.default_commitment_date`).
+    journal:
+        A :class:`randinspect.ledger.Journal` to which every commitment is appended (``commitment``, key
+        (item, year, round)) once all are made; every entry is checked before the first is appended, so a
+        refusal leaves the ledger as it was. :func:`run_cycle` with the same journal then checks each
+        draw against its journalled commitment.
 
     Returns
     -------
@@ -623,6 +629,8 @@ def commit_cycle(
         If an item's scope selects no alive object and ``skip_empty`` is false.
     ComplaintWindowError
         If a policy's ``reference_date`` is after ``committed_on``.
+    JournalError
+        The journal refused a commitment (one journalled before for the same draw, without a reason).
 
     Examples
     --------
@@ -650,6 +658,11 @@ def commit_cycle(
         except EmptyFrameError:
             if not skip_empty:
                 raise
+    if journal is not None:
+        for c in out:
+            journal.check_append("commitment", c)
+        for c in out:
+            journal.append_commitment(c)
     return tuple(out)
 
 
