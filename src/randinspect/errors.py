@@ -24,6 +24,7 @@ __all__ = [
     "CeilingError",
     "CodeError",
     "CommitmentMismatchError",
+    "ComplaintWindowError",
     "ConfigurationError",
     "DeregisteredObjectError",
     "DrawError",
@@ -48,6 +49,7 @@ __all__ = [
     "MatchInputsChangedError",
     "MatchRecordError",
     "MatchingError",
+    "OpeningRequiredError",
     "OutputError",
     "PlanError",
     "ProbabilitiesChangedError",
@@ -255,6 +257,19 @@ class DuplicateEntryError(JournalError):
 
 class ReasonRequiredError(JournalError, InputError):
     """A journal entry that changes an earlier one (replacement, plan adjustment, redraw) has no reason."""
+
+
+class ComplaintWindowError(ConfigurationError):
+    """A complaint window ends after the draw's commitment date: complaints received after the draw would
+    make objects problem objects (问题对象). The message names the item, the dates and the rule."""
+
+
+class OpeningRequiredError(InputError):
+    """A draw whose commitment holds reason digests cannot be fully re-run without the auditors' opening.
+
+    Not a :class:`VerificationError`: nothing was found wrong. The checks that need no opening passed
+    (the message lists them); the π table and the selection need the opening.
+    """
 
 
 class SeedError(InputError):

@@ -252,7 +252,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--filed-cases", metavar="IDS.txt", help="ids with filed cases (立案), one per line")
     p.add_argument("--referrals", metavar="IDS.txt", help="ids referred by other bodies (移送), one per line")
     p.add_argument(
-        "--reference-date", metavar="YYYY-MM-DD", help="end of the complaint window (default 1 Jan)"
+        "--reference-date",
+        metavar="YYYY-MM-DD",
+        help="end of the complaint window: the day the commitment is made (default 10 Nov of the year "
+        "before the plan year, the draw deadline; with --commitment COMMITMENT.json, its date)",
     )
     p.add_argument(
         "--matrix", metavar="MATRIX.csv|json", help="credit-risk matrix table (default: SAMR defaults)"

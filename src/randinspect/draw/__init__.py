@@ -56,6 +56,7 @@ from randinspect.draw._policy import (
     TieredPolicy,
     active_rounds,
     apportion,
+    default_commitment_date,
     inclusion_probabilities,
     policy_from_dict,
 )
@@ -167,6 +168,7 @@ __all__ = [
     "check_reason",
     "commit",
     "decimal_string",
+    "default_commitment_date",
     "draw",
     "draw_context",
     "entry_hash",

@@ -29,6 +29,7 @@ from randinspect.draw._matrix import SamrMatrix, matrix_from_dict
 from randinspect.errors import (
     CapExceededError,
     CeilingError,
+    ComplaintWindowError,
     ConfigurationError,
     EmptyFrameError,
     InputError,
@@ -50,6 +51,7 @@ __all__ = [
     "TieredPolicy",
     "active_rounds",
     "apportion",
+    "default_commitment_date",
     "inclusion_probabilities",
     "policy_from_dict",
 ]
@@ -111,6 +113,18 @@ def active_rounds(share: Fraction, rounds: int) -> tuple[int, ...]:
     """
     k = max(1, math.floor(rounds * share))
     return tuple(r for r in range(1, rounds + 1) if (r * k) // rounds > ((r - 1) * k) // rounds)
+
+
+def default_commitment_date(year: int) -> dt.date:
+    """The commitment date assumed when none is given: the cycle's draw deadline, 10 November of the year
+    before the plan year (§五(四), ``randinspect.planning.DEFAULT_DEADLINES``).
+
+    Examples
+    --------
+    >>> default_commitment_date(2027)
+    datetime.date(2026, 11, 10)
+    """
+    return dt.date(year - 1, 11, 10)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -371,7 +385,12 @@ class TieredPolicy:
     complaint_rule:
         Default: 3 or more complaints in 12 months.
     reference_date:
-        Date the complaint window ends; default 1 January of the item's year.
+        Date the complaint window ends (the draw's reference date). Unset, it is the commitment date:
+        :func:`randinspect.draw.commit` and :func:`randinspect.draw.draw` set it to their
+        ``committed_on`` (:meth:`committed_on`), or, without one, to the cycle's draw deadline
+        (:func:`default_commitment_date`, 10 November of the year before the plan year). It may not be
+        after the commitment date (:class:`randinspect.errors.ComplaintWindowError`). The record states
+        the window (``policy.complaint_window``).
     risk_threshold:
         Lowest risk class of risk objects (default ``"high"``).
     on_cap_exceeded:
@@ -434,7 +453,35 @@ class TieredPolicy:
         _check_version_field(self.algorithm_version)
 
     def _reference(self, item: CheckItem) -> dt.date:
-        return self.reference_date if self.reference_date is not None else dt.date(item.year, 1, 1)
+        if self.reference_date is not None:
+            return self.reference_date
+        if self.algorithm_version == 1:
+            return dt.date(item.year, 1, 1)  # version 1's default (its records store the date they used)
+        return default_commitment_date(item.year)
+
+    def committed_on(self, day: dt.date, item: CheckItem) -> TieredPolicy:
+        """This policy for a commitment made on ``day``: the complaint window ends on ``day`` unless
+        ``reference_date`` is set, which may not be later (:func:`randinspect.draw.commit` calls it).
+
+        Raises
+        ------
+        ComplaintWindowError
+            If ``reference_date`` is after ``day``: complaints received after the draw would count.
+        """
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise ConfigurationError(f"item {item.id!r}: the commitment date {day!r} must be a datetime.date")
+        if self.reference_date is None:
+            return attrs.evolve(self, reference_date=day)
+        if self.reference_date > day:
+            first, last = self.complaint_rule.window(self.reference_date)
+            raise ComplaintWindowError(
+                f"item {item.id!r}: the complaint window {first.isoformat()}..{last.isoformat()} "
+                f"(reference_date) ends after the commitment date {day.isoformat()}; complaints received "
+                "after the draw cannot make an object a problem object (rule: the window ends on the "
+                "draw's reference date, at the latest the commitment date, §四(五)2) — set reference_date "
+                "on or before the commitment date, or leave it unset to end the window on it"
+            )
+        return self
 
     def tiers(self, frame: DrawFrame, item: CheckItem) -> tuple[npt.NDArray[np.int8], dict[str, list[str]]]:
         """Tier code per frame object and the resolved id lists (key, problem sources) within the frame.
@@ -960,6 +1007,18 @@ def policy_from_dict(
     )
 
 
+def _at_commitment(
+    policy: SamplingPolicy | None, item: CheckItem, committed_on: dt.date | None
+) -> SamplingPolicy | None:
+    """``policy`` for a commitment made on ``committed_on`` (unchanged when ``None`` or for a policy
+    without a reference date); ``None`` stands for the default ``TieredPolicy()``."""
+    if committed_on is None:
+        return policy
+    chosen: Any = TieredPolicy() if policy is None else policy
+    method = getattr(chosen, "committed_on", None)
+    return method(committed_on, item) if callable(method) else chosen  # type: ignore[no-any-return]
+
+
 def inclusion_probabilities(
     directory: ObjectDirectory | DrawFrame,
     item: CheckItem,
@@ -967,6 +1026,7 @@ def inclusion_probabilities(
     *,
     round: int = 1,
     stratum: str = "unit",
+    committed_on: dt.date | None = None,
 ) -> InclusionTable:
     """Exact inclusion probabilities of ``item`` over a directory, without drawing.
 
@@ -984,6 +1044,9 @@ def inclusion_probabilities(
         The round (1-based, at most ``item.frequency``).
     stratum:
         Directory column of the strata (ignored for a ready frame).
+    committed_on:
+        The commitment date: a tiered policy without ``reference_date`` ends its complaint window on it
+        (default :func:`default_commitment_date`); see :meth:`TieredPolicy.committed_on`.
 
     Returns
     -------
@@ -994,9 +1057,12 @@ def inclusion_probabilities(
     ------
     EmptyFrameError
         If the scope selects no object.
+    ComplaintWindowError
+        If the policy's ``reference_date`` is after ``committed_on``.
     ConfigurationError, ScaleError, CapExceededError
         As the policy raises them.
     """
+    policy = _at_commitment(policy, item, committed_on)
     frame = (
         directory
         if isinstance(directory, DrawFrame)

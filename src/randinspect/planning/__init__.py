@@ -53,6 +53,7 @@ from randinspect.planning._joint import (
 )
 from randinspect.planning._run import (
     CycleResult,
+    commit_cycle,
     immediate_task,
     inspection_tasks,
     journal_cycle,
@@ -98,6 +99,7 @@ __all__ = [
     "adjust",
     "balanced_targets",
     "co_draw_graph",
+    "commit_cycle",
     "current_period",
     "department_object_graph",
     "effective_list",

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from randinspect.errors import ConfigurationError, MatchInputError, PlanError
+from randinspect.errors import (
+    CommitmentMismatchError,
+    ConfigurationError,
+    InputError,
+    MatchInputError,
+    PlanError,
+)
 from randinspect.items import (
     CheckItem,
     DistrictOverlay,
@@ -30,10 +36,19 @@ from randinspect.planning._department import DEFAULT_PERIODS, DepartmentPlan, It
 from randinspect.planning._joint import Answer, JointPlan, OverlapMerger, ProposalRound
 
 if TYPE_CHECKING:
+    from randinspect.draw import Commitment
     from randinspect.ledger import Journal
     from randinspect.typing import JointPlanMerger, RandomSource, WorkCalendar
 
-__all__ = ["CycleResult", "immediate_task", "inspection_tasks", "journal_cycle", "period_window", "run_cycle"]
+__all__ = [
+    "CycleResult",
+    "commit_cycle",
+    "immediate_task",
+    "inspection_tasks",
+    "journal_cycle",
+    "period_window",
+    "run_cycle",
+]
 
 #: A task mixing items of several supervision levels takes the highest one set by law.
 _LEVEL_RANK: dict[SupervisionLevel, int] = {
@@ -534,6 +549,123 @@ def _with_extra_tasks(tasks: tuple[Any, ...], extra: tuple[Any, ...], objects: A
     return (*tasks, *extra)
 
 
+def _commitments_by_context(commitments: Iterable[Commitment]) -> dict[str, Commitment]:
+    """The commitments keyed by context; a context given twice is refused."""
+    from randinspect.draw import Commitment
+
+    out: dict[str, Commitment] = {}
+    for n, c in enumerate(commitments, start=1):
+        if not isinstance(c, Commitment):
+            raise InputError(
+                f"commitment {n} is a {type(c).__name__}, not a randinspect.draw.Commitment (read a "
+                "published one with Commitment.from_json_dict)"
+            )
+        if c.context in out:
+            raise InputError(f"commitment {n} repeats the draw {c.context!r}; give one commitment per draw")
+        out[c.context] = c
+    return out
+
+
+def _cycle_items(
+    objects: Any,
+    items: ItemList | Iterable[CheckItem],
+    year: int | None,
+    overlays: Iterable[DistrictOverlay],
+) -> tuple[int, tuple[CheckItem, ...], dict[str, Any]]:
+    """The plan year and the items a cycle draws (district overlays applied), with their provenance."""
+    item_tuple = tuple(items.items if isinstance(items, ItemList) else items)
+    years = {i.year for i in item_tuple}
+    if year is None:
+        if len(years) != 1:
+            raise PlanError(f"items span years {sorted(years)}; pass year=")
+        year = years.pop()
+    drawn, origins = _apply_overlays(item_tuple, year, tuple(overlays), objects)
+    return year, drawn, origins
+
+
+def commit_cycle(
+    objects: Any,
+    items: ItemList | Iterable[CheckItem],
+    *,
+    year: int | None = None,
+    policy: Any = None,
+    skip_empty: bool = False,
+    overlays: Iterable[DistrictOverlay] = (),
+    committed_on: dt.date | None = None,
+    journal: Journal | None = None,
+) -> tuple[Commitment, ...]:
+    """The commitments of every draw :func:`run_cycle` would make, to publish before the seed exists.
+
+    Mirrors the draw stage of :func:`run_cycle` (same items, district overlays, per-department policies,
+    rounds and empty-frame rule): pass the result back as ``run_cycle(..., commitments=...)`` with the
+    same inputs and the public seed, and the cycle draws exactly the committed draws, or stops with
+    :class:`randinspect.errors.CommitmentMismatchError` naming what changed. Use the same policy objects
+    in both calls: a tiered policy's ``reason_salt`` is part of what is committed.
+
+    Parameters
+    ----------
+    objects, items, year, policy, skip_empty, overlays:
+        As for :func:`run_cycle`.
+    committed_on:
+        The date the commitments are made; the complaint window of a tiered policy without
+        ``reference_date`` ends on it (default: the cycle's draw deadline, 10 November of the year
+        before, :func:`randinspect.draw.default_commitment_date`).
+    journal:
+        A :class:`randinspect.ledger.Journal` to which every commitment is appended (``commitment``, key
+        (item, year, round)) once all are made; every entry is checked before the first is appended, so a
+        refusal leaves the ledger as it was. :func:`run_cycle` with the same journal then checks each
+        draw against its journalled commitment.
+
+    Returns
+    -------
+    tuple of Commitment
+        One per item and round, in the order :func:`run_cycle` draws them (items, then rounds).
+
+    Raises
+    ------
+    PlanError
+        If the items span several years or an overlay does not apply (as :func:`run_cycle`).
+    EmptyFrameError
+        If an item's scope selects no alive object and ``skip_empty`` is false.
+    ComplaintWindowError
+        If a policy's ``reference_date`` is after ``committed_on``.
+    JournalError
+        The journal refused a commitment (one journalled before for the same draw, without a reason).
+
+    Examples
+    --------
+    >>> from randinspect.datasets import demo_city, demo_items
+    >>> from randinspect.draw import PublicSeedSource
+    >>> city = demo_city(n_objects=2_000, seed=1)
+    >>> commitments = commit_cycle(city.objects, demo_items(), skip_empty=True)  # publish these
+    >>> result = run_cycle(city.objects, demo_items(), source=PublicSeedSource("3 1 4 1 5 9"),
+    ...                    commitments=commitments, skip_empty=True)
+    >>> [r.commitment.digest for r in result.records] == [c.digest for c in commitments]
+    True
+    """
+    from randinspect.draw import commit
+    from randinspect.errors import EmptyFrameError
+
+    year, item_tuple, _ = _cycle_items(objects, items, year, overlays)
+    out: list[Commitment] = []
+    for item in item_tuple:
+        item_policy = policy.get(item.department) if isinstance(policy, Mapping) else policy
+        try:
+            out.extend(
+                commit(objects, item, policy=item_policy, year=year, round=r, committed_on=committed_on)
+                for r in range(1, item.frequency + 1)
+            )
+        except EmptyFrameError:
+            if not skip_empty:
+                raise
+    if journal is not None:
+        for c in out:
+            journal.check_append("commitment", c)
+        for c in out:
+            journal.append_commitment(c)
+    return tuple(out)
+
+
 def run_cycle(
     objects: Any,
     items: ItemList | Iterable[CheckItem],
@@ -558,6 +690,8 @@ def run_cycle(
     overlays: Iterable[DistrictOverlay] = (),
     extra_tasks: Iterable[Any] = (),
     journal: Journal | None = None,
+    commitments: Iterable[Commitment] | None = None,
+    committed_on: dt.date | None = None,
 ) -> CycleResult:
     """Run plan → draw → joint plan → matching for a city in one call.
 
@@ -623,6 +757,14 @@ def run_cycle(
         ``("joint-answer", proposal, department)``), the joint plan (``plan``, key ``("joint-plan", year)``)
         and the matching record (``match``). The item list and the commitments are journalled earlier, by
         whoever fixes them. ``None`` journals nothing.
+    commitments:
+        The draw commitments published before the seed, as :func:`commit_cycle` made them from the same
+        inputs: each draw is checked against its own (same item, year and round) and the cycle draws
+        exactly the committed draws. ``None`` commits at draw time.
+    committed_on:
+        The commitment date of the draws (the complaint windows of tiered policies without a reference
+        date end on it; see :func:`randinspect.draw.commit`). With ``commitments`` each draw takes the
+        date its commitment stored.
 
     Raises
     ------
@@ -633,19 +775,18 @@ def run_cycle(
     MatchInputError
         If a conflict or history record names an unknown inspector or object (its position given), history
         is dated in the plan year or later, or an extra task repeats an id or names an unknown object.
+    CommitmentMismatchError
+        With ``commitments``: a draw's inputs no longer give its commitment (the message names the item,
+        the round and what changed: directory, frame, π table, item, policy parameters ...), a draw has
+        no commitment, or a commitment has no draw (an item left out or skipped).
     JournalError
         Journal errors (a draw journalled before, another commitment) pass through, raised before anything
         of this cycle is appended (see :func:`journal_cycle`).
     """
-    from randinspect.draw import draw
+    from randinspect.draw import draw, draw_context
     from randinspect.errors import EmptyFrameError
 
-    item_tuple = tuple(items.items if isinstance(items, ItemList) else items)
-    years = {i.year for i in item_tuple}
-    if year is None:
-        if len(years) != 1:
-            raise PlanError(f"items span years {sorted(years)}; pass year=")
-        year = years.pop()
+    year, item_tuple, origins = _cycle_items(objects, items, year, overlays)
     from randinspect.matching import ConflictList
 
     history_list = tuple(history)
@@ -663,8 +804,6 @@ def run_cycle(
     if inspectors is not None and (conflict_list.pairs or history_list):
         _check_conflicts_and_history(conflict_list, history_list, inspectors, objects, year)
     extra = tuple(extra_tasks)
-    overlay_list = tuple(overlays)
-    item_tuple, origins = _apply_overlays(item_tuple, year, overlay_list, objects)
     unknown = sorted(set(capacities or {}) - {i.department for i in item_tuple})
     if unknown:
         raise PlanError(
@@ -679,21 +818,50 @@ def run_cycle(
     timings: dict[str, float] = {}
 
     start = time.perf_counter()
+    committed = None if commitments is None else _commitments_by_context(commitments)
     records = []
     draws_by_department: dict[str, list[ItemDraw]] = defaultdict(list)
     skipped: list[str] = []
     for item in item_tuple:
         item_policy = policy.get(item.department) if isinstance(policy, Mapping) else policy
         for r in range(1, item.frequency + 1):
+            context = draw_context(item.id, year, r)
+            commitment = None if committed is None else committed.pop(context, None)
             try:
-                record = draw(objects, item, source, policy=item_policy, year=year, round=r)
-            except EmptyFrameError:
+                record = draw(
+                    objects,
+                    item,
+                    source,
+                    policy=item_policy,
+                    year=year,
+                    round=r,
+                    commitment=commitment,
+                    committed_on=committed_on,
+                )
+            except EmptyFrameError as exc:
+                if commitment is not None:
+                    raise CommitmentMismatchError(
+                        f"item {item.id!r} round {r} was committed over {commitment.frame_size} objects but "
+                        f"its frame is now empty ({exc}); changed since the commitment: directory, frame"
+                    ) from None
                 if not skip_empty:
                     raise
                 skipped.append(item.id)
                 break
+            if committed is not None and commitment is None:
+                raise CommitmentMismatchError(
+                    f"item {item.id!r} round {r} of {year} ({context!r}) has no commitment: it was added, "
+                    "its frequency raised or its frame filled since the commitments were made; commit it "
+                    "(commit_cycle) before the seed"
+                )
             records.append(record)
             draws_by_department[item.department].append(ItemDraw.from_record(record))
+    if committed:
+        left = sorted(committed)
+        raise CommitmentMismatchError(
+            f"{len(left)} committed draw(s) have no draw in this cycle ({', '.join(left[:5])}): an item was "
+            "removed, skipped or its frequency lowered since the commitments; draw with the committed inputs"
+        )
     if skipped:
         item_tuple = tuple(i for i in item_tuple if i.id not in set(skipped))
     timings["draw"] = time.perf_counter() - start
