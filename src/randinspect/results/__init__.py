@@ -12,6 +12,7 @@ optional :class:`randinspect.draw.journal.Journal` to leave their trace (全程�
 from __future__ import annotations
 
 from randinspect.results._assess import (
+    CHART_ALT,
     CHART_FILES,
     AnnualSummary,
     Assessment,
@@ -70,6 +71,7 @@ from randinspect.results._vocabulary import (
 )
 
 __all__ = [
+    "CHART_ALT",
     "CHART_FILES",
     "DEFAULT_FEEDBACK",
     "DEFAULT_REDACTION",
