@@ -49,6 +49,7 @@ from randinspect.draw._matrix import (
     matrix_from_dict,
 )
 from randinspect.draw._policy import (
+    MAX_ROUNDS,
     RATIO_MODES,
     UNIT_MODES,
     ComplaintRule,
@@ -57,6 +58,7 @@ from randinspect.draw._policy import (
     active_rounds,
     apportion,
     inclusion_probabilities,
+    item_rounds,
     policy_from_dict,
 )
 from randinspect.draw._privacy import (
@@ -122,6 +124,7 @@ __all__ = [
     "DENOMINATOR",
     "GENESIS_HASH",
     "MAX_JOINT_SIZE",
+    "MAX_ROUNDS",
     "RATIO_MODES",
     "REASON_LISTS",
     "RIVEST_SAMPLER_VERSION",
@@ -176,6 +179,7 @@ __all__ = [
     "ht_ratio",
     "ht_total",
     "inclusion_probabilities",
+    "item_rounds",
     "largest_remainder",
     "matrix_from_dict",
     "normalise_context",

@@ -534,6 +534,11 @@ def _with_extra_tasks(tasks: tuple[Any, ...], extra: tuple[Any, ...], objects: A
     return (*tasks, *extra)
 
 
+def _matrix_of(policy: Any) -> Any:
+    """The credit-risk matrix whose round shares set an item's rounds (None: the item's own frequency)."""
+    return None if policy is None else getattr(policy, "matrix", None)
+
+
 def run_cycle(
     objects: Any,
     items: ItemList | Iterable[CheckItem],
@@ -576,7 +581,10 @@ def run_cycle(
     policy:
         Sampling policy for the draws (default: the draw's own default), or a mapping from department code
         to the policy of that department's items (departments missing from it use the default), since
-        problem-object rules differ by department (12315 complaints concern market regulation).
+        problem-object rules differ by department (12315 complaints concern market regulation). An item
+        is drawn in :func:`randinspect.draw.item_rounds` rounds under its policy's matrix: its frequency,
+        or more when a cell's round share is above 1 (raised frequency, 提高抽查频次); the department plan
+        gets the same matrix.
     capacities:
         Department → visits per period; every department named must have items in the list.
     merger:
@@ -637,7 +645,7 @@ def run_cycle(
         Journal errors (a draw journalled before, another commitment) pass through, raised before anything
         of this cycle is appended (see :func:`journal_cycle`).
     """
-    from randinspect.draw import draw
+    from randinspect.draw import draw, item_rounds
     from randinspect.errors import EmptyFrameError
 
     item_tuple = tuple(items.items if isinstance(items, ItemList) else items)
@@ -684,7 +692,7 @@ def run_cycle(
     skipped: list[str] = []
     for item in item_tuple:
         item_policy = policy.get(item.department) if isinstance(policy, Mapping) else policy
-        for r in range(1, item.frequency + 1):
+        for r in range(1, item_rounds(item, _matrix_of(item_policy)) + 1):
             try:
                 record = draw(objects, item, source, policy=item_policy, year=year, round=r)
             except EmptyFrameError:
@@ -711,6 +719,7 @@ def run_cycle(
             year=year,
             capacity=None if capacities is None else capacities.get(department),
             periods=periods,
+            matrix=_matrix_of(policy.get(department) if isinstance(policy, Mapping) else policy),
         )
         for department in sorted(by_department)
     )
