@@ -168,7 +168,7 @@ def item_rounds(item: CheckItem, matrix: CreditRiskMatrix | None = None) -> int:
     --------
     >>> from randinspect.draw import SamrMatrix
     >>> from randinspect.items import CheckItem
-    >>> item = CheckItem(id="X", name="x", department="SAMR", year=2027, ratio=Fraction(1, 20),
+    >>> item = CheckItem(id="X", name="x", department="SAMR", year=2027, scope={}, ratio=Fraction(1, 20),
     ...                  legal_basis=["《食品安全法》"])
     >>> item_rounds(item, SamrMatrix())
     1
@@ -431,7 +431,10 @@ class TieredPolicy:
     (``matrix.frequency``, spread evenly by :func:`active_rounds`), 0 in the others, with one factor for
     the year so that the year's expected risk and general visits are ``item.ratio × N``
     (``ratio_mode="volume"``, the default); with ``ratio_mode="absolute"`` the values are
-    ``item.ratio × multiplier`` in every round the cell takes part in. The ceiling ``floor(item.cap × N)``
+    ``item.ratio × multiplier`` in every round the cell takes part in. A round share above 1 raises a
+    cell's frequency (提高抽查频次, §四(八)4): the item then has :meth:`rounds` = :func:`item_rounds` rounds a
+    year, more than its frequency, all sharing the one volume; key and problem objects are drawn in every
+    one of them. The ceiling ``floor(item.cap × N)``
     (不超过 counts whole objects) bounds the visits of the whole year by default (``item.cap_period``):
     key and problem visits of every round count, and when the rounds' requests, each rounded up, would
     not fit, the year's risk and general visits become a whole number apportioned to the rounds, so the
