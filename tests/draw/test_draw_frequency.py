@@ -35,7 +35,7 @@ from randinspect.errors import ConfigurationError, LoadError, PlanError, RoundSh
 from randinspect.items import CheckItem
 from randinspect.model import DEFAULT_CREDIT_SCALE, DEFAULT_RISK_SCALE
 from randinspect.planning import ItemDraw, PlanChange, adjust, plan_department, run_cycle
-from randinspect.testing._draw import check_items, draw_frames
+from randinspect.testing._draw import check_items, check_sampling_policy, draw_frames
 
 RAISED = SamrMatrix(credit_round_shares={"A": "1/2", "B": 1, "C": 1, "D": 2})
 """D-grade objects twice as often as the item's frequency, A-grade half as often (the defaults otherwise)."""
@@ -335,6 +335,12 @@ class TestRaisedVolume:
             pi = table.numerators / DENOMINATOR
             sd = np.sqrt(reps * pi * (1 - pi))
             assert np.all(np.abs(counts - reps * pi) <= 5.5 * sd + 1)
+
+
+class TestConformance:
+    def test_raised_policy_passes_the_conformance_check(self) -> None:
+        """check_sampling_policy runs every raised round of its example items and finds nothing wrong."""
+        check_sampling_policy(TieredPolicy(matrix=RAISED))
 
 
 class TestRecords:
