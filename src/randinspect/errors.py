@@ -62,6 +62,7 @@ __all__ = [
     "ResultDateError",
     "ResultError",
     "ResultInputError",
+    "RoundShareError",
     "ScaleError",
     "SchemaError",
     "SeedChangedError",
@@ -237,6 +238,15 @@ class CeilingError(PlanError, ConfigurationError):
 
     Overlays may add items and raise ratios up to an item's ceiling (抽查总量不高于国家、省规定比例, §四(五)),
     never the ceiling itself; the message names the item, the district (or department) and the ceiling.
+    """
+
+
+class RoundShareError(ConfigurationError):
+    """A credit-risk cell's round share (频次比例) cannot be met by whole rounds of an item.
+
+    A share above 1 raises the cell's frequency (§四(八)4 提高抽查频次): the cell takes part in
+    ``frequency × share`` rounds a year, which must be a whole number (at most
+    :data:`randinspect.draw.MAX_ROUNDS`). The message names the item, the cell and the share.
     """
 
 

@@ -58,8 +58,9 @@ class CreditRiskMatrix(Protocol):
     - it covers every pair of ``credit_levels`` × ``risk_levels`` (no missing cell);
     - ``multiplier(credit, risk)`` is an exact, non-negative :class:`fractions.Fraction` (it may exceed 1:
       the policy caps π at 1);
-    - ``frequency(credit, risk)`` is an exact Fraction in (0, 1]: the share of an item's rounds per year in
-      which objects of the cell take part;
+    - ``frequency(credit, risk)`` is an exact Fraction above 0: the share of an item's rounds per year in
+      which objects of the cell take part (above 1 it raises the cell's frequency and adds rounds to the
+      item, :func:`randinspect.draw.item_rounds`);
     - a grade or class it does not cover raises :class:`randinspect.errors.ScaleError` naming it;
     - the same arguments always give the same values, and ``to_dict()`` is JSON-ready (for records).
 
@@ -83,7 +84,7 @@ class CreditRiskMatrix(Protocol):
         ...
 
     def frequency(self, credit: str, risk: str) -> Fraction:
-        """Share of the item's rounds in which the cell takes part, in (0, 1]."""
+        """Share of the item's rounds in which the cell takes part, above 0 (above 1: raised frequency)."""
         ...
 
     def to_dict(self) -> dict[str, Any]:

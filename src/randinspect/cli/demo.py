@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from randinspect.cli.plan import print_cycle, write_cycle
     from randinspect.cli.publish import open_hint
     from randinspect.datasets import demo_city, demo_conflicts, demo_items, format_summary
-    from randinspect.draw import PublicSeedSource, commit, normalise_seed, verify
+    from randinspect.draw import PublicSeedSource, commit, item_rounds, normalise_seed, verify
     from randinspect.errors import EmptyFrameError, InputError, OutputError
     from randinspect.ledger import Journal, JsonLinesStore
     from randinspect.matching import verify_match
@@ -135,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
     # Commit every draw before the seed exists: the commitments are what a city publishes first.
     empty = []
     for item in items:
-        for r in range(1, item.frequency + 1):
+        matrix = getattr(policies.get(item.department), "matrix", None)
+        for r in range(1, item_rounds(item, matrix) + 1):
             try:
                 commitment = commit(city.objects, item, policy=policies.get(item.department), round=r)
             except EmptyFrameError:

@@ -293,7 +293,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--cap", metavar="SHARE", help="override the item's cap (0.05, 5%%, 1/20 or 'none')")
     p.add_argument("--year", type=int, help="plan year of the context (default: the item's year)")
-    p.add_argument("--round", type=int, default=1, help="round (1..frequency), default 1")
+    p.add_argument(
+        "--round", type=int, default=1, help="round (1..R: the frequency, more if --matrix raises it)"
+    )
     p.add_argument("--stratum", default="unit", help="stratum column (unit, region, industry, kind, none)")
     p.add_argument(
         "--commit-only",

@@ -643,7 +643,7 @@ def commit_cycle(
     >>> [r.commitment.digest for r in result.records] == [c.digest for c in commitments]
     True
     """
-    from randinspect.draw import commit
+    from randinspect.draw import commit, item_rounds
     from randinspect.errors import EmptyFrameError
 
     year, item_tuple, _ = _cycle_items(objects, items, year, overlays)
@@ -653,7 +653,7 @@ def commit_cycle(
         try:
             out.extend(
                 commit(objects, item, policy=item_policy, year=year, round=r, committed_on=committed_on)
-                for r in range(1, item.frequency + 1)
+                for r in range(1, item_rounds(item, _matrix_of(item_policy)) + 1)
             )
         except EmptyFrameError:
             if not skip_empty:
@@ -664,6 +664,11 @@ def commit_cycle(
         for c in out:
             journal.append_commitment(c)
     return tuple(out)
+
+
+def _matrix_of(policy: Any) -> Any:
+    """The credit-risk matrix whose round shares set an item's rounds (None: the item's own frequency)."""
+    return None if policy is None else getattr(policy, "matrix", None)
 
 
 def run_cycle(
@@ -710,7 +715,10 @@ def run_cycle(
     policy:
         Sampling policy for the draws (default: the draw's own default), or a mapping from department code
         to the policy of that department's items (departments missing from it use the default), since
-        problem-object rules differ by department (12315 complaints concern market regulation).
+        problem-object rules differ by department (12315 complaints concern market regulation). An item
+        is drawn in :func:`randinspect.draw.item_rounds` rounds under its policy's matrix: its frequency,
+        or more when a cell's round share is above 1 (raised frequency, 提高抽查频次); the department plan
+        gets the same matrix.
     capacities:
         Department → visits per period; every department named must have items in the list.
     merger:
@@ -783,7 +791,7 @@ def run_cycle(
         Journal errors (a draw journalled before, another commitment) pass through, raised before anything
         of this cycle is appended (see :func:`journal_cycle`).
     """
-    from randinspect.draw import draw, draw_context
+    from randinspect.draw import draw, draw_context, item_rounds
     from randinspect.errors import EmptyFrameError
 
     year, item_tuple, origins = _cycle_items(objects, items, year, overlays)
@@ -824,7 +832,7 @@ def run_cycle(
     skipped: list[str] = []
     for item in item_tuple:
         item_policy = policy.get(item.department) if isinstance(policy, Mapping) else policy
-        for r in range(1, item.frequency + 1):
+        for r in range(1, item_rounds(item, _matrix_of(item_policy)) + 1):
             context = draw_context(item.id, year, r)
             commitment = None if committed is None else committed.pop(context, None)
             try:
@@ -879,6 +887,7 @@ def run_cycle(
             year=year,
             capacity=None if capacities is None else capacities.get(department),
             periods=periods,
+            matrix=_matrix_of(policy.get(department) if isinstance(policy, Mapping) else policy),
         )
         for department in sorted(by_department)
     )

@@ -23,6 +23,7 @@ from randinspect.draw import (
     TICKET_VERSION,
     DrawFrame,
     PublicSeedSource,
+    SamrMatrix,
     StratifiedPolicy,
     TieredPolicy,
     canonical_json,
@@ -316,6 +317,28 @@ def main() -> None:
             CheckItem(id="SAMR-2027-007", ratio=Fraction(1, 3), cap=None, category="key", **base),
             TieredPolicy(units="independent", reason_salt=SALT, reference_date=REFERENCE),
             "31415926",
+        ),
+        # Raised frequency (§四(八)4): D-grade round share 2 gives a frequency-1 item two rounds a year.
+        # Round 1 holds only the D-grade objects (A05) and the key object A04; B, C and A (share 1/2 → one
+        # round) take part in round 2 only. The yearly ceiling 1/4 of 12 = 3 visits: A04 uses 2.
+        selection_case(
+            "tiered, raised frequency (D share 2), frequency 1 → 2 rounds, round 1",
+            CheckItem(id="SAMR-2027-010", ratio=Fraction(1, 4), cap=Fraction(1, 2), **base),
+            TieredPolicy(
+                matrix=SamrMatrix(credit_round_shares={"A": "1/2", "B": 1, "C": 1, "D": 2}),
+                reason_salt=SALT,
+            ),
+            "6 6 6 1",
+        ),
+        selection_case(
+            "tiered, raised frequency (D share 2), frequency 1 → 2 rounds, round 2",
+            CheckItem(id="SAMR-2027-010", ratio=Fraction(1, 4), cap=Fraction(1, 2), **base),
+            TieredPolicy(
+                matrix=SamrMatrix(credit_round_shares={"A": "1/2", "B": 1, "C": 1, "D": 2}),
+                reason_salt=SALT,
+            ),
+            "6 6 6 1",
+            rnd=2,
         ),
         selection_case(
             "stratified, volume, frequency 3, round 3",
