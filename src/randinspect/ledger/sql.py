@@ -572,6 +572,30 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _document_key(kind: str, document: Any) -> tuple[str | int, ...] | None:
+    """(item id, year, round) of a draw record or commitment given as parsed JSON (``None``: not one)."""
+    commitment = document.get("commitment") if kind == "draw" and isinstance(document, dict) else document
+    if kind not in ("draw", "commitment") or not isinstance(commitment, dict):
+        return None
+    item = commitment.get("item")
+    item_id = item.get("id") if isinstance(item, dict) else None
+    parts = (item_id, commitment.get("year"), commitment.get("round"))
+    return parts if all(isinstance(p, str | int) for p in parts) else None  # type: ignore[return-value]
+
+
+class _RowRefusedError(Exception):
+    """The database refused a record row (the transaction is rolled back; the caller finds out why)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _message(exc: sa_exc.DBAPIError) -> str:
+    text = str(exc.orig).strip()
+    return text.splitlines()[0] if text else type(exc.orig).__name__
+
+
 class SqlAlchemyRecordStore:
     """A record store (记录存储) in the ledger's database through SQLAlchemy Core: PostgreSQL or SQLite.
 
@@ -731,14 +755,15 @@ class SqlAlchemyRecordStore:
                 conn.execute(_RECORDS.insert().values(**self._row(record)))
                 conn.commit()
                 return record
-            except sa_exc.IntegrityError:
+            except sa_exc.IntegrityError as exc:
                 conn.rollback()  # the key is taken (perhaps by a writer that committed meanwhile)
+                refused = _message(exc)
             stored = self._one(conn, record.kind, record.id)
             conn.rollback()
         if stored is None:
-            raise RecordStoreError(
-                f"{self._where(record.kind, record.id)}: the database refused the row, but holds no record "
-                "under its key; check the table's constraints"
+            raise JournalError(
+                f"{self._where(record.kind, record.id)}: the database refused the record row ({refused}); "
+                "nothing was written"
             )
         if not stored.same_content(record.year, record.text):
             raise RecordConflictError(_conflict(stored, record))
@@ -772,7 +797,8 @@ class SqlAlchemyRecordStore:
             The ledger entry kind; by default the record kind's (``draw``, ``commitment``, ``match``,
             ``publication``, ``assessment``); required for other kinds.
         key, reason, recorded_at:
-            As :meth:`randinspect.ledger.Journal.append` (``key`` is taken from the record when omitted).
+            As :meth:`randinspect.ledger.Journal.append`. ``key`` is taken from the record when omitted
+            (``(item id, year, round)`` of a draw record or commitment, also given as parsed JSON).
 
         Raises
         ------
@@ -792,7 +818,31 @@ class SqlAlchemyRecordStore:
                 )
             entry_kind = _ENTRY_KINDS[record.kind]
         source = document if callable(getattr(document, "to_json_dict", None)) else record.document
+        if key is None and not callable(getattr(document, "to_json_dict", None)):
+            key = _document_key(record.kind, source)
         build = self.journal()._builder(entry_kind, source, key=key, reason=reason, recorded_at=recorded_at)
+        try:
+            return self._journalled(record, build)
+        except _RowRefusedError as refused:
+            with self._ledger._reading() as conn:
+                taken = conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(_RECORDS)
+                    .where(_RECORDS.c.kind == record.kind, _RECORDS.c.id == record.id)
+                ).scalar_one()
+            if taken:
+                raise RecordConflictError(
+                    f"{record.kind} record {record.id!r} was stored by another writer meanwhile; nothing was "
+                    "written (neither the record nor its ledger entry)"
+                ) from None
+            raise JournalError(
+                f"{self._where(record.kind, record.id)}: the database refused the record row "
+                f"({refused.message}); nothing was written (neither the record nor its ledger entry)"
+            ) from None
+
+    def _journalled(
+        self, record: StoredRecord, build: Callable[[JournalView], JournalEntry]
+    ) -> tuple[StoredRecord, JournalEntry]:
         with self._ledger._transaction("storing a journalled record") as conn:
             last = self._ledger._lock_head(conn)
             stored = self._one(conn, record.kind, record.id)
@@ -823,11 +873,8 @@ class SqlAlchemyRecordStore:
                 raise RecordIntegrityError(f"{record.kind} record {record.id!r}: entry payload differs")
             try:
                 conn.execute(_RECORDS.insert().values(**self._row(record)))
-            except sa_exc.IntegrityError:
-                raise RecordConflictError(
-                    f"{record.kind} record {record.id!r} was stored by another writer meanwhile; nothing was "
-                    "written (neither the record nor its ledger entry)"
-                ) from None
+            except sa_exc.IntegrityError as exc:  # the key taken meanwhile, or a host's constraint
+                raise _RowRefusedError(_message(exc)) from None
             return record, entry
 
     def get(self, kind: str, record_id: str) -> StoredRecord:
