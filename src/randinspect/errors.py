@@ -57,7 +57,11 @@ __all__ = [
     "PublishError",
     "RandInspectError",
     "ReasonRequiredError",
+    "RecordConflictError",
     "RecordError",
+    "RecordIntegrityError",
+    "RecordNotFoundError",
+    "RecordStoreError",
     "ReferralError",
     "ResultDateError",
     "ResultError",
@@ -475,6 +479,40 @@ class OutputError(InputError):
 
 class MatchRecordError(RecordError, MatchInputError):
     """A match record is JSON but not a valid match record (see :class:`RecordError`).
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RecordStoreError(JournalError):
+    """A record store (记录存储: draw, match and result records kept by kind and id) refused an operation.
+
+    A :class:`JournalError`, because a database record store shares the ledger's database, migration and
+    errors: an unreachable database is :class:`JournalUnavailableError`, tables missing or at an unknown
+    schema version :class:`JournalSchemaError`, a held lock :class:`JournalLockTimeoutError`.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RecordConflictError(RecordStoreError):
+    """A record of this kind and id is already stored with other bytes (or another year); stored records
+    never change. Nothing was written. Store the corrected record under a new id (and journal why).
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RecordNotFoundError(RecordStoreError, LookupError):
+    """No record of this kind and id is stored.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RecordIntegrityError(RecordStoreError, JournalIntegrityError):
+    """A stored record does not read back as written: not valid for its kind, its digest does not match
+    its text, its text is not canonical, or it differs from the journal entry it is tied to.
 
     .. versionadded:: 0.1.0
     """
