@@ -168,6 +168,12 @@ def run(args: argparse.Namespace) -> int:
         f"{sum(1 for p in city.inspectors if p.former_employers)} inspectors"
     )
     print(f"history of {city.year - 1}: {len(history)} inspections by last year's groups")
+    commitments = _credit_commitments(city, items)
+    if commitments:
+        print(
+            f"credit commitments 信用承诺: {len(commitments)} objects committed for {commitments[0].item_id} "
+            "(a drawn one is not visited for it; a breach is published as the commitment says)"
+        )
     _heading("Annual cycle 年度抽查 (draws → department plans → joint plan → inspector matching)")
     result = run_cycle(
         city.objects,
@@ -177,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
         policy=policies,
         conflicts=conflicts,
         history=history,
+        credit_commitments=commitments,
         journal=journal,
     )
     print_cycle(result)
@@ -230,7 +237,17 @@ def run(args: argparse.Namespace) -> int:
         from randinspect.cli._after import after_the_visit
 
         _heading("After the visit 检查之后 (results → publication → referral → feedback → assessment)")
-        failures += after_the_visit(city, items, result, journal, source, out)
+        failures += after_the_visit(
+            city,
+            items,
+            result,
+            journal,
+            source,
+            out,
+            commitments=commitments,
+            public_seed=args.public_seed,
+            complaint_policy=policies["SAMR"],
+        )
 
     check = journal.verify()
     kinds = Counter(e.kind for e in journal.entries())
@@ -259,6 +276,36 @@ def run(args: argparse.Namespace) -> int:
         )
     print(open_hint(report.out))
     return 1 if failures else 0
+
+
+def _credit_commitments(city: Any, items: Any) -> tuple[Any, ...]:
+    """The demo's signed credit commitments (信用承诺): every fifth alive object in scope of the first
+    document-checked item of the commerce department (单用途商业预付卡备案), signed on 1 December before
+    the plan year."""
+    import hashlib
+
+    import numpy as np
+
+    from randinspect.items import InspectionMethod
+    from randinspect.results import CommitmentStandIn
+
+    item = next(
+        (i for i in items if i.department == "COMMERCE" and i.method is InspectionMethod.DOCUMENTS), None
+    )
+    if item is None:
+        return ()
+    mask = city.objects.mask(item.scope) & np.asarray(city.objects.alive, dtype=bool)
+    ids = sorted(np.asarray(city.objects.ids)[mask].tolist())[::5]
+    return tuple(
+        CommitmentStandIn(
+            object_id=oid,
+            item_id=item.id,
+            department=item.department,
+            signed_on=dt.date(city.year - 1, 12, 1),
+            text_digest=hashlib.sha256(f"信用承诺书 {item.id} {oid}".encode()).hexdigest(),
+        )
+        for oid in ids
+    )
 
 
 def _ceremony(seed: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -24,7 +25,7 @@ from randinspect.items import InspectionMethod
 from randinspect.results._records import InspectionRecord
 from randinspect.results._vocabulary import DEFAULT_VOCABULARY, FindingVocabulary, ResultCategory
 
-__all__ = ["EnteredResult", "ResultBook", "enter_results"]
+__all__ = ["EnteredResult", "ResultBook", "enter_results", "inspection_record_entry"]
 
 
 @attrs.frozen(kw_only=True)
@@ -169,6 +170,61 @@ class ResultBook:
             raise ResultInputError(f"{where}: malformed: {exc!r}") from None
 
 
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def inspection_record_entry(record: InspectionRecord) -> dict[str, Any]:
+    """The ledger payload of an inspection record (``inspection-record`` entry, 抽查记录表留痕).
+
+    Everything the record says, in a form that can be kept where the journal goes: the inspectors present
+    with the certificates shown, the representative's acknowledgement as a digest (never a name, ID-card or
+    phone number), each finding's category and check content with its note as a SHA-256 digest (notes may
+    hold trade secrets or personal data), and the attachments by digest and reference only (never the file's
+    bytes). ``digest`` is :meth:`InspectionRecord.digest`, which fixes the whole record.
+
+    .. versionadded:: 0.2.0
+    """
+    ack: dict[str, Any] | None = None
+    if record.acknowledgement is not None:
+        rep = record.acknowledgement.representative
+        ack = {
+            "signed": record.acknowledgement.signed,
+            "refusal": record.acknowledgement.refusal,
+            "representative_digest": None if rep is None else rep.digest(),
+        }
+    return {
+        "record_id": record.record_id,
+        "digest": record.digest(),
+        "task_id": record.task_id,
+        "item_id": record.item_id,
+        "object_id": record.object_id,
+        "department": record.department,
+        "method": record.method.value,
+        "origin": record.origin.value,
+        "follows": record.follows,
+        "start": record.start.isoformat(),
+        "end": record.end.isoformat(),
+        "entered_on": record.entered_on.isoformat(),
+        "inspectors": [{"id": p.inspector_id, "certificate": p.certificate} for p in record.inspectors],
+        "acknowledgement": ack,
+        "findings": [
+            {
+                "content": f.content,
+                "category": f.category,
+                "note_digest": _text_digest(f.note) if f.note else None,
+                "trade_secret": f.trade_secret,
+                "needs_on_site": f.needs_on_site,
+            }
+            for f in record.findings
+        ],
+        "attachments": [
+            {"digest": a.digest, "reference": a.reference, "kind": a.kind} for a in record.attachments
+        ],
+        "correction": record.correction,
+    }
+
+
 def _positions(objects: Any, ids: Iterable[str]) -> dict[str, int]:
     """Id -> position in the directory for the ``ids`` found in it (a directory keeps its ids sorted)."""
     wanted = sorted(set(ids))
@@ -231,8 +287,11 @@ def enter_results(
     deregistered:
         Object id -> deregistration date; an inspection starting after it is refused.
     journal:
-        A :class:`randinspect.draw.journal.Journal`; when given, the batch is journalled as one ``result``
-        entry (record digests, never personal data) after every check passed.
+        A :class:`randinspect.draw.journal.Journal`; when given, after every check passed, each record is
+        journalled as an ``inspection-record`` entry (:func:`inspection_record_entry`; key
+        ``("inspection-record", year, task, item)``, a correction's reason as the entry's reason;
+        attachments by digest, never personal data or bytes), then the batch as one ``result`` entry
+        (record digests).
     min_officers:
         Inspectors an on-site record must show present (two law-enforcement officers, §四(七)1).
 
@@ -357,6 +416,20 @@ def enter_results(
     if journal is not None and entered:
         from randinspect.draw.journal import EntryKind
 
+        # One inspection-record entry per record (抽查记录表), then the batch's result entry; every entry is
+        # checked before the first is appended, so a refusal leaves the journal as it was.
+        record_entries = [
+            (
+                inspection_record_entry(r.record),
+                ("inspection-record", str(book.year), r.record.task_id, r.record.item_id),
+                r.record.correction if r.superseded else None,
+            )
+            for r in entered
+        ]
+        for payload, key, reason in record_entries:
+            journal.check_append(EntryKind.INSPECTION_RECORD, payload, key=key, reason=reason)
+        for payload, key, reason in record_entries:
+            journal.append(EntryKind.INSPECTION_RECORD, payload, key=key, reason=reason)
         corrections = [r.record_id for r in entered if r.superseded]
         journal.append(
             EntryKind.RESULT,
