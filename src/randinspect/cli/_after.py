@@ -369,15 +369,15 @@ def next_year_draw(
     objects = feedback.objects
     referred = sorted({r.object_id for r in referrals})
     filed = sorted(set(feedback.problem_ids) - set(referred))
-    base = {"filed_case_ids": filed, "referral_ids": referred}
-    plain = TieredPolicy(**base)
+    plain = TieredPolicy(filed_case_ids=filed, referral_ids=referred)
     samr = plain
     if complaint_policy is not None:
         samr = TieredPolicy(
             complaints=complaint_policy.complaints,
             complaint_rule=complaint_policy.complaint_rule,
             reference_date=dt.date(year - 1, 11, 10),
-            **base,
+            filed_case_ids=filed,
+            referral_ids=referred,
         )
     source = PublicSeedSource(f"{public_seed} | {year} | preview")
     problem = set(feedback.problem_ids)

@@ -279,9 +279,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _credit_commitments(city: Any, items: Any) -> tuple[Any, ...]:
-    """The demo's signed credit commitments (信用承诺): every fifth alive object in scope of the first
-    document-checked item of the commerce department (单用途商业预付卡备案), signed on 1 December before
-    the plan year."""
+    """The demo's signed credit commitments (信用承诺): for the document-checked item (书面检查) with the
+    most alive objects in scope (such as the truthfulness of annual reports), every fifth of those objects
+    signed a commitment on 1 December before the plan year."""
     import hashlib
 
     import numpy as np
@@ -289,13 +289,16 @@ def _credit_commitments(city: Any, items: Any) -> tuple[Any, ...]:
     from randinspect.items import InspectionMethod
     from randinspect.results import CommitmentStandIn
 
-    item = next(
-        (i for i in items if i.department == "COMMERCE" and i.method is InspectionMethod.DOCUMENTS), None
-    )
-    if item is None:
+    alive = np.asarray(city.objects.alive, dtype=bool)
+    ids = np.asarray(city.objects.ids)
+    candidates = [
+        (sorted(ids[city.objects.mask(i.scope) & alive].tolist()), i)
+        for i in items
+        if i.method is InspectionMethod.DOCUMENTS
+    ]
+    if not candidates:
         return ()
-    mask = city.objects.mask(item.scope) & np.asarray(city.objects.alive, dtype=bool)
-    ids = sorted(np.asarray(city.objects.ids)[mask].tolist())[::5]
+    scoped, item = max(candidates, key=lambda c: (len(c[0]), c[1].id))
     return tuple(
         CommitmentStandIn(
             object_id=oid,
@@ -304,7 +307,7 @@ def _credit_commitments(city: Any, items: Any) -> tuple[Any, ...]:
             signed_on=dt.date(city.year - 1, 12, 1),
             text_digest=hashlib.sha256(f"信用承诺书 {item.id} {oid}".encode()).hexdigest(),
         )
-        for oid in ids
+        for oid in scoped[::5]
     )
 
 

@@ -34,11 +34,15 @@ class OnSiteConversion:
     matching:
         The matching of the tasks (:class:`randinspect.matching.MatchResult`), or ``None`` when there was
         nothing to convert.
+    caps:
+        The load caps the matching used (the cycle's caps less the groups the cycle gave each inspector), to
+        give :func:`randinspect.matching.verify_match` with the cycle's conflicts and history.
     """
 
     tasks: tuple[Any, ...]
     follows: Mapping[str, str]
     matching: Any | None
+    caps: int | Mapping[str, int] | None = None
 
     def assignments(self) -> dict[str, tuple[str, ...]]:
         """Task id → inspector ids of its group (for :func:`randinspect.results.enter_results`)."""
@@ -148,4 +152,4 @@ def convert_to_on_site(
     if journal is not None:
         record = matching.record()
         journal.append_match(record, key=record.journal_key)
-    return OnSiteConversion(tasks=tasks, follows=follows, matching=matching)
+    return OnSiteConversion(tasks=tasks, follows=follows, matching=matching, caps=caps)
