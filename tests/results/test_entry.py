@@ -115,16 +115,16 @@ class TestEnterResults:
             _enter(world, [rec], deregistered={rec.object_id: rec.start - dt.timedelta(days=1)})
 
     def test_journal_has_digests_not_personal_data(self, world: World) -> None:
-        """One inspection-record entry per record, then the result entry with record digests; the
-        representative's name and phone are in none of them."""
+        """The batch's inspection-record entry (a record each) and its result entry list record digests; the
+        representative's name and phone are in neither."""
         journal = Journal(MemoryStore())
         _enter(world, world.records[:20], journal=journal)
-        *records, entry = tuple(journal.entries())
-        assert entry.kind == "result"
-        assert [e.kind for e in records] == ["inspection-record"] * 20
-        assert [e.payload["record_id"] for e in records] == [r.record_id for r in world.records[:20]]
-        assert [e.payload["digest"] for e in records] == [r.digest() for r in world.records[:20]]
-        text = "".join(e.payload_json for e in (*records, entry))
+        records, entry = tuple(journal.entries())
+        assert (records.kind, entry.kind) == ("inspection-record", "result")
+        listed = records.payload["records"]
+        assert [x["record_id"] for x in listed] == [r.record_id for r in world.records[:20]]
+        assert [x["digest"] for x in listed] == [r.digest() for r in world.records[:20]]
+        text = records.payload_json + entry.payload_json
         for r in world.records[:20]:
             rep = r.acknowledgement.representative if r.acknowledgement else None
             assert rep is not None
@@ -179,8 +179,9 @@ class TestInspectionRecordEntries:
     def test_attachments_by_digest_notes_by_digest(
         self, world: World, n: int, payloads: list[bytes], note: str
     ) -> None:
-        """Each entered record has one inspection-record entry fixing its digest; attachments appear by
-        SHA-256 and reference only and notes by digest, so neither bytes nor note text enter the journal."""
+        """Each entered record is in the batch's inspection-record entry with its digest; attachments appear
+        by SHA-256 and reference only and notes by digest, so neither bytes nor note text enter the
+        journal."""
         records = [
             attrs.evolve(
                 r,
@@ -191,28 +192,30 @@ class TestInspectionRecordEntries:
         ]
         journal = Journal(MemoryStore())
         _enter(world, records, journal=journal)
-        entries = [e for e in journal.entries() if e.kind == "inspection-record"]
-        assert [e.payload["digest"] for e in entries] == [r.digest() for r in records]
+        (batch,) = [e for e in journal.entries() if e.kind == "inspection-record"]
+        entries = batch.payload["records"]
+        assert [e["digest"] for e in entries] == [r.digest() for r in records]
         for e in entries:
-            assert [a["digest"] for a in e.payload["attachments"]] == [
+            assert [a["digest"] for a in e["attachments"]] == [
                 hashlib.sha256(b).hexdigest() for b in payloads
             ]
-            assert all(
-                f["note_digest"] == hashlib.sha256(note.encode()).hexdigest() for f in e.payload["findings"]
-            )
-        assert all("note" not in f for e in entries for f in e.payload["findings"])
+            assert all(f["note_digest"] == hashlib.sha256(note.encode()).hexdigest() for f in e["findings"])
+        assert all("note" not in f for e in entries for f in e["findings"])
         assert journal.verify().length == len(journal)
 
     def test_correction_is_a_second_entry_with_its_reason(self, world: World) -> None:
-        """A corrected record gets a second inspection-record entry under the same key, with the reason."""
+        """A corrected record's batch is journalled with the correction named in the reason, the record
+        carrying its correction text; the first version's entry stays."""
         journal = Journal(MemoryStore())
         book = _enter(world, world.records[:1], journal=journal)
         corrected = attrs.evolve(world.records[0], correction="录入错误更正（科长批准）")
         _enter(world, [corrected], book=book, journal=journal)
         entries = [e for e in journal.entries() if e.kind == "inspection-record"]
         assert len(entries) == 2
-        assert entries[0].key == entries[1].key
-        assert entries[1].reason == "录入错误更正（科长批准）"
+        assert entries[0].reason is None
+        assert entries[1].reason == f"corrections: {corrected.record_id}"
+        assert entries[1].payload["records"][0]["correction"] == "录入错误更正（科长批准）"
+        assert entries[1].payload["records"][0]["digest"] == corrected.digest()
 
     def test_refused_batch_journals_nothing(self, world: World) -> None:
         """A batch with one bad record leaves the journal empty."""

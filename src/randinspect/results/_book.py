@@ -287,11 +287,12 @@ def enter_results(
     deregistered:
         Object id -> deregistration date; an inspection starting after it is refused.
     journal:
-        A :class:`randinspect.draw.journal.Journal`; when given, after every check passed, each record is
-        journalled as an ``inspection-record`` entry (:func:`inspection_record_entry`; key
-        ``("inspection-record", year, task, item)``, a correction's reason as the entry's reason;
-        attachments by digest, never personal data or bytes), then the batch as one ``result`` entry
-        (record digests).
+        A :class:`randinspect.draw.journal.Journal`; when given, after every check passed, the batch is
+        journalled as one ``inspection-record`` entry (the records as :func:`inspection_record_entry`
+        gives them: attachments by digest, never personal data or bytes; key ``("inspection-records",
+        year, first entry day, first record id)``) and one ``result`` entry (record digests and
+        categories; key ``("results", ...)`` likewise); corrections in the batch are named in both
+        entries' reason.
     min_officers:
         Inspectors an on-site record must show present (two law-enforcement officers, §四(七)1).
 
@@ -416,44 +417,41 @@ def enter_results(
     if journal is not None and entered:
         from randinspect.draw.journal import EntryKind
 
-        # One inspection-record entry per record (抽查记录表), then the batch's result entry; every entry is
-        # checked before the first is appended, so a refusal leaves the journal as it was.
-        record_entries = [
-            (
-                inspection_record_entry(r.record),
-                ("inspection-record", str(book.year), r.record.task_id, r.record.item_id),
-                r.record.correction if r.superseded else None,
-            )
-            for r in entered
-        ]
-        for payload, key, reason in record_entries:
-            journal.check_append(EntryKind.INSPECTION_RECORD, payload, key=key, reason=reason)
-        for payload, key, reason in record_entries:
-            journal.append(EntryKind.INSPECTION_RECORD, payload, key=key, reason=reason)
         corrections = [r.record_id for r in entered if r.superseded]
-        journal.append(
-            EntryKind.RESULT,
-            {
-                "year": book.year,
-                "records": [
-                    {
-                        "id": r.record_id,
-                        "object_id": r.record.object_id,
-                        "department": r.record.department,
-                        "category": r.category.code,
-                        "entered_on": r.record.entered_on.isoformat(),
-                        "digest": r.record.digest(),
-                        "attachments": [a.digest for a in r.record.attachments],
-                    }
-                    for r in entered
-                ],
-            },
-            key=(
-                "results",
-                str(book.year),
-                min(r.record.entered_on for r in entered).isoformat(),
-                entered[0].record_id,
+        reason = "corrections: " + ", ".join(corrections) if corrections else None
+        first = (str(book.year), min(r.record.entered_on for r in entered).isoformat(), entered[0].record_id)
+        # The batch's inspection records (抽查记录表) and its results: one entry each, both checked before
+        # either is appended, so a refusal leaves the journal as it was. One entry per batch, not per
+        # record: a ledger appends in time linear in its length, so per-record entries would make a year's
+        # entry quadratic.
+        entries = [
+            (
+                EntryKind.INSPECTION_RECORD,
+                {"year": book.year, "records": [inspection_record_entry(r.record) for r in entered]},
+                ("inspection-records", *first),
             ),
-            reason="corrections: " + ", ".join(corrections) if corrections else None,
-        )
+            (
+                EntryKind.RESULT,
+                {
+                    "year": book.year,
+                    "records": [
+                        {
+                            "id": r.record_id,
+                            "object_id": r.record.object_id,
+                            "department": r.record.department,
+                            "category": r.category.code,
+                            "entered_on": r.record.entered_on.isoformat(),
+                            "digest": r.record.digest(),
+                            "attachments": [a.digest for a in r.record.attachments],
+                        }
+                        for r in entered
+                    ],
+                },
+                ("results", *first),
+            ),
+        ]
+        for kind, payload, key in entries:
+            journal.check_append(kind, payload, key=key, reason=reason)
+        for kind, payload, key in entries:
+            journal.append(kind, payload, key=key, reason=reason)
     return new_book
