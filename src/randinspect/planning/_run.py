@@ -20,6 +20,7 @@ from randinspect.errors import ConfigurationError, MatchInputError, PlanError
 from randinspect.items import (
     CheckItem,
     DistrictOverlay,
+    InspectionMethod,
     ItemList,
     ItemOrigin,
     SupervisionLevel,
@@ -115,7 +116,6 @@ def inspection_tasks(
         If an object is not in the directory, an item is unknown, or a credit commitment names an unknown
         item, another department than its item's, or an object outside the directory, or repeats one.
     """
-    from randinspect.items import InspectionMethod
     from randinspect.matching import InspectionTask
 
     by_id = dict(items) if isinstance(items, Mapping) else {i.id: i for i in items}
@@ -231,8 +231,9 @@ def inspection_tasks(
             its: list[str] = []
             departments: list[str] = []
             for d in block.departments:
-                kept = split(o, 0, visit_items[(d, o, 0)], block.period)
-                if kept:
+                planned = visit_items[(d, o, 0)]
+                kept = split(o, 0, planned, block.period)
+                if kept or not planned:  # a member whose items all went to the desk sends nobody
                     its += kept
                     departments.append(d)
             if its:
@@ -869,8 +870,6 @@ def run_cycle(
     timings["merge"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    from randinspect.items import InspectionMethod
-
     every = inspection_tasks(joint, objects, item_tuple, credit_commitments=credit_commitments)
     tasks = tuple(t for t in every if t.method is InspectionMethod.ON_SITE)
     desk_tasks = tuple(t for t in every if t.method is not InspectionMethod.ON_SITE)
