@@ -9,7 +9,6 @@ assessment section is added later by appending a ``Section`` to :data:`DEFAULT_S
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -723,17 +722,15 @@ def _departments(data: SiteData) -> tuple[Page, ...]:
     return tuple(pages)
 
 
-def _in_district(data: SiteData, code: str, object_id: str) -> bool:
-    return data.district_of(object_id) == code
-
-
 def _districts(data: SiteData) -> tuple[Page, ...]:
-    districts = sorted(
-        {data.district_of(i) for e in data.records.draws for i in e.record.selected_ids} - {""}
-    )
+    # One pass over every drawn object, each row to its district (rows keep the order of the draws).
+    by_district: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _drawn_rows(data, list(data.records.draws), lambda _i: True):
+        code = data.district_of(str(row["id"]))
+        if code:
+            by_district[code].append(row)
     pages = []
-    for code in districts:
-        rows = _drawn_rows(data, list(data.records.draws), functools.partial(_in_district, data, code))
+    for code, rows in sorted(by_district.items()):
         per_item = Counter(str(r["item"]) for r in rows)
         name = data.district_names.get(code, code)
         pages.append(
