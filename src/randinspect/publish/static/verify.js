@@ -4,7 +4,9 @@
  * Plain JavaScript with no dependencies. It runs in a browser (a classic <script>, so it works from
  * file://, a USB stick or any web server) and in Node (require("./verify.js")). Hashing uses WebCrypto
  * SHA-256 (crypto.subtle) where the page has it; a small built-in SHA-256 (FIPS 180-4) serves pages opened
- * outside a secure context and is checked against WebCrypto by the test suite. Big integers use BigInt.
+ * outside a secure context and hashes the per-object tickets (no promise per object), and is checked against
+ * WebCrypto by the test suite. The API gives 64-bit tickets and starts as BigInt; the re-run itself uses
+ * Numbers wherever they are exact (numerators up to 2^32, sums modulo 2^32, decimals digit by digit).
  *
  * What it checks from a published record and its public frame file (the committed π table: one row per
  * object with id, stratum, tier and the inclusion numerator a), stopping at the first difference:
@@ -505,11 +507,12 @@
    * "id,stratum,tier,a"): commas become tabs, and the frame text keeps the first two cells of each line.
    */
   function bodyTexts(body) {
-    var bytes = utf8(body.charAt(body.length - 1) === "\n" || body === "" ? body : body + "\n");
-    var table = new Uint8Array(bytes.length), frameBytes = new Uint8Array(bytes.length);
+    // The table text is the body's own bytes with commas turned into tabs (in place).
+    var table = utf8(body.charAt(body.length - 1) === "\n" || body === "" ? body : body + "\n");
+    var frameBytes = new Uint8Array(table.length);
     var f = 0, commas = 0;
-    for (var i = 0; i < bytes.length; i++) {
-      var b = bytes[i];
+    for (var i = 0; i < table.length; i++) {
+      var b = table[i];
       // UTF-8 continuation and lead bytes are >= 0x80, so ASCII commas and newlines are found byte-wise.
       if (b === 0x2c) {
         table[i] = 0x09;
@@ -517,7 +520,6 @@
         if (commas === 1) frameBytes[f++] = 0x09;
         continue;
       }
-      table[i] = b;
       if (b === 0x0a) { commas = 0; frameBytes[f++] = 0x0a; continue; }
       if (commas < 2) frameBytes[f++] = b;
     }
@@ -883,22 +885,34 @@
         from = to;
       }
     }
-    var drawn = drawnIdx.map(function (x) {
+    // Canonical (id) order: the frame's own order when it came sorted, else each object's place in canon.
+    var place = Int32Array.from(drawnIdx);
+    if (!sorted) {
+      var rank = new Int32Array(n);
+      for (i = 0; i < n; i++) rank[canon[i]] = i;
+      for (i = 0; i < place.length; i++) place[i] = rank[place[i]];
+      place.sort();
+      for (i = 0; i < place.length; i++) place[i] = canon[place[i]];
+    } else place.sort();
+    var drawn = Array.from(place, function (x) {
       return { id: frame.ids[x], tier: frame.tiers[x], stratum: frame.strata[x], pi_numerator: frame.a[x], pi: decimalString(frame.a[x]) };
     });
-    drawn.sort(function (x, y) { return compareIds(x.id, y.id); });
-    var mine = new Map(), theirs = new Map();
-    drawn.forEach(function (d) { mine.set(d.id, d); });
-    listed.forEach(function (s) { theirs.set(s.id, s); });
+    var mine = null, theirs = null;
     for (i = 0; i < Math.max(drawn.length, listed.length); i++) {
       var d = drawn[i], s = listed[i];
       if (!d || !s)
         return difference("selection", "count", "重新抽取抽中 " + drawn.length + " 个对象，记录列出 " + listed.length + " 个。",
           "the re-run draws " + drawn.length + " objects, the record lists " + listed.length + ".", { computed: drawn.length, record: listed.length });
-      if (d && !theirs.has(d.id))
+      if (d.id !== s.id && mine === null) {
+        // The lists part here: look the two ids up in the other list (built once, at the first difference).
+        mine = new Map(); theirs = new Map();
+        drawn.forEach(function (x) { mine.set(x.id, x); });
+        listed.forEach(function (x) { theirs.set(x.id, x); });
+      }
+      if (d.id !== s.id && !theirs.has(d.id))
         return difference("selection", "missing",
           "重新抽取抽中了对象 " + d.id + "，但记录中没有它。", "the re-run draws " + d.id + ", which the record does not list.", { id: d.id });
-      if (s && !mine.has(s.id))
+      if (d.id !== s.id && !mine.has(s.id))
         return difference("selection", "extra",
           "记录列出了对象 " + s.id + "，但重新抽取没有抽中它。", "the record lists " + s.id + ", which the re-run does not draw.", { id: s.id });
       for (var f = 0; f < fields.length; f++) {
