@@ -74,7 +74,7 @@ def build_directory(n: int, seed: int = 2027) -> ObjectDirectory:
     )
 
 
-def _chromium() -> Any:
+def _chromium(profile: Path) -> Any:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -84,7 +84,7 @@ def _chromium() -> Any:
     options.binary_location = binary
     for flag in FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='bench-chromium-')}")
+    options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_script_timeout(600)
     return driver
@@ -121,7 +121,8 @@ def bench_verifier(n: int, repeats: int = 5) -> None:
         '<script src="verify.js"></script><script src="data.js"></script></head><body></body></html>',
         encoding="utf-8",
     )
-    driver = _chromium()
+    profile = Path(tempfile.mkdtemp(prefix="bench-chromium-"))
+    driver = _chromium(profile)
 
     def in_browser(kind: str) -> float:
         result = driver.execute_async_script(
@@ -161,6 +162,7 @@ def bench_verifier(n: int, repeats: int = 5) -> None:
         heap = float(driver.execute_script("return performance.memory.usedJSHeapSize")) / 2**20
     finally:
         driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
     py = statistics.median(python_times)
     print(
