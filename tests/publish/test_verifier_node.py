@@ -23,6 +23,7 @@ from randinspect.draw import (
     DrawFrame,
     StratifiedPolicy,
     TieredPolicy,
+    decimal_string,
     draw,
     inclusion_probabilities,
     policy_from_dict,
@@ -346,7 +347,7 @@ class TestAgreesWithPython:
         dropping any drawn object from the record is reported as a difference."""
         ids = data.draw(
             st.lists(
-                st.text(alphabet="ABC019贵😀", min_size=1, max_size=5), min_size=n, max_size=n, unique=True
+                st.text(alphabet="ABC019贵😀Ａ", min_size=1, max_size=5), min_size=n, max_size=n, unique=True
             )
         )
         frame = DrawFrame.from_arrays(
@@ -388,3 +389,76 @@ class TestAgreesWithPython:
 
 def _no_vectors() -> dict[str, Any]:
     return {**VECTORS, "selections": [], **_empty()}
+
+
+def _small_record(item_id: str, ids: list[str], seed: str = "2027") -> dict[str, Any]:
+    """A stratified draw of ``ids`` (one stratum, ratio 1/2) for item ``item_id``: record and public frame."""
+    frame = DrawFrame.from_arrays(ids=ids, strata=["U1"] * len(ids))
+    item = CheckItem(
+        id=item_id,
+        name="t",
+        department="T",
+        year=2027,
+        ratio=Fraction(1, 2),
+        scope=Scope(),
+        legal_basis=["x"],
+    )
+    policy = StratifiedPolicy()
+    record = draw(frame, item, seed, policy=policy)
+    table = inclusion_probabilities(frame, item, policy)
+    return {"name": item_id, "record": record.to_json_dict(), "frame": public_frame_csv(table)}
+
+
+# Two ids whose tickets (seed "2027", context "T-1|2027|round=1") share the high 32 bits; by the low bits
+# X220313 comes first, by id X108150 (found by a birthday search over X0 ... X399999).
+_EQUAL_HIGH = ("X108150", "X220313")
+
+
+class TestFastPathsInNode:
+    def test_shared_ticket_prefix_of_every_length(self) -> None:
+        """The built-in SHA-256 hashes each ticket's shared prefix S ‖ context ‖ 0x1F once; draws whose
+        prefixes are 50 to 149 bytes long (across the 64- and 128-byte block edges), with ASCII and
+        non-ASCII ids, reproduce."""
+        ids = ["A1", "A2", "B7", "é9", "贵阳1", "😀2", "Z"]
+        cases = [_small_record("T" * n, ids) for n in range(1, 101)]
+        out = run_node({"vectors": _no_vectors(), "records": cases, "hash": "js"})
+        results = {r["name"]: r["result"] for r in out if r["kind"] == "record"}
+        assert len(results) == 100
+        for name, result in results.items():
+            assert result["ok"] is True, (len(name), result)
+
+    def test_equal_ticket_high_halves_order_by_low_half(self) -> None:
+        """Objects whose tickets agree in the high 32 bits are ordered by the low 32 bits (spec §4.1),
+        not by id: the draw of exactly one of the two reproduces, and swapping the pick is caught."""
+        seed_digest = hashlib.sha256(b"2027").digest()
+        prefix = seed_digest + b"T-1|2027|round=1\x1f"
+        tickets = [hashlib.sha256(prefix + i.encode()).digest()[:8] for i in _EQUAL_HIGH]
+        assert tickets[0][:4] == tickets[1][:4]
+        assert tickets[1][4:] < tickets[0][4:]  # ticket order differs from id order
+        good = _small_record("T-1", list(_EQUAL_HIGH))
+        (picked,) = good["record"]["selected"]
+        other = next(i for i in _EQUAL_HIGH if i != picked["id"])
+        bad = copy.deepcopy(good)
+        bad["name"] = "swapped"
+        bad["record"]["selected"][0]["id"] = other
+        out = run_node({"vectors": _no_vectors(), "records": [good, bad], "hash": "js"})
+        results = {r["name"]: r["result"] for r in out if r["kind"] == "record"}
+        assert results["T-1"]["ok"] is True, results["T-1"]
+        assert results["swapped"]["ok"] is False
+        assert results["swapped"]["step"] == "selection"
+
+    def test_decimal_strings_without_bigint(self) -> None:
+        """π written from Numbers digit by digit equals the Python exact decimal for 2,000 numerators
+        from 0 to 2^53 (fixed seed), the powers of two and their neighbours."""
+        import random
+
+        rng = random.Random(2027)
+        numerators = [rng.randrange(0, 2**32 + 1) for _ in range(1000)]
+        numerators += [rng.randrange(0, 2**53) for _ in range(1000)]
+        numerators += [v for k in range(54) for v in (2**k - 1, 2**k, 2**k + 1) if v < 2**53]
+        cases = [{"numerator": a, "pi": decimal_string(a)} for a in numerators]
+        out = run_node({"vectors": {**_no_vectors(), "decimal": cases}, "records": [], "hash": "js"})
+        got = {r["name"]: r for r in out if r["kind"] == "decimal"}
+        assert len(got) == len(set(numerators))
+        for r in got.values():
+            assert r["got"] == r["want"], r

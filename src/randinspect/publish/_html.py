@@ -98,8 +98,10 @@ def table_json(table: Table) -> bytes:
         "rows": [{k: row.get(k) for k, _ in table.columns} for row in table.rows],
     }
     # One row per line: readable, and the fast C encoder stays in use (indent= would switch it off).
-    head = json.dumps({k: v for k, v in body.items() if k != "rows"}, ensure_ascii=False, default=str)
-    rows = ",\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in body["rows"])
+    # One encoder for every row (json.dumps would build a new one per call).
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    head = encode({k: v for k, v in body.items() if k != "rows"})
+    rows = ",\n".join(map(encode, body["rows"]))
     return (head[:-1] + ',"rows":[\n' + rows + "\n]}\n").encode("utf-8")
 
 
@@ -150,16 +152,22 @@ def _render_table(page: Page, table: Table, prefix: str) -> str:
     stem = page.download_stem(table)
     head = "".join(f'<th scope="col">{h.html()}</th>' for _, h in table.columns)
     body: list[str] = []
+    # Per column: its key, its link template, and the cell's opening and closing tags.
+    columns = [
+        (key, table.links.get(key), '<th scope="row">' if i == 0 else "<td>", "</th>" if i == 0 else "</td>")
+        for i, (key, _) in enumerate(table.columns)
+    ]
     for row in table.rows:
-        cells = []
-        for i, (key, _) in enumerate(table.columns):
-            text = escape(_cell_text(row.get(key)))
-            template = table.links.get(key)
-            if template and row.get(key) not in (None, ""):
-                href = escape(prefix + template.format(row.get(key)), quote=True)
+        cells = ["<tr>"]
+        for key, template, start, end in columns:
+            value = row.get(key)
+            text = escape(value) if type(value) is str else escape(_cell_text(value))
+            if template and value not in (None, ""):
+                href = escape(prefix + template.format(value), quote=True)
                 text = f'<a href="{href}">{text}</a>'
-            cells.append(f'<th scope="row">{text}</th>' if i == 0 else f"<td>{text}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+            cells += (start, text, end)
+        cells.append("</tr>")
+        body.append("".join(cells))
     if not body:
         body.append(f'<tr><td colspan="{len(table.columns)}">{Text("无", "none").html()}</td></tr>')
     downloads = (

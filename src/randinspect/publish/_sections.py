@@ -9,7 +9,6 @@ assessment section is added later by appending a ``Section`` to :data:`DEFAULT_S
 
 from __future__ import annotations
 
-import functools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -17,6 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
+import numpy as np
 
 from randinspect.publish._html import Html, Page, Para, Table, Text
 from randinspect.publish._records import DrawEntry, YearRecords
@@ -471,7 +471,7 @@ def _draw_page(data: SiteData, entry: DrawEntry) -> Page:
             "name": data.names.get(s.id, ""),
             "district": data.district_names.get(data.district_of(s.id), data.district_of(s.id)),
             "unit": s.stratum,
-            "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh if s.tier is not None else "",
+            "tier": "" if s.tier is None else (TIER_TEXT[s.tier].zh if s.tier in TIER_TEXT else s.tier),
             "pi": s.pi,
         }
         for s in record.selected
@@ -541,10 +541,10 @@ def _draw_page(data: SiteData, entry: DrawEntry) -> Page:
 
 
 def _sum_by(codes: Any, values: Any, n: int) -> list[int]:
-    out = [0] * n
-    for code, value in zip(codes.tolist(), values.tolist(), strict=True):
-        out[code] += value
-    return out
+    # Exact integer sums per code: numerators are below 2^33, so int64 sums are exact below 2^30 objects.
+    out = np.zeros(n, dtype=np.int64)
+    np.add.at(out, np.asarray(codes, dtype=np.int64), np.asarray(values, dtype=np.int64))
+    return [int(v) for v in out.tolist()]
 
 
 def _draws(data: SiteData) -> tuple[Page, ...]:
@@ -606,23 +606,23 @@ def _sum_all(data: SiteData, entry: DrawEntry) -> int:
 # --------------------------------------------------------------------------------------------- departments
 
 
-def _drawn_rows(
-    data: SiteData, entries: list[DrawEntry], keep: Callable[[str], bool]
-) -> list[dict[str, Any]]:
+def _drawn_rows(data: SiteData, entries: list[DrawEntry]) -> list[dict[str, Any]]:
+    tier_zh = {tier: text.zh for tier, text in TIER_TEXT.items()}
+    names = data.names
     rows = []
     for entry in entries:
+        slug, item_id = entry.slug, entry.record.item_id
         for s in entry.record.selected:
-            if keep(s.id):
-                rows.append(
-                    {
-                        "draw": entry.slug,
-                        "item": entry.record.item_id,
-                        "id": s.id,
-                        "name": data.names.get(s.id, ""),
-                        "unit": s.stratum,
-                        "tier": TIER_TEXT.get(s.tier, Text(s.tier, s.tier)).zh if s.tier is not None else "",
-                    }
-                )
+            rows.append(
+                {
+                    "draw": slug,
+                    "item": item_id,
+                    "id": s.id,
+                    "name": names.get(s.id, ""),
+                    "unit": s.stratum,
+                    "tier": "" if s.tier is None else tier_zh.get(s.tier, s.tier),
+                }
+            )
     return rows
 
 
@@ -707,7 +707,7 @@ def _departments(data: SiteData) -> tuple[Page, ...]:
                 name="drawn",
                 caption=Text("本部门抽中的检查对象", "Objects drawn by this department"),
                 columns=_drawn_columns(entries),
-                rows=tuple(_drawn_rows(data, entries, lambda _i: True)),
+                rows=tuple(_drawn_rows(data, entries)),
                 links={"draw": "draws/{}.html"},
             )
         )
@@ -723,17 +723,15 @@ def _departments(data: SiteData) -> tuple[Page, ...]:
     return tuple(pages)
 
 
-def _in_district(data: SiteData, code: str, object_id: str) -> bool:
-    return data.district_of(object_id) == code
-
-
 def _districts(data: SiteData) -> tuple[Page, ...]:
-    districts = sorted(
-        {data.district_of(i) for e in data.records.draws for i in e.record.selected_ids} - {""}
-    )
+    # One pass over every drawn object, each row to its district (rows keep the order of the draws).
+    by_district: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in _drawn_rows(data, list(data.records.draws)):
+        code = data.district_of(str(row["id"]))
+        if code:
+            by_district[code].append(row)
     pages = []
-    for code in districts:
-        rows = _drawn_rows(data, list(data.records.draws), functools.partial(_in_district, data, code))
+    for code, rows in sorted(by_district.items()):
         per_item = Counter(str(r["item"]) for r in rows)
         name = data.district_names.get(code, code)
         pages.append(

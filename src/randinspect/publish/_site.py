@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
+import numpy as np
 
 from randinspect.errors import InputError, PublishError, RandInspectError, UnverifiedRecordError
 from randinspect.publish._html import Page, Table, Text, render_page, table_csv, table_json
@@ -114,24 +115,34 @@ def public_frame_csv(table: InclusionTable, *, disclosure: str | None = None) ->
     A,U1
     B,U1
     """
+    from randinspect.draw import Tier
+
     if disclosure is None:
         disclosure = str(table.policy.get("disclosure", "public"))
     if disclosure not in ("public", "auditors"):
         raise InputError(f"disclosure must be 'public' or 'auditors', got {disclosure!r}")
     ids = table.frame.ids.tolist()
     labels = table.frame.stratum_labels
-    strata = [labels[c] for c in table.frame.stratum_codes.tolist()]
+    codes = table.frame.stratum_codes
     special = ',"\r\n'
     if any(c in "".join(labels) for c in special) or any(c in "".join(ids) for c in special):
         ids = [_csv_cell(i) for i in ids]
-        strata = [_csv_cell(s) for s in strata]
+        labels = tuple(_csv_cell(s) for s in labels)
+    # Each line is the id and a piece from a small table (as the digests build their lines): the text
+    # after the id depends only on the stratum (and the tier), and the numerators take few values.
     if disclosure == "auditors":
-        return "".join(["id,stratum\n", *(f"{i},{s}\n" for i, s in zip(ids, strata, strict=True))])
-    tiers = table.tiers.tolist()
-    nums = table.numerators.tolist()
-    lines = ["id,stratum,tier,pi_numerator\n"]
-    lines.extend(f"{i},{s},{t},{a}\n" for i, s, t, a in zip(ids, strata, tiers, nums, strict=True))
-    return "".join(lines)
+        pieces = np.empty(2 * len(ids), dtype=object)
+        pieces[0::2] = ids
+        pieces[1::2] = np.asarray([f",{s}\n" for s in labels], dtype=object)[codes]
+        return "id,stratum\n" + "".join(pieces.tolist())
+    tier_names = [t.value for t in sorted(Tier, key=lambda t: t.code)]
+    middles = np.asarray([f",{s},{t}," for s in labels for t in tier_names], dtype=object)
+    values, which = np.unique(table.numerators, return_inverse=True)
+    pieces = np.empty(3 * len(ids), dtype=object)
+    pieces[0::3] = ids
+    pieces[1::3] = middles[codes.astype(np.int64) * len(tier_names) + table.tier_codes]
+    pieces[2::3] = np.asarray([f"{a}\n" for a in values.tolist()], dtype=object)[which.reshape(-1)]
+    return "id,stratum,tier,pi_numerator\n" + "".join(pieces.tolist())
 
 
 def _csv_cell(text: str) -> str:
@@ -256,8 +267,12 @@ def _site_data(records: YearRecords, tables: dict[str, InclusionTable]) -> SiteD
 
 def _js_string(value: Any) -> str:
     """JSON for embedding in a script: ``</`` and line separators escaped."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return _script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _script_safe(json_text: str) -> str:
+    """JSON text made safe inside a ``<script>``: ``</`` and the line separators U+2028/9 escaped."""
+    return json_text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _write_draw_data(root: Path, data: SiteData) -> list[str]:
@@ -270,16 +285,16 @@ def _write_draw_data(root: Path, data: SiteData) -> list[str]:
     seed = data.records.ceremony.get("seed")
     for entry in data.records.draws:
         slug = entry.slug
-        record_json = entry.record.to_json_dict()
-        (root / "records" / f"{slug}.json").write_text(
-            json.dumps(record_json, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8"
-        )
+        record_text = json.dumps(entry.record.to_json_dict(), ensure_ascii=False, sort_keys=True)
+        (root / "records" / f"{slug}.json").write_text(record_text + "\n", encoding="utf-8")
         # Under disclosure "auditors" the public frame holds ids and strata only (no tier or π of single
         # objects); the full table goes to the designated auditors, not to the site.
         frame = public_frame_csv(data.tables[slug], disclosure=entry.disclosure)
         (root / "frames" / f"{slug}.csv").write_text(frame, encoding="utf-8")
+        # The verifier page's copy: the same record and frame texts, wrapped in a script (a page opened
+        # from a file or a USB stick may load scripts but not fetch files).
         (root / "data" / f"{slug}.js").write_text(
-            f"RandinspectData.add({_js_string(slug)},{_js_string(record_json)},{_js_string(frame)});\n",
+            f"RandinspectData.add({_js_string(slug)},{_script_safe(record_text)},{_js_string(frame)});\n",
             encoding="utf-8",
         )
         written += [f"records/{slug}.json", f"frames/{slug}.csv", f"data/{slug}.js"]

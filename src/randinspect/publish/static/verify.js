@@ -4,7 +4,9 @@
  * Plain JavaScript with no dependencies. It runs in a browser (a classic <script>, so it works from
  * file://, a USB stick or any web server) and in Node (require("./verify.js")). Hashing uses WebCrypto
  * SHA-256 (crypto.subtle) where the page has it; a small built-in SHA-256 (FIPS 180-4) serves pages opened
- * outside a secure context and is checked against WebCrypto by the test suite. Big integers use BigInt.
+ * outside a secure context and hashes the per-object tickets (no promise per object), and is checked against
+ * WebCrypto by the test suite. The API gives 64-bit tickets and starts as BigInt; the re-run itself uses
+ * Numbers wherever they are exact (numerators up to 2^32, sums modulo 2^32, decimals digit by digit).
  *
  * What it checks from a published record and its public frame file (the committed π table: one row per
  * object with id, stratum, tier and the inclusion numerator a), stopping at the first difference:
@@ -72,10 +74,16 @@
   ]);
   var W = new Int32Array(64);
   var H = new Int32Array(8);
+  var V = new Int32Array(8);
   var IV = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
-  /** One SHA-256 compression of the 64-byte block of `bytes` at `off` into the state H. */
-  function compress(bytes, off) {
+  /**
+   * One SHA-256 compression (FIPS 180-4 §6.2.2) of the 64-byte block of `bytes` at `off` into the
+   * chaining value H. Round t reads message word t only, so messages that begin alike can share their
+   * first rounds (prefixStart): the rounds then run from `from` on the working variables `start`. With
+   * `to` below 64 the rounds stop there and leave the working variables in V, H unchanged.
+   */
+  function compress(bytes, off, from, start, to) {
     var t;
     for (t = 0; t < 16; t++) {
       var o = off + t * 4;
@@ -87,13 +95,18 @@
       var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
       W[t] = (W[t - 16] + s0 + W[t - 7] + s1) | 0;
     }
-    var a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
-    for (t = 0; t < 64; t++) {
+    var s = from ? start : H, end = to || 64;
+    var a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
+    for (t = from || 0; t < end; t++) {
       var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
       var t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[t] + W[t]) | 0;
       var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
       var t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
       h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+    }
+    if (end < 64) {
+      V[0] = a; V[1] = b; V[2] = c; V[3] = d; V[4] = e; V[5] = f; V[6] = g; V[7] = h;
+      return;
     }
     H[0] = (H[0] + a) | 0; H[1] = (H[1] + b) | 0; H[2] = (H[2] + c) | 0; H[3] = (H[3] + d) | 0;
     H[4] = (H[4] + e) | 0; H[5] = (H[5] + f) | 0; H[6] = (H[6] + g) | 0; H[7] = (H[7] + h) | 0;
@@ -101,11 +114,43 @@
 
   var PAD = new Uint8Array(128);
 
-  /** SHA-256 (FIPS 180-4) of the first `len` bytes of `data`; the state is left in H. */
-  function sha256Into(data, len) {
+  /**
+   * The shared start of messages that all begin with `prefix` (the tickets of a draw begin with
+   * S ‖ context ‖ 0x1F): the chaining value after the prefix's whole 64-byte blocks, and the working
+   * variables after the rounds of the next block that read prefix words only.
+   */
+  function prefixStart(prefix) {
+    var full = prefix.length - (prefix.length % 64), fixed = (prefix.length - full) >> 2;
     for (var i = 0; i < 8; i++) H[i] = IV[i];
+    for (var off = 0; off < full; off += 64) compress(prefix, off);
+    var chain = H.slice(), mid = H.slice();
+    if (fixed > 0) {
+      var block = new Uint8Array(64);
+      block.set(prefix.subarray(full));
+      compress(block, 0, 0, null, fixed);
+      mid = V.slice();
+    }
+    return { length: prefix.length, full: full, fixed: fixed, chain: chain, mid: mid };
+  }
+
+  /**
+   * SHA-256 (FIPS 180-4) of the first `len` bytes of `data`; the state is left in H. With `start`
+   * (from prefixStart), `data` must begin with that prefix, and its shared work is skipped.
+   */
+  function sha256Into(data, len, start) {
+    var i, off = 0, from = 0;
+    if (start) {
+      H.set(start.chain);
+      off = start.full;
+      from = start.fixed;
+    } else {
+      for (i = 0; i < 8; i++) H[i] = IV[i];
+    }
     var full = len - (len % 64);
-    for (var off = 0; off < full; off += 64) compress(data, off);
+    for (; off < full; off += 64) {
+      compress(data, off, from, from ? start.mid : null);
+      from = 0;
+    }
     // Last one or two blocks: the rest, 0x80, zeros, the bit length (big-endian, 64 bits).
     var rest = len - full;
     var tail = rest < 56 ? 64 : 128;
@@ -116,7 +161,7 @@
     var high = Math.floor(bits / 4294967296);
     PAD[tail - 8] = high >>> 24; PAD[tail - 7] = (high >>> 16) & 255; PAD[tail - 6] = (high >>> 8) & 255; PAD[tail - 5] = high & 255;
     PAD[tail - 4] = bits >>> 24; PAD[tail - 3] = (bits >>> 16) & 255; PAD[tail - 2] = (bits >>> 8) & 255; PAD[tail - 1] = bits & 255;
-    compress(PAD, 0);
+    compress(PAD, 0, from, from ? start.mid : null);
     if (tail === 128) compress(PAD, 64);
   }
 
@@ -169,6 +214,22 @@
     return a.length - b.length;
   }
 
+  var SURROGATE = /[\ud800-\udfff]/;
+
+  function compareUtf16(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  /**
+   * A comparer by code points for the strings of `list`: JavaScript's own string order (UTF-16 units,
+   * compared natively and much faster) when no string holds a surrogate, as the two orders then agree;
+   * compareCodePoints otherwise.
+   */
+  function codePointComparer(list) {
+    for (var i = 0; i < list.length; i++) if (SURROGATE.test(list[i])) return compareCodePoints;
+    return compareUtf16;
+  }
+
   /** Canonical JSON (spec §5): sorted keys by code point, no white space, non-ASCII as is, no floats. */
   function canonicalJson(value) {
     if (value === null) return "null";
@@ -202,11 +263,24 @@
 
   /** The exact decimal writing of numerator / 2^32 (spec §3), e.g. "0.5", "1", "2.25". */
   function decimalString(numerator) {
-    var n = BigInt(numerator);
-    var whole = n / DBIG, rest = n % DBIG;
-    if (rest === 0n) return whole.toString();
-    var digits = (rest * 5n ** 32n).toString().padStart(32, "0").replace(/0+$/, "");
-    return whole.toString() + "." + digits;
+    // The whole part (a BigInt for sums beyond 2^53), then the fraction rest / 2^32 digit by digit in
+    // Numbers: rest · 10 < 2^36 stays exact, and the expansion ends after at most 32 digits.
+    var whole, rest;
+    if (typeof numerator === "bigint") {
+      whole = (numerator / DBIG).toString();
+      rest = Number(numerator % DBIG);
+    } else {
+      rest = numerator % D;
+      whole = String((numerator - rest) / D);
+    }
+    var digits = "";
+    while (rest !== 0) {
+      rest *= 10;
+      var digit = Math.floor(rest / D);
+      digits += digit;
+      rest -= digit * D;
+    }
+    return digits === "" ? whole : whole + "." + digits;
   }
 
   var CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -325,7 +399,21 @@
           var c1 = trimmed.indexOf(",", pos), c2 = trimmed.indexOf(",", c1 + 1), c3 = trimmed.indexOf(",", c2 + 1);
           if (c1 < 0 || c2 < 0 || c3 < 0 || c1 > end || c2 > end || c3 > end || trimmed.indexOf(",", c3 + 1) > -1 && trimmed.indexOf(",", c3 + 1) < end)
             throw new FrameFileError("row " + line + " of the frame file does not have 4 cells", line);
-          pushRow(out, [trimmed.slice(pos, c1), trimmed.slice(c1 + 1, c2), trimmed.slice(c2 + 1, c3), trimmed.slice(c3 + 1, end)], line);
+          // The numerator read digit by digit; anything else (spaces, a sign, too large) goes to pushRow.
+          var a = 0, at = c3 + 1;
+          for (; at < end && a <= D; at++) {
+            var digit = trimmed.charCodeAt(at) - 48;
+            if (digit < 0 || digit > 9) break;
+            a = a * 10 + digit;
+          }
+          if (at === end && end > c3 + 1 && a <= D) {
+            out.ids.push(trimmed.slice(pos, c1));
+            out.strata.push(trimmed.slice(c1 + 1, c2));
+            out.tiers.push(trimmed.slice(c2 + 1, c3));
+            out.a.push(a);
+          } else {
+            pushRow(out, [trimmed.slice(pos, c1), trimmed.slice(c1 + 1, c2), trimmed.slice(c2 + 1, c3), trimmed.slice(c3 + 1, end)], line);
+          }
         }
         pos = end + 1;
       }
@@ -419,11 +507,12 @@
    * "id,stratum,tier,a"): commas become tabs, and the frame text keeps the first two cells of each line.
    */
   function bodyTexts(body) {
-    var bytes = utf8(body.charAt(body.length - 1) === "\n" || body === "" ? body : body + "\n");
-    var table = new Uint8Array(bytes.length), frameBytes = new Uint8Array(bytes.length);
+    // The table text is the body's own bytes with commas turned into tabs (in place).
+    var table = utf8(body.charAt(body.length - 1) === "\n" || body === "" ? body : body + "\n");
+    var frameBytes = new Uint8Array(table.length);
     var f = 0, commas = 0;
-    for (var i = 0; i < bytes.length; i++) {
-      var b = bytes[i];
+    for (var i = 0; i < table.length; i++) {
+      var b = table[i];
       // UTF-8 continuation and lead bytes are >= 0x80, so ASCII commas and newlines are found byte-wise.
       if (b === 0x2c) {
         table[i] = 0x09;
@@ -431,7 +520,6 @@
         if (commas === 1) frameBytes[f++] = 0x09;
         continue;
       }
-      table[i] = b;
       if (b === 0x0a) { commas = 0; frameBytes[f++] = 0x0a; continue; }
       if (commas < 2) frameBytes[f++] = b;
     }
@@ -442,32 +530,58 @@
     return String(h).slice(0, 16) + "…";
   }
 
-  /** Rank of each object's stratum label in code-point order (so strata compare as integers). */
-  function stratumRanks(strata) {
-    var labels = Array.from(new Set(strata)).sort(compareCodePoints);
-    var rankOf = new Map();
-    labels.forEach(function (label, i) { rankOf.set(label, i); });
-    var ranks = new Int32Array(strata.length);
-    for (var i = 0; i < strata.length; i++) ranks[i] = rankOf.get(strata[i]);
-    return ranks;
+  /** The stratum labels in code-point order and the rank of each object's label among them. */
+  function stratumTable(strata) {
+    // Number the labels as first seen (one Map look-up per object), then renumber them in sorted order.
+    var seenAs = new Map(), seen = [], ranks = new Int32Array(strata.length), i;
+    for (i = 0; i < strata.length; i++) {
+      var r = seenAs.get(strata[i]);
+      if (r === undefined) { r = seen.length; seenAs.set(strata[i], r); seen.push(strata[i]); }
+      ranks[i] = r;
+    }
+    var labels = seen.slice().sort(compareCodePoints), rankOfSeen = new Int32Array(seen.length);
+    for (i = 0; i < labels.length; i++) rankOfSeen[seenAs.get(labels[i])] = i;
+    for (i = 0; i < ranks.length; i++) ranks[i] = rankOfSeen[ranks[i]];
+    return { labels: labels, ranks: ranks };
   }
 
-  /** Order of the inner objects (0 < a < D): by stratum, then ticket, then id (spec §4.1). */
-  function selectionOrder(frame, inner, hi, lo) {
-    var ranks = stratumRanks(frame.strata), ids = frame.ids;
-    var n = inner.length;
-    // key = stratum rank · 2^32 + high half of the ticket (exact in a double below 2^21 strata), then the
-    // low half: the ticket is the 64-bit number hi·2^32 + lo. Equal tickets, which essentially never
-    // happen, fall back to the ids.
-    var key = new Float64Array(n);
-    for (var k = 0; k < n; k++) key[k] = ranks[inner[k]] * 4294967296 + hi[k];
-    var idx = new Uint32Array(n);
-    for (k = 0; k < n; k++) idx[k] = k;
-    idx.sort(function (x, y) {
-      return key[x] - key[y] || lo[x] - lo[y] || compareCodePoints(ids[inner[x]], ids[inner[y]]);
-    });
+  /** Stable counting sort of the numbers `src` by `digit[x]` (each below `size`). */
+  function countingSort(src, digit, size) {
+    var count = new Uint32Array(size + 1), dst = new Uint32Array(src.length), k;
+    for (k = 0; k < src.length; k++) count[digit[src[k]] + 1]++;
+    for (k = 1; k <= size; k++) count[k] += count[k - 1];
+    for (k = 0; k < src.length; k++) dst[count[digit[src[k]]]++] = src[k];
+    return dst;
+  }
+
+  /**
+   * Order of the inner objects (0 < a < D): by stratum, then ticket, then id (spec §4.1). The ticket is
+   * the 64-bit number hi·2^32 + lo. A radix sort (least significant digit first: the two 16-bit halves of
+   * hi, then the stratum rank) orders by stratum and hi; runs with equal stratum and hi, which are rare,
+   * are then ordered by lo and id.
+   */
+  function selectionOrder(frame, inner, hi, lo, strata, compareIds) {
+    var ids = frame.ids, n = inner.length, k;
+    var idx = new Uint32Array(n), digit = new Uint32Array(n);
+    for (k = 0; k < n; k++) { idx[k] = k; digit[k] = hi[k] & 0xffff; }
+    idx = countingSort(idx, digit, 65536);
+    for (k = 0; k < n; k++) digit[k] = hi[k] >>> 16;
+    idx = countingSort(idx, digit, 65536);
+    for (k = 0; k < n; k++) digit[k] = strata.ranks[inner[k]];
+    idx = countingSort(idx, digit, strata.labels.length);
     var order = new Array(n);
-    for (k = 0; k < n; k++) order[k] = inner[idx[k]];
+    for (var from = 0; from < n;) {
+      var to = from + 1;
+      while (to < n && hi[idx[to]] === hi[idx[from]] && digit[idx[to]] === digit[idx[from]]) to++;
+      if (to - from > 1) {
+        var run = Array.from(idx.subarray(from, to)).sort(function (x, y) {
+          return lo[x] - lo[y] || compareIds(ids[inner[x]], ids[inner[y]]);
+        });
+        idx.set(run, from);
+      }
+      for (k = from; k < to; k++) order[k] = inner[idx[k]];
+      from = to;
+    }
     return order;
   }
 
@@ -605,12 +719,14 @@
     done("commitment");
 
     // 3. frame: canonical order, digest, size
-    var n = frame.ids.length;
-    var canon = Array.from(frame.ids.keys());
+    var n = frame.ids.length, i;
+    var compareIds = codePointComparer(frame.ids);
     var sorted = true;
-    for (var q = 1; q < n && sorted; q++) sorted = compareCodePoints(frame.ids[q - 1], frame.ids[q]) < 0;
-    if (!sorted) canon.sort(function (x, y) { return compareCodePoints(frame.ids[x], frame.ids[y]); });
-    for (var i = 1; i < n; i++) {
+    for (var q = 1; q < n && sorted; q++) sorted = compareIds(frame.ids[q - 1], frame.ids[q]) < 0;
+    // Strictly ascending ids hold no duplicate; any other frame is sorted here and checked for them.
+    var canon = Array.from(frame.ids.keys());
+    if (!sorted) canon.sort(function (x, y) { return compareIds(frame.ids[x], frame.ids[y]); });
+    for (i = 1; i < n && !sorted; i++) {
       if (frame.ids[canon[i]] === frame.ids[canon[i - 1]])
         return difference("frame", "duplicate-id", "名录中对象 " + frame.ids[canon[i]] + " 出现了两次。",
           "object " + frame.ids[canon[i]] + " appears twice in the frame.", { id: frame.ids[canon[i]] });
@@ -671,13 +787,14 @@
 
     // 6. start(s), tickets, systematic selection, drawn objects and counts
     var u = 0, starts = null;
+    var strata = stratumTable(frame.strata);
     if (units === "independent") {
       // One start per stratum, from the context "<c>|start|<label>" (spec §4, independent units); start 0.
       if (record.start !== 0)
         return difference("selection", "start", "各单位独立抽取时记录的起点应为 0，记录中为 " + record.start + "。",
           "with independent units the record's start must be 0, it is " + record.start + ".", { computed: 0, record: record.start });
       starts = {};
-      var labels = Array.from(new Set(frame.strata)).sort(compareCodePoints);
+      var labels = strata.labels;
       for (i = 0; i < labels.length; i++)
         starts[labels[i]] = Number(await integerBelow(hasher, S, c.context + "|start|" + labels[i], D));
       if (canonicalJson(starts) !== canonicalJson(record.starts || null))
@@ -716,7 +833,7 @@
     // One reusable buffer for the built-in hash: prefix once, then each id's UTF-8 bytes after it.
     var buffer = new Uint8Array(prefix.length + 4096);
     buffer.set(prefix);
-    var idBytes = buffer.subarray(prefix.length);
+    var idBytes = buffer.subarray(prefix.length), shared = prefixStart(prefix);
     for (var start = 0; start < inner.length; start += chunk) {
       var end = Math.min(inner.length, start + chunk);
       var k;
@@ -741,14 +858,14 @@
             idBytes = buffer.subarray(prefix.length);
           }
           // ASCII ids (the usual credit codes) are copied byte by byte; others are NFC-normalised and encoded.
-          var at = prefix.length, c = 0;
+          var at = prefix.length, code = 0;
           for (var ci = 0; ci < id.length; ci++) {
-            c = id.charCodeAt(ci);
-            if (c >= 0x80) break;
-            buffer[at++] = c;
+            code = id.charCodeAt(ci);
+            if (code >= 0x80) break;
+            buffer[at++] = code;
           }
-          if (c >= 0x80) at = prefix.length + encoder.encodeInto(id.normalize("NFC"), idBytes).written;
-          sha256Into(buffer, at);
+          if (code >= 0x80) at = prefix.length + encoder.encodeInto(id.normalize("NFC"), idBytes).written;
+          sha256Into(buffer, at, shared);
           hi[k] = H[0] >>> 0;
           lo[k] = H[1] >>> 0;
         }
@@ -756,7 +873,7 @@
       progress({ step: "tickets", fraction: (checked.length + end / inner.length) / STEPS_V1.length, done: end, total: inner.length });
       if (opts.yieldEvery !== false) await nextTick();
     }
-    var order = selectionOrder(frame, inner, hi, lo);
+    var order = selectionOrder(frame, inner, hi, lo, strata, compareIds);
     var drawnIdx = always;
     if (starts === null) drawnIdx = drawnIdx.concat(systematic(order, frame.a, u));
     else {
@@ -768,22 +885,34 @@
         from = to;
       }
     }
-    var drawn = drawnIdx.map(function (x) {
+    // Canonical (id) order: the frame's own order when it came sorted, else each object's place in canon.
+    var place = Int32Array.from(drawnIdx);
+    if (!sorted) {
+      var rank = new Int32Array(n);
+      for (i = 0; i < n; i++) rank[canon[i]] = i;
+      for (i = 0; i < place.length; i++) place[i] = rank[place[i]];
+      place.sort();
+      for (i = 0; i < place.length; i++) place[i] = canon[place[i]];
+    } else place.sort();
+    var drawn = Array.from(place, function (x) {
       return { id: frame.ids[x], tier: frame.tiers[x], stratum: frame.strata[x], pi_numerator: frame.a[x], pi: decimalString(frame.a[x]) };
     });
-    drawn.sort(function (x, y) { return compareCodePoints(x.id, y.id); });
-    var mine = {}, theirs = {};
-    drawn.forEach(function (d) { mine[d.id] = d; });
-    listed.forEach(function (s) { theirs[s.id] = s; });
+    var mine = null, theirs = null;
     for (i = 0; i < Math.max(drawn.length, listed.length); i++) {
       var d = drawn[i], s = listed[i];
       if (!d || !s)
         return difference("selection", "count", "重新抽取抽中 " + drawn.length + " 个对象，记录列出 " + listed.length + " 个。",
           "the re-run draws " + drawn.length + " objects, the record lists " + listed.length + ".", { computed: drawn.length, record: listed.length });
-      if (d && !(d.id in theirs))
+      if (d.id !== s.id && mine === null) {
+        // The lists part here: look the two ids up in the other list (built once, at the first difference).
+        mine = new Map(); theirs = new Map();
+        drawn.forEach(function (x) { mine.set(x.id, x); });
+        listed.forEach(function (x) { theirs.set(x.id, x); });
+      }
+      if (d.id !== s.id && !theirs.has(d.id))
         return difference("selection", "missing",
           "重新抽取抽中了对象 " + d.id + "，但记录中没有它。", "the re-run draws " + d.id + ", which the record does not list.", { id: d.id });
-      if (s && !(s.id in mine))
+      if (d.id !== s.id && !mine.has(s.id))
         return difference("selection", "extra",
           "记录列出了对象 " + s.id + "，但重新抽取没有抽中它。", "the record lists " + s.id + ", which the re-run does not draw.", { id: s.id });
       for (var f = 0; f < fields.length; f++) {
@@ -796,7 +925,7 @@
     }
     // Every tier and every stratum of the frame is counted, drawn or not (as the record lists them).
     var counts = { total: drawn.length, by_tier: { key: 0, problem: 0, risk: 0, general: 0 }, by_stratum: {} };
-    for (i = 0; i < n; i++) counts.by_stratum[frame.strata[i]] = 0;
+    strata.labels.forEach(function (label) { counts.by_stratum[label] = 0; });
     drawn.forEach(function (x) {
       counts.by_tier[x.tier] = (counts.by_tier[x.tier] || 0) + 1;
       counts.by_stratum[x.stratum] = (counts.by_stratum[x.stratum] || 0) + 1;
