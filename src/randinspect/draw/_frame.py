@@ -206,9 +206,15 @@ class DrawFrame:
         found = self._cache.get("digest")
         if found is None:
             suffixes = [f"\t{label}\n".encode() for label in self.stratum_labels]
-            found = _lines_digest(
-                len(self), lambda start, stop: self._line_pieces(start, stop, suffixes, self.stratum_codes)
-            )
+            table = _ByteTable(suffixes)
+
+            def pieces(start: int, stop: int) -> list[bytes]:
+                text = _ascii_lines(self.ids[start:stop], [(table, self.stratum_codes[start:stop])])
+                if text is not None:
+                    return [text]
+                return self._line_pieces(start, stop, suffixes, self.stratum_codes)
+
+            found = _lines_digest(len(self), pieces)
             self._cache["digest"] = found
         return str(found)
 
@@ -382,6 +388,70 @@ def _utf8(ids: npt.NDArray[np.str_]) -> list[bytes]:
     return [x.encode("utf-8") for x in ids.tolist()]
 
 
+class _ByteTable:
+    """A small table of byte strings as a zero-padded ``uint8`` matrix and the mask of its real bytes."""
+
+    def __init__(self, items: Sequence[bytes]) -> None:
+        width = max((len(b) for b in items), default=0)
+        self.bytes = np.zeros((len(items), width), dtype=np.uint8)
+        self.mask = np.zeros((len(items), width), dtype=bool)
+        for i, b in enumerate(items):
+            self.bytes[i, : len(b)] = np.frombuffer(b, dtype=np.uint8)
+            self.mask[i, : len(b)] = True
+        self.full = bool(self.mask.all())
+
+
+def _ascii_lines(
+    ids: npt.NDArray[np.str_],
+    tables: Sequence[tuple[_ByteTable, IntArray]],
+) -> bytes | None:
+    """The UTF-8 text of one line per id, built in numpy without a Python object per row: the id, then
+    for each ``(table, codes)`` the byte string ``table[codes[row]]``. ``None`` when an id is not ASCII
+    (the caller then takes the general path).
+
+    The parts are written side by side into one padded byte matrix, with a mask of the real bytes; the
+    text is the masked bytes in row-major order (the whole matrix when nothing is padding). An id's bytes
+    are its code points up to its last non-NUL one, which is exactly the string numpy gives back
+    (trailing NULs are padding).
+    """
+    n = ids.shape[0]
+    width = ids.dtype.itemsize // 4
+    if n == 0 or width == 0:
+        return None
+    codes = np.ascontiguousarray(ids).view(np.uint32).reshape(n, width)
+    if int(codes.max()) >= 128:
+        return None
+    total = width + sum(t.bytes.shape[1] for t, _ in tables)
+    out = np.empty((n, total), dtype=np.uint8)
+    np.copyto(out[:, :width], codes, casting="unsafe")
+    keep: BoolArray | None = None
+
+    def masked() -> BoolArray:
+        nonlocal keep
+        if keep is None:
+            keep = np.ones((n, total), dtype=bool)
+        return keep
+
+    full = out[:, width - 1] != 0
+    if not bool(full.all()):
+        # ids shorter than the column width: each ends at its last non-NUL code point
+        written = out[:, :width] != 0
+        last = np.argmax(written[:, ::-1], axis=1)
+        length = width - last
+        length[(last == 0) & ~full] = 0
+        masked()[:, :width] = np.arange(width) < length[:, None]
+    at = width
+    for table, rows in tables:
+        w = table.bytes.shape[1]
+        np.take(table.bytes, rows, axis=0, out=out[:, at : at + w], mode="clip")
+        if not table.full:
+            np.take(table.mask, rows, axis=0, out=masked()[:, at : at + w], mode="clip")
+        at += w
+    if keep is None:
+        return bytes(out.data)
+    return bytes(out[keep].data)
+
+
 def _lines_digest(n: int, pieces: Callable[[int, int], list[bytes]]) -> str:
     """SHA-256 of the UTF-8 text of ``n`` lines, built and hashed in chunks of rows.
 
@@ -389,7 +459,7 @@ def _lines_digest(n: int, pieces: Callable[[int, int], list[bytes]]) -> str:
     concatenation is those lines, each ending with LF.
     """
     h = hashlib.sha256()
-    step = 1 << 16
+    step = 1 << 14
     for start in range(0, n, step):
         h.update(b"".join(pieces(start, min(n, start + step))))
     return h.hexdigest()

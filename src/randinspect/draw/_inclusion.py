@@ -25,7 +25,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from randinspect.draw._frame import TIERS, DrawFrame, _lines_digest, _readonly, _utf8
+from randinspect.draw._frame import (
+    TIERS,
+    DrawFrame,
+    _ascii_lines,
+    _ByteTable,
+    _lines_digest,
+    _readonly,
+    _utf8,
+)
 from randinspect.errors import InputError
 
 __all__ = [
@@ -444,20 +452,24 @@ class InclusionTable:
         found = self._cache.get("digest")
         if found is None:
             n_tiers = len(TIERS)
-            middles = np.asarray(
-                [f"\t{s}\t{t.value}\t".encode() for s in self.frame.stratum_labels for t in TIERS],
-                dtype=object,
-            )
+            middles = [f"\t{s}\t{t.value}\t".encode() for s in self.frame.stratum_labels for t in TIERS]
             cells = self.frame.stratum_codes * n_tiers + self.tier_codes
+            middle_table = _ByteTable(middles)
+            numbers = _NumberTexts()
 
             def pieces(start: int, stop: int) -> list[bytes]:
                 # id ‖ TAB stratum TAB tier TAB ‖ numerator LF; numerators take few distinct values.
-                values, which = np.unique(self.numerators[start:stop], return_inverse=True)
-                tails = np.asarray([f"{a}\n".encode() for a in values.tolist()], dtype=object)
+                which = numbers.codes(self.numerators[start:stop])
+                text = _ascii_lines(
+                    self.frame.ids[start:stop],
+                    [(middle_table, cells[start:stop]), (numbers.table, which)],
+                )
+                if text is not None:
+                    return [text]
                 out = np.empty(3 * (stop - start), dtype=object)
                 out[0::3] = _utf8(self.frame.ids[start:stop])
-                out[1::3] = middles[cells[start:stop]]
-                out[2::3] = tails[which.reshape(-1)]
+                out[1::3] = np.asarray(middles, dtype=object)[cells[start:stop]]
+                out[2::3] = numbers.texts[which]
                 lines: list[bytes] = out.tolist()
                 return lines
 
@@ -493,6 +505,28 @@ class InclusionTable:
                 "pi": self.pi,
             }
         )
+
+
+class _NumberTexts:
+    """The text ``f"{a}\\n"`` of every numerator seen so far, as codes into a growing table (numerators
+    take few distinct values, so after the first rows every value is known and a lookup is a
+    binary search)."""
+
+    def __init__(self) -> None:
+        self.values = np.zeros(0, dtype=np.int64)
+        self.texts = np.zeros(0, dtype=object)
+        self.table = _ByteTable([])
+
+    def codes(self, numerators: IntArray) -> IntArray:
+        """Index of each numerator in :attr:`values` (and so in :attr:`texts` and :attr:`table`)."""
+        at = np.searchsorted(self.values, numerators)
+        if self.values.size and bool((self.values[np.minimum(at, self.values.size - 1)] == numerators).all()):
+            return at.astype(np.int64)
+        self.values = np.union1d(self.values, numerators).astype(np.int64)
+        texts = [f"{a}\n".encode() for a in self.values.tolist()]
+        self.texts = np.asarray(texts, dtype=object)
+        self.table = _ByteTable(texts)
+        return np.searchsorted(self.values, numerators).astype(np.int64)
 
 
 def _int_bincount(codes: npt.ArrayLike, weights: IntArray, length: int) -> list[int]:

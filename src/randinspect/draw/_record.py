@@ -356,6 +356,76 @@ class SelectedObject:
         return out
 
 
+class _Selection:
+    """The drawn objects of a fresh draw as columns, made into :class:`SelectedObject` values on first use.
+
+    A draw selects tens of thousands of objects; a simulation that only counts them, or a journal that
+    only hashes the record, need not pay for a Python object per drawn object up front.
+    """
+
+    __slots__ = ("_denominator", "_ids", "_numerators", "_objects", "_strata", "_tiers")
+
+    def __init__(self, table: InclusionTable, positions: npt.NDArray[np.int64], *, disclose: bool) -> None:
+        labels = np.asarray(table.frame.stratum_labels, dtype=object)
+        self._ids = table.frame.ids[positions]
+        self._strata = labels[table.frame.stratum_codes[positions]]
+        self._tiers = table.tier_codes[positions] if disclose else None
+        self._numerators = table.numerators[positions] if disclose else None
+        self._denominator = table.denominator
+        self._objects: tuple[SelectedObject, ...] | None = None
+
+    def __len__(self) -> int:
+        return int(self._ids.shape[0])
+
+    def ids(self) -> tuple[str, ...]:
+        """The drawn ids, canonical order."""
+        return tuple(self._ids.tolist()) if self._objects is None else tuple(s.id for s in self._objects)
+
+    def objects(self) -> tuple[SelectedObject, ...]:
+        """The drawn objects (made once)."""
+        if self._objects is None:
+            ids = self._ids.tolist()
+            strata = self._strata.tolist()
+            if self._tiers is None or self._numerators is None:
+                hidden = [None] * len(ids)
+                self._objects = tuple(map(SelectedObject, ids, hidden, strata, hidden, hidden))
+            else:
+                tier_names = np.asarray([t.value for t in TIERS], dtype=object)
+                # π takes few distinct values (one or two per cell): format each once.
+                values, which = np.unique(self._numerators, return_inverse=True)
+                decimals = np.asarray(
+                    [decimal_string(a, self._denominator) for a in values.tolist()], dtype=object
+                )
+                which = which.reshape(-1)
+                self._objects = tuple(
+                    map(
+                        SelectedObject,
+                        ids,
+                        tier_names[self._tiers].tolist(),
+                        strata,
+                        values[which].tolist(),
+                        decimals[which].tolist(),
+                    )
+                )
+        return self._objects
+
+    def __getstate__(self) -> tuple[SelectedObject, ...]:
+        return self.objects()
+
+    def __setstate__(self, state: tuple[SelectedObject, ...]) -> None:
+        self._objects = state
+        self._ids = np.asarray([s.id for s in state], dtype=str)
+
+
+def _selected_tuple(value: tuple[SelectedObject, ...] | _Selection) -> tuple[SelectedObject, ...]:
+    """The selected objects of a record as a tuple, whichever form the record holds them in."""
+    return value if isinstance(value, tuple) else value.objects()
+
+
+def _selected_repr(value: tuple[SelectedObject, ...] | _Selection) -> str:
+    return repr(_selected_tuple(value))
+
+
 @attrs.frozen(kw_only=True)
 class DrawRecord:
     """The public record of one draw round (抽查结果记录): everything needed to re-run and check it.
@@ -370,8 +440,6 @@ class DrawRecord:
         The systematic start ``u`` in ``[0, D)`` (0 with independent units).
     starts:
         With independent units, the start of every stratum (``None`` otherwise).
-    selected:
-        The drawn objects in canonical id order.
     counts:
         ``{"total": n, "by_tier": {...}, "by_stratum": {...}}``: drawn objects per tier and stratum.
     version:
@@ -381,7 +449,9 @@ class DrawRecord:
     commitment: Commitment
     source: Mapping[str, Any]
     start: int
-    selected: tuple[SelectedObject, ...]
+    # The drawn objects: a tuple, or (fresh from a draw) columns made into the tuple on first use; the
+    # constructor's keyword is ``selected``, and :attr:`selected` always gives the tuple.
+    _selected: tuple[SelectedObject, ...] | _Selection = attrs.field(eq=_selected_tuple, repr=_selected_repr)
     counts: Mapping[str, Any]
     version: int = ALGORITHM_VERSION
     opening: Mapping[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
@@ -444,9 +514,16 @@ class DrawRecord:
         return None if seed is None else str(seed)
 
     @property
+    def selected(self) -> tuple[SelectedObject, ...]:
+        """The drawn objects (被抽中的检查对象) in canonical id order."""
+        return _selected_tuple(self._selected)
+
+    @property
     def selected_ids(self) -> tuple[str, ...]:
         """Ids of the drawn objects, canonical order."""
-        return tuple(s.id for s in self.selected)
+        if isinstance(self._selected, _Selection):
+            return self._selected.ids()
+        return tuple(s.id for s in self._selected)
 
     @property
     def verifiable(self) -> bool:
@@ -644,26 +721,7 @@ def _counts(table: InclusionTable, mask: npt.NDArray[np.bool_]) -> dict[str, Any
 
 def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSource) -> DrawRecord:
     mask, start = select(table, source, commitment.context)
-    idx = np.flatnonzero(mask)
-    tiers = np.asarray([t.value for t in TIERS], dtype=object)[table.tier_codes[idx]].tolist()
-    strata = np.asarray(table.frame.stratum_labels, dtype=object)[table.frame.stratum_codes[idx]].tolist()
-    # π takes few distinct values (one or two per cell): format each once.
-    values, which = np.unique(table.numerators[idx], return_inverse=True)
-    decimals = np.asarray([decimal_string(a, table.denominator) for a in values.tolist()], dtype=object)
-    if table.policy.get("disclosure") == "auditors":
-        hidden = [None] * int(idx.size)
-        selected = tuple(map(SelectedObject, table.frame.ids[idx].tolist(), hidden, strata, hidden, hidden))
-    else:
-        selected = tuple(
-            map(
-                SelectedObject,
-                table.frame.ids[idx].tolist(),
-                tiers,
-                strata,
-                values[which.reshape(-1)].tolist(),
-                decimals[which.reshape(-1)].tolist(),
-            )
-        )
+    selected = _Selection(table, np.flatnonzero(mask), disclose=table.policy.get("disclosure") != "auditors")
     full = dict(table.policy)
     starts = unit_starts(table, source, commitment.context)
     return DrawRecord(
