@@ -24,6 +24,7 @@ from randinspect.draw._inclusion import (
     CapReport,
     InclusionTable,
     largest_remainder,
+    largest_remainder_units,
 )
 from randinspect.draw._matrix import SamrMatrix, matrix_from_dict
 from randinspect.errors import (
@@ -808,13 +809,15 @@ class StratifiedPolicy:
         members = _positions_by_group(frame.stratum_codes, n_strata)
         strata_sizes = [int(m.size) for m in members]
         alloc, report = self.allocation(item, round, strata_sizes)
-        numerators = np.zeros(n, dtype=np.int64)
+        numerators = np.empty(n, dtype=np.int64)
         for h in range(n_strata):
             if strata_sizes[h]:
-                part = largest_remainder(
-                    [Fraction(alloc[h], strata_sizes[h])], [members[h]], alloc[h] * DENOMINATOR, n
+                # largest_remainder of one stratum, written in place (no frame-sized array per stratum)
+                (base,), (extra,) = largest_remainder_units(
+                    [Fraction(alloc[h], strata_sizes[h])], [strata_sizes[h]], alloc[h] * DENOMINATOR
                 )
-                numerators[members[h]] = part[members[h]]
+                numerators[members[h]] = base
+                numerators[members[h][:extra]] += 1
         return InclusionTable(
             frame=frame,
             tier_codes=np.full(n, Tier.GENERAL.code, dtype=np.int8),

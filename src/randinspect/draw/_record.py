@@ -27,7 +27,7 @@ from randinspect.draw._inclusion import ALGORITHM_VERSION, DENOMINATOR, Inclusio
 from randinspect.draw._policy import policy_from_dict
 from randinspect.draw._privacy import open_reasons, public_policy
 from randinspect.draw._random import TICKET_VERSION, NumpySource, PublicSeedSource, normalise_seed
-from randinspect.draw._select import selection_order, systematic_select
+from randinspect.draw._select import _systematic_unchecked, selection_order, systematic_select
 from randinspect.errors import (
     CommitmentMismatchError,
     EmptyFrameError,
@@ -117,24 +117,27 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
     # Objects with π = 0 or 1 need no ticket: one with a = D covers exactly one lattice point and shifts
     # the later cumulative sums by D, one with a = 0 covers none, so leaving them out of the ordering
     # changes nothing for the others (spec §4). This saves hashing in rounds where whole cells sit out.
-    inner = np.flatnonzero((nums > 0) & (nums < denominator))
-    strata = table.frame.stratum_codes[inner]
+    middle = (nums > 0) & (nums < denominator)
+    inner: npt.NDArray[np.int64] | None = None if bool(middle.all()) else np.flatnonzero(middle)
+    size = len(table) if inner is None else int(inner.size)
+    codes = table.frame.stratum_codes
+    if len(table.frame.stratum_labels) < 2**15:
+        codes = codes.astype(np.int16)  # a stable sort of small integers is a radix sort
+    strata = codes if inner is None else codes[inner]
     permutation = getattr(source, "permutation", None)
     if not source.verifiable and callable(permutation):
-        perm = np.asarray(permutation(context, inner.size), dtype=np.int64)
-        codes = strata[perm]
-        if len(table.frame.stratum_labels) < 2**15:
-            codes = codes.astype(np.int16)
-        order = inner[perm[np.argsort(codes, kind="stable")]]
+        perm = np.asarray(permutation(context, size), dtype=np.int64)
+        order = perm[np.argsort(strata[perm], kind="stable")]
     else:
         # A ticket depends only on the context and its id (the RandomSource contract), so the ids can go
         # to the source in slices: no copy of the whole id column is held at once.
-        tickets = np.empty(inner.size, dtype=np.uint64)
-        for lo in range(0, inner.size, _TICKET_SLICE):
-            tickets[lo : lo + _TICKET_SLICE] = source.tickets(
-                context, table.frame.ids[inner[lo : lo + _TICKET_SLICE]]
-            )
-        order = inner[selection_order(strata, tickets)]
+        tickets = np.empty(size, dtype=np.uint64)
+        for lo in range(0, size, _TICKET_SLICE):
+            at = slice(lo, lo + _TICKET_SLICE) if inner is None else inner[lo : lo + _TICKET_SLICE]
+            tickets[lo : lo + _TICKET_SLICE] = source.tickets(context, table.frame._ids_at(at))
+        order = selection_order(strata, tickets)
+    if inner is not None:
+        order = inner[order]
     mask = nums == denominator
     if table.policy.get("units") == "independent":
         # One systematic sample per stratum, each with its own start (spec §4, independent units).
@@ -147,7 +150,7 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
                 mask[order[lo:hi][systematic_select(nums[order[lo:hi]], start_h, denominator)]] = True
         return mask, 0
     start = int(source.integer_below(_start_context(context), denominator))
-    chosen = systematic_select(nums[order], start, denominator)
+    chosen = _systematic_unchecked(nums[order], start, denominator)
     mask[order[chosen]] = True
     return mask, start
 
@@ -367,7 +370,7 @@ class _Selection:
 
     def __init__(self, table: InclusionTable, positions: npt.NDArray[np.int64], *, disclose: bool) -> None:
         labels = np.asarray(table.frame.stratum_labels, dtype=object)
-        self._ids = table.frame.ids[positions]
+        self._ids = table.frame._ids_at(positions)
         self._strata = labels[table.frame.stratum_codes[positions]]
         self._tiers = table.tier_codes[positions] if disclose else None
         self._numerators = table.numerators[positions] if disclose else None

@@ -27,6 +27,7 @@ from randinspect.errors import InputError
 
 __all__ = ["exact_selection_probabilities", "selection_order", "systematic_select"]
 
+
 IntArray = npt.NDArray[np.int64]
 
 
@@ -139,12 +140,24 @@ def systematic_select(numerators: npt.ArrayLike, start: int, denominator: int) -
         return np.zeros(0, dtype=bool)
     if int(a.min()) < 0 or int(a.max()) > denominator:
         raise InputError(f"numerators must lie in [0, {denominator}]")
-    cum = np.cumsum(a)
-    hits = _counts_below(cum, start, denominator)
-    before = np.empty_like(hits)
-    before[0] = 0
-    before[1:] = hits[:-1]
-    return np.asarray((hits - before) == 1, dtype=bool)
+    return _systematic_unchecked(a, start, denominator)
+
+
+def _systematic_unchecked(a: IntArray, start: int, denominator: int) -> npt.NDArray[np.bool_]:
+    """:func:`systematic_select` for int64 numerators already known to lie in ``[0, D]``."""
+    if a.size == 0:
+        return np.zeros(0, dtype=bool)
+    hits = np.cumsum(a)
+    if denominator & (denominator - 1) == 0:
+        # D a power of two: the lattice count is a shift (the operand is never negative)
+        hits += denominator - 1 - start
+        hits >>= denominator.bit_length() - 1
+    else:
+        hits = _counts_below(hits, start, denominator)
+    chosen = np.empty(hits.shape, dtype=bool)
+    chosen[0] = hits[0] == 1
+    np.equal(hits[1:] - hits[:-1], 1, out=chosen[1:])
+    return chosen
 
 
 def exact_selection_probabilities(numerators: npt.ArrayLike, denominator: int) -> list[Fraction]:
