@@ -153,6 +153,35 @@ def largest_remainder_units(
     return bases, extras
 
 
+def group_numerators(group_of: IntArray, bases: Sequence[int], extras: Sequence[int]) -> IntArray:
+    """The numerators :func:`largest_remainder` gives when its groups are the values of ``group_of``:
+    every member of group ``g`` gets ``bases[g]``, and its first ``extras[g]`` members by position one
+    more (the rounding of :func:`largest_remainder_units`), in a few passes over the frame whatever the
+    number of groups.
+
+    The ``extras[g]``-th member of each group (by position) is found from one stable sort of the group
+    codes; a member gets the extra unit when its position is below that member's.
+    """
+    codes = np.asarray(group_of)
+    n = int(codes.shape[0])
+    n_groups = len(bases)
+    base = np.asarray(bases, dtype=np.int64)
+    out = base[codes]
+    extra = np.asarray(extras, dtype=np.int64)
+    if n == 0 or not bool(extra.any()):
+        return out
+    keys = codes.astype(np.int16) if n_groups <= 2**15 else codes  # stable sort of int16: a radix sort
+    by_group = np.argsort(keys, kind="stable")
+    sizes = np.bincount(codes, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    # position of the first member of each group that gets no extra unit (n when all of them do)
+    first_without = np.full(n_groups, n, dtype=np.int64)
+    some = extra < sizes
+    first_without[some] = by_group[starts[some] + extra[some]]
+    out += np.arange(n) < first_without[codes]
+    return out
+
+
 def _frac_str(value: Fraction | None) -> str | None:
     if value is None:
         return None

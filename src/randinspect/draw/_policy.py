@@ -23,8 +23,8 @@ from randinspect.draw._inclusion import (
     DENOMINATOR,
     CapReport,
     InclusionTable,
+    group_numerators,
     largest_remainder,
-    largest_remainder_units,
 )
 from randinspect.draw._matrix import SamrMatrix, matrix_from_dict
 from randinspect.errors import (
@@ -806,18 +806,15 @@ class StratifiedPolicy:
         """
         n = len(frame)
         n_strata = len(frame.stratum_labels)
-        members = _positions_by_group(frame.stratum_codes, n_strata)
-        strata_sizes = [int(m.size) for m in members]
+        strata_sizes = np.bincount(frame.stratum_codes, minlength=n_strata).tolist()
         alloc, report = self.allocation(item, round, strata_sizes)
-        numerators = np.empty(n, dtype=np.int64)
-        for h in range(n_strata):
-            if strata_sizes[h]:
-                # largest_remainder of one stratum, written in place (no frame-sized array per stratum)
-                (base,), (extra,) = largest_remainder_units(
-                    [Fraction(alloc[h], strata_sizes[h])], [strata_sizes[h]], alloc[h] * DENOMINATOR
-                )
-                numerators[members[h]] = base
-                numerators[members[h][:extra]] += 1
+        # largest_remainder of each stratum on its own (π = n_h / N_h, the stratum's sum exact): every
+        # member gets floor(n_h·D / N_h), and the first (n_h·D mod N_h) members by position one more
+        units = [
+            divmod(a * DENOMINATOR, size) if size else (0, 0)
+            for a, size in zip(alloc, strata_sizes, strict=True)
+        ]
+        numerators = group_numerators(frame.stratum_codes, [b for b, _ in units], [e for _, e in units])
         return InclusionTable(
             frame=frame,
             tier_codes=np.full(n, Tier.GENERAL.code, dtype=np.int8),
@@ -860,10 +857,10 @@ class StratifiedPolicy:
             sizes = self.round_sizes(n, item)
             size = sizes[round - 1]
         n_strata = len(strata_sizes)
-        quotas = [Fraction(size * s, n) for s in strata_sizes]
-        alloc = [math.floor(q) for q in quotas]
+        # quota size·N_h/N: its floor, and its fractional part as an integer numerator over N
+        alloc = [size * s // n for s in strata_sizes]
         left = size - sum(alloc)
-        for h in sorted(range(n_strata), key=lambda h: (-(quotas[h] - alloc[h]), h))[:left]:
+        for h in sorted(range(n_strata), key=lambda h: (-(size * strata_sizes[h] % n), h))[:left]:
             alloc[h] += 1
         volume = (
             None

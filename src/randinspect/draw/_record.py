@@ -710,11 +710,11 @@ def _which_differs(made: Commitment, published: Commitment) -> str:
     return ", ".join(changed) if changed else "a committed field"
 
 
-def _counts(table: InclusionTable, mask: npt.NDArray[np.bool_]) -> dict[str, Any]:
-    by_tier = np.bincount(table.tier_codes[mask].astype(np.int64), minlength=len(TIERS))
-    by_stratum = np.bincount(table.frame.stratum_codes[mask], minlength=len(table.frame.stratum_labels))
+def _counts(table: InclusionTable, positions: npt.NDArray[np.int64]) -> dict[str, Any]:
+    by_tier = np.bincount(table.tier_codes[positions].astype(np.int64), minlength=len(TIERS))
+    by_stratum = np.bincount(table.frame.stratum_codes[positions], minlength=len(table.frame.stratum_labels))
     return {
-        "total": int(mask.sum()),
+        "total": int(positions.size),
         "by_tier": {t.value: int(by_tier[t.code]) for t in TIERS},
         "by_stratum": {
             s: int(k) for s, k in zip(table.frame.stratum_labels, by_stratum.tolist(), strict=True)
@@ -724,7 +724,8 @@ def _counts(table: InclusionTable, mask: npt.NDArray[np.bool_]) -> dict[str, Any
 
 def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSource) -> DrawRecord:
     mask, start = select(table, source, commitment.context)
-    selected = _Selection(table, np.flatnonzero(mask), disclose=table.policy.get("disclosure") != "auditors")
+    positions = np.flatnonzero(mask)
+    selected = _Selection(table, positions, disclose=table.policy.get("disclosure") != "auditors")
     full = dict(table.policy)
     starts = unit_starts(table, source, commitment.context)
     return DrawRecord(
@@ -732,7 +733,7 @@ def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSo
         source=source.describe(),
         start=start,
         selected=selected,
-        counts=_counts(table, mask),
+        counts=_counts(table, positions),
         version=commitment.version,
         opening=full if full != dict(commitment.policy) else None,
         starts=starts or None,
