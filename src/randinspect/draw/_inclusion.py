@@ -159,26 +159,52 @@ def group_numerators(group_of: IntArray, bases: Sequence[int], extras: Sequence[
     more (the rounding of :func:`largest_remainder_units`), in a few passes over the frame whatever the
     number of groups.
 
-    The ``extras[g]``-th member of each group (by position) is found from one stable sort of the group
-    codes; a member gets the extra unit when its position is below that member's.
+    A member gets the extra unit when its position is below that of its group's first member without
+    one (the member at index ``extras[g]``, counting from 0 by position).
     """
     codes = np.asarray(group_of)
     n = int(codes.shape[0])
-    n_groups = len(bases)
     base = np.asarray(bases, dtype=np.int64)
     out = base[codes]
     extra = np.asarray(extras, dtype=np.int64)
     if n == 0 or not bool(extra.any()):
         return out
-    keys = codes.astype(np.int16) if n_groups <= 2**15 else codes  # stable sort of int16: a radix sort
-    by_group = np.argsort(keys, kind="stable")
+    out += np.arange(n) < _member_positions(codes, extra)[codes]
+    return out
+
+
+_BLOCK: Final = 1 << 14
+"""Rows per block when :func:`_member_positions` counts group members block by block."""
+
+
+def _member_positions(codes: IntArray, index: IntArray) -> IntArray:
+    """Per group ``g``, the position of its member number ``index[g]`` (from 0, by position), or the
+    frame size when the group has no such member.
+
+    The members are counted per block of rows, so only the block holding the member is searched; with
+    many groups one stable sort of the codes is cheaper.
+    """
+    n = int(codes.shape[0])
+    n_groups = int(index.shape[0])
     sizes = np.bincount(codes, minlength=n_groups)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    # position of the first member of each group that gets no extra unit (n when all of them do)
-    first_without = np.full(n_groups, n, dtype=np.int64)
-    some = extra < sizes
-    first_without[some] = by_group[starts[some] + extra[some]]
-    out += np.arange(n) < first_without[codes]
+    out = np.full(n_groups, n, dtype=np.int64)
+    wanted = np.flatnonzero(index < sizes)
+    if wanted.size > 256:
+        keys = codes.astype(np.int16) if n_groups <= 2**15 else codes  # a stable int16 sort is a radix sort
+        by_group = np.argsort(keys, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        out[wanted] = by_group[starts[wanted] + index[wanted]]
+        return out
+    counted = np.cumsum(
+        np.stack([np.bincount(codes[lo : lo + _BLOCK], minlength=n_groups) for lo in range(0, n, _BLOCK)]),
+        axis=0,
+    )
+    for g in wanted.tolist():
+        k = int(index[g])
+        block = int(np.searchsorted(counted[:, g], k, side="right"))
+        before = int(counted[block - 1, g]) if block else 0
+        lo = block * _BLOCK
+        out[g] = lo + int(np.flatnonzero(codes[lo : lo + _BLOCK] == g)[k - before])
     return out
 
 

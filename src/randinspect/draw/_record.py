@@ -127,6 +127,8 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
     permutation = getattr(source, "permutation", None)
     if not source.verifiable and callable(permutation):
         perm = np.asarray(permutation(context, size), dtype=np.int64)
+        if size < 2**31:
+            perm = perm.astype(np.int32)  # half the bytes to gather at random
         order = perm[np.argsort(strata[perm], kind="stable")]
     else:
         # A ticket depends only on the context and its id (the RandomSource contract), so the ids can go
