@@ -287,6 +287,11 @@ class TestFrameRowsOfADirectory:
         expected = np.asarray(directory.ids)[np.asarray(directory.mask(scoped.scope))]
         positions = np.asarray([0, len(frame) - 1], dtype=np.int64)
         assert frame._ids_at(positions).tolist() == expected[positions].tolist()
+        outside = np.asarray(directory.ids)[~np.asarray(directory.mask(scoped.scope))].tolist()
+        asked = [*expected[::7].tolist(), *outside[:5], "NOT-AN-ID", str(expected[0])]
+        found, missing = frame.positions(asked)
+        assert found.tolist() == sorted({int(np.searchsorted(expected, x)) for x in expected[::7].tolist()})
+        assert missing == [*outside[:5], "NOT-AN-ID"]
         assert frame.ids.tolist() == expected.tolist()
         assert not frame.ids.flags.writeable
         again = pickle.loads(pickle.dumps(frame))

@@ -244,7 +244,7 @@ class DrawFrame:
         """
         table = np.asarray(suffixes, dtype=object)
         pieces = np.empty(2 * (stop - start), dtype=object)
-        pieces[0::2] = _utf8(self.ids[start:stop])
+        pieces[0::2] = _utf8(self._ids_at(slice(start, stop)))
         pieces[1::2] = table[codes[start:stop]]
         out: list[bytes] = pieces.tolist()
         return out
@@ -258,7 +258,9 @@ class DrawFrame:
             table = _ByteTable(suffixes)
 
             def pieces(start: int, stop: int) -> list[bytes]:
-                text = _ascii_lines(self.ids[start:stop], [(table, self.stratum_codes[start:stop])])
+                text = _ascii_lines(
+                    self._ids_at(slice(start, stop)), [(table, self.stratum_codes[start:stop])]
+                )
                 if text is not None:
                     return [text]
                 return self._line_pieces(start, stop, suffixes, self.stratum_codes)
@@ -272,11 +274,18 @@ class DrawFrame:
         wanted = np.asarray(ids, dtype=str).reshape(-1)
         if wanted.size == 0 or len(self) == 0:
             return np.zeros(0, dtype=np.int64), [str(x) for x in wanted.tolist()]
-        pos = np.searchsorted(self.ids, wanted)
-        pos_clipped = np.minimum(pos, len(self) - 1)
-        found = self.ids[pos_clipped] == wanted
+        rows = self._ids
+        if isinstance(rows, _Rows) and rows.rows is not None and "ids" not in self._cache:
+            # search the directory's column, then keep the rows the frame holds (no copy of the ids)
+            at = np.minimum(np.searchsorted(rows.base, wanted), rows.base.shape[0] - 1)
+            in_base = rows.base[at] == wanted
+            pos = np.minimum(np.searchsorted(rows.rows, at), len(self) - 1)
+            found = in_base & (rows.rows[pos] == at)
+        else:
+            pos = np.minimum(np.searchsorted(self.ids, wanted), len(self) - 1)
+            found = self.ids[pos] == wanted
         missing = [str(x) for x in wanted[~found].tolist()]
-        return np.unique(pos_clipped[found]).astype(np.int64), missing
+        return np.unique(pos[found]).astype(np.int64), missing
 
     @classmethod
     def from_arrays(

@@ -516,13 +516,13 @@ class InclusionTable:
                 # id ‖ TAB stratum TAB tier TAB ‖ numerator LF; numerators take few distinct values.
                 which = numbers.codes(self.numerators[start:stop])
                 text = _ascii_lines(
-                    self.frame.ids[start:stop],
+                    self.frame._ids_at(slice(start, stop)),
                     [(middle_table, cells[start:stop]), (numbers.table, which)],
                 )
                 if text is not None:
                     return [text]
                 out = np.empty(3 * (stop - start), dtype=object)
-                out[0::3] = _utf8(self.frame.ids[start:stop])
+                out[0::3] = _utf8(self.frame._ids_at(slice(start, stop)))
                 out[1::3] = np.asarray(middles, dtype=object)[cells[start:stop]]
                 out[2::3] = numbers.texts[which]
                 lines: list[bytes] = out.tolist()

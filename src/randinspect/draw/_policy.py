@@ -466,11 +466,11 @@ class TieredPolicy:
             "complaint_ids": tuple(sorted(set(self.complaint_ids) | set(flagged))),
         }
         problem = np.zeros(n, dtype=bool)
-        resolved: dict[str, list[str]] = {"key_ids": frame.ids[key_pos].tolist()}
+        resolved: dict[str, list[str]] = {"key_ids": frame._ids_at(key_pos).tolist()}
         for name, ids in sources.items():
             pos, _ = frame.positions(ids)
             problem[pos] = True
-            resolved[name] = frame.ids[pos].tolist()
+            resolved[name] = frame._ids_at(pos).tolist()
         if self.risk_threshold not in frame.risk_levels:
             raise ScaleError(
                 f"risk threshold {self.risk_threshold!r} is not a risk class of the frame "
