@@ -173,7 +173,7 @@ def group_numerators(group_of: IntArray, bases: Sequence[int], extras: Sequence[
     return out
 
 
-_BLOCK: Final = 1 << 14
+_BLOCK: Final = 1 << 13
 """Rows per block when :func:`_member_positions` counts group members block by block."""
 
 
