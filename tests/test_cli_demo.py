@@ -142,3 +142,46 @@ class TestDemo:
         assert journal.verify().length == len(journal)
         kinds = {e.kind for e in journal.entries()}
         assert {"result", "publication", "referral", "grade-change", "assessment"} <= kinds
+
+    def test_journal_holds_inspection_records(self, demo_run: tuple[int, str, Path]) -> None:
+        """Every entered result is in an inspection-record ledger entry, notes by digest only."""
+        _, _, out = demo_run
+        journal = Journal(JsonLinesStore(out / "journal.jsonl"))
+        records = [
+            r for e in journal.entries() if e.kind == "inspection-record" for r in e.payload["records"]
+        ]
+        book = json.loads((out / "book.json").read_text(encoding="utf-8"))
+        entered = {f"{r['record']['task_id']}/{r['record']['item_id']}" for r in book["results"]}
+        assert {r["record_id"] for r in records} == entered
+        assert all("note" not in f for r in records for f in r["findings"])
+
+    def test_desk_checks_and_commitments_kept_apart(self, demo_run: tuple[int, str, Path]) -> None:
+        """Desk tasks (online, documents, credit-commitment stand-ins) are written apart and get no group."""
+        _, text, out = demo_run
+        assert "desk tasks" in text
+        desk = json.loads((out / "desk-tasks.json").read_text(encoding="utf-8"))["tasks"]
+        groups = json.loads((out / "groups.json").read_text(encoding="utf-8"))["groups"]
+        grouped = {g["task_id"] for g in groups}
+        assert desk
+        assert not grouped & {t["id"] for t in desk}
+        assert any(t["id"].startswith("commitment|") for t in desk)
+        assert {t.get("method") for t in desk} <= {"online", "documents", "credit_commitment"}
+
+    def test_next_year_draw_holds_fed_back_objects(self, demo_run: tuple[int, str, Path]) -> None:
+        """Year Y+1 is drawn from the fed-back directory: every fed-back problem object in an item's scope
+        is in that year's draw records, in the problem or key tier (π = 1)."""
+        _, text, out = demo_run
+        assert "next year" in text
+        report = json.loads((out / "next-year" / "feedback.json").read_text(encoding="utf-8"))
+        assert report["in_scope"]
+        selected: dict[str, set[str]] = {}
+        for path in sorted((out / "next-year" / "draws").glob("*.json")):
+            record = DrawRecord.from_json(path)
+            assert record.year == report["year"]
+            for s in record.selected:
+                if s.tier in ("problem", "key"):
+                    selected.setdefault(s.id, set()).add(record.item_id)
+        assert set(report["in_scope"]) <= set(selected)
+        journal = Journal(JsonLinesStore(out / "journal.jsonl"))
+        marks = [e for e in journal.entries() if e.kind == "grade-change" and "problem_ids" in e.payload]
+        assert set(report["problem_ids"]) == set(marks[-1].payload["problem_ids"])

@@ -24,6 +24,7 @@ __all__ = [
     "CeilingError",
     "CodeError",
     "CommitmentMismatchError",
+    "ComplaintWindowError",
     "ConfigurationError",
     "DeregisteredObjectError",
     "DrawError",
@@ -48,6 +49,7 @@ __all__ = [
     "MatchInputsChangedError",
     "MatchRecordError",
     "MatchingError",
+    "OpeningRequiredError",
     "OutputError",
     "PlanError",
     "ProbabilitiesChangedError",
@@ -55,11 +57,16 @@ __all__ = [
     "PublishError",
     "RandInspectError",
     "ReasonRequiredError",
+    "RecordConflictError",
     "RecordError",
+    "RecordIntegrityError",
+    "RecordNotFoundError",
+    "RecordStoreError",
     "ReferralError",
     "ResultDateError",
     "ResultError",
     "ResultInputError",
+    "RoundShareError",
     "ScaleError",
     "SchemaError",
     "SeedChangedError",
@@ -238,6 +245,15 @@ class CeilingError(PlanError, ConfigurationError):
     """
 
 
+class RoundShareError(ConfigurationError):
+    """A credit-risk cell's round share (频次比例) cannot be met by whole rounds of an item.
+
+    A share above 1 raises the cell's frequency (§四(八)4 提高抽查频次): the cell takes part in
+    ``frequency × share`` rounds a year, which must be a whole number (at most
+    :data:`randinspect.draw.MAX_ROUNDS`). The message names the item, the cell and the share.
+    """
+
+
 class CalendarError(RandInspectError):
     """A working-day computation cannot be made."""
 
@@ -255,6 +271,19 @@ class DuplicateEntryError(JournalError):
 
 class ReasonRequiredError(JournalError, InputError):
     """A journal entry that changes an earlier one (replacement, plan adjustment, redraw) has no reason."""
+
+
+class ComplaintWindowError(ConfigurationError):
+    """A complaint window ends after the draw's commitment date: complaints received after the draw would
+    make objects problem objects (问题对象). The message names the item, the dates and the rule."""
+
+
+class OpeningRequiredError(InputError):
+    """A draw whose commitment holds reason digests cannot be fully re-run without the auditors' opening.
+
+    Not a :class:`VerificationError`: nothing was found wrong. The checks that need no opening passed
+    (the message lists them); the π table and the selection need the opening.
+    """
 
 
 class SeedError(InputError):
@@ -450,6 +479,40 @@ class OutputError(InputError):
 
 class MatchRecordError(RecordError, MatchInputError):
     """A match record is JSON but not a valid match record (see :class:`RecordError`).
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RecordStoreError(JournalError):
+    """A record store (记录存储: draw, match and result records kept by kind and id) refused an operation.
+
+    A :class:`JournalError`, because a database record store shares the ledger's database, migration and
+    errors: an unreachable database is :class:`JournalUnavailableError`, tables missing or at an unknown
+    schema version :class:`JournalSchemaError`, a held lock :class:`JournalLockTimeoutError`.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RecordConflictError(RecordStoreError):
+    """A record of this kind and id is already stored with other bytes (or another year); stored records
+    never change. Nothing was written. Store the corrected record under a new id (and journal why).
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RecordNotFoundError(RecordStoreError, LookupError):
+    """No record of this kind and id is stored.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class RecordIntegrityError(RecordStoreError, JournalIntegrityError):
+    """A stored record does not read back as written: not valid for its kind, its digest does not match
+    its text, its text is not canonical, or it differs from the journal entry it is tied to.
 
     .. versionadded:: 0.1.0
     """

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
     import numpy as np
     import numpy.typing as npt
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from randinspect.directory import GradeRule, ObjectDirectory
     from randinspect.draw import DrawFrame, InclusionTable
     from randinspect.items import CheckItem
+    from randinspect.ledger import StoredRecord
     from randinspect.matching import MatchingProblem, MatchResult
     from randinspect.planning import Answer, DepartmentPlan, JointPlan, ProposalRound
     from randinspect.results import ResultBook
@@ -39,6 +40,7 @@ __all__ = [
     "LockingJournalStore",
     "PopulationModel",
     "RandomSource",
+    "RecordStore",
     "SamplingPolicy",
     "TransitionModel",
     "ViolationModel",
@@ -58,8 +60,9 @@ class CreditRiskMatrix(Protocol):
     - it covers every pair of ``credit_levels`` × ``risk_levels`` (no missing cell);
     - ``multiplier(credit, risk)`` is an exact, non-negative :class:`fractions.Fraction` (it may exceed 1:
       the policy caps π at 1);
-    - ``frequency(credit, risk)`` is an exact Fraction in (0, 1]: the share of an item's rounds per year in
-      which objects of the cell take part;
+    - ``frequency(credit, risk)`` is an exact Fraction above 0: the share of an item's rounds per year in
+      which objects of the cell take part (above 1 it raises the cell's frequency and adds rounds to the
+      item, :func:`randinspect.draw.item_rounds`);
     - a grade or class it does not cover raises :class:`randinspect.errors.ScaleError` naming it;
     - the same arguments always give the same values, and ``to_dict()`` is JSON-ready (for records).
 
@@ -83,7 +86,7 @@ class CreditRiskMatrix(Protocol):
         ...
 
     def frequency(self, credit: str, risk: str) -> Fraction:
-        """Share of the item's rounds in which the cell takes part, in (0, 1]."""
+        """Share of the item's rounds in which the cell takes part, above 0 (above 1: raised frequency)."""
         ...
 
     def to_dict(self) -> dict[str, Any]:
@@ -451,6 +454,57 @@ class FeedbackRules(Protocol):
 
     def describe(self) -> dict[str, Any]:
         """JSON-ready description."""
+        ...
+
+
+# --- RecordStore (ledger) ---------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class RecordStore(Protocol):
+    """**Protocol:** where a host keeps the record documents of the yearly cycle (记录存储), by kind and id.
+
+    Draw records, match records, published results, plans and assessments are stored as documents,
+    addressed by ``(kind, id)`` (see :data:`randinspect.ledger.RECORD_KINDS`). An implementation must:
+
+    - ``put(kind, id, document, *, year=None)``: validate the document with the strict reader (for a kind
+      with a shipped JSON Schema, against it; :func:`randinspect.ledger.encode_record` does both), store its
+      canonical JSON text with its SHA-256 digest, year, schema version and creation time **all or
+      nothing**, and return the :class:`~randinspect.ledger.StoredRecord`. Stored records are **immutable**:
+      a put of the same bytes and year for a stored ``(kind, id)`` returns the stored record unchanged
+      (idempotent: a retried request is harmless); any other put for it raises
+      :class:`~randinspect.errors.RecordConflictError` and writes nothing. Concurrent puts of one
+      ``(kind, id)`` from several processes store exactly one of them.
+    - ``get(kind, id)``: return the stored record, read back through the strict reader (its text valid for
+      its kind, canonical and hashing to its digest; otherwise
+      :class:`~randinspect.errors.RecordIntegrityError`); raise
+      :class:`~randinspect.errors.RecordNotFoundError` when there is none.
+    - ``records(*, kind=None, year=None)``: yield the stored records, of ``kind`` and of ``year`` when given,
+      ordered by kind, then id, by Unicode code point, each checked as by ``get``.
+    - ``__len__()``: the number of stored records.
+
+    Nothing else: no update, no delete. Built in: :class:`randinspect.ledger.FileRecordStore` (a folder)
+    and :class:`randinspect.ledger.sql.SqlAlchemyRecordStore` (PostgreSQL or SQLite, in the ledger's
+    database, where a record and its journal entry can be written in one transaction). Check an
+    implementation with :func:`randinspect.testing.check_record_store`.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def put(self, kind: str, record_id: str, document: Any, *, year: int | None = None) -> StoredRecord:
+        """Store a record once; return it (or the stored one for a repeat of the same bytes)."""
+        ...
+
+    def get(self, kind: str, record_id: str) -> StoredRecord:
+        """Return the stored record ``(kind, id)``."""
+        ...
+
+    def records(self, *, kind: str | None = None, year: int | None = None) -> Iterator[StoredRecord]:
+        """Yield the stored records ordered by kind, then id."""
+        ...
+
+    def __len__(self) -> int:
+        """Return the number of stored records."""
         ...
 
 

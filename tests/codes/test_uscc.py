@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -125,17 +123,15 @@ class TestVectorisedCheckDigits:
         with pytest.raises(CodeError, match="row 0"):
             uscc_check_digits(np.array([PUBLISHED_VALID[0]]))
 
-    def test_million_codes_fast(self) -> None:
-        """One million check characters take well under a second (here: under 1.5 s on a busy CI)."""
+    def test_million_codes(self) -> None:
+        """One million check characters are computed at once, each as the scalar rule gives it (speed:
+        benchmarks/bench_codes.py)."""
         rng = np.random.default_rng(2026)
         letters = np.array(list(USCC_ALPHABET))[rng.integers(0, 31, (1_000_000, 17))]
         first17 = letters.view("<U17").reshape(-1)
-        start = time.perf_counter()
         out = uscc_check_digits(first17)
-        elapsed = time.perf_counter() - start
         assert out.shape == (1_000_000,)
         assert out[:50].tolist() == [uscc_check_digit(s) for s in first17[:50].tolist()]
-        assert elapsed < 1.5
 
 
 class TestProblems:

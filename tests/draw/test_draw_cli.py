@@ -105,9 +105,25 @@ class TestDrawCommand:
             "--commitment",
             record.commitment.digest,
         ]
-        assert run(verify_argv) == 1
-        assert "opening" in capsys.readouterr().err
+        assert run(verify_argv) == 2  # cannot run the full check without the opening
+        err = capsys.readouterr().err
+        assert "NOT fully checked" in err
+        assert "--opening" in err
         assert run([*verify_argv, "--opening", str(tmp_path / "opening.json")]) == 0
+        assert "verified" in capsys.readouterr().out
+
+    def test_auditors_disclosure_without_reasons_verifies(
+        self, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A disclosure='auditors' draw with only a key scope (no reason digests) verifies fully: exit 0."""
+        out = tmp_path / "auditors.json"
+        argv = ["draw", "--objects", str(files["objects"]), "--item", str(files["item"])]
+        assert run([*argv, "--seed", "9 9", "--disclosure", "auditors", "--out", str(out)]) == 0
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert data["commitment"]["policy"]["reasons"] == []
+        assert set(data["selected"][0]) == {"id", "stratum"}
+        capsys.readouterr()
+        assert run(["verify", str(out), "--objects", str(files["objects"]), "--seed", "9 9"]) == 0
         assert "verified" in capsys.readouterr().out
 
     def test_verify_fails_with_reason(

@@ -37,6 +37,7 @@ from randinspect.errors import (
     CommitmentMismatchError,
     FrameChangedError,
     InputError,
+    OpeningRequiredError,
     ProbabilitiesChangedError,
     SeedChangedError,
     SelectionChangedError,
@@ -585,13 +586,58 @@ class TestPrivacy:
     def test_public_verify_needs_the_opening(self, record: DrawRecord, frame: DrawFrame) -> None:
         """Without the opening a draw with reasons cannot be re-run; with it, it reproduces bit for bit."""
         public = DrawRecord.from_json_dict(record.to_json_dict())
-        with pytest.raises(CommitmentMismatchError, match="opening"):
-            verify(public, frame)
+        with pytest.raises(OpeningRequiredError, match=r"opening.*checked without it.*seed.*counts") as info:
+            verify(public, frame, expected_seed="6 2 8 3 1 8")
+        assert not isinstance(info.value, VerificationError)
         assert verify(public, frame, opening=record.opening_json_dict()) == record
         wrong = dict(record.opening or {})
         wrong["filed_case_ids"] = ["9152000003Q"]
         with pytest.raises(VerificationError):
             verify(public, frame, opening=wrong)
+
+    @pytest.mark.parametrize(
+        "change",
+        ["drop one", "foreign id", "wrong stratum", "start", "seed", "drop key", "counts", "directory"],
+    )
+    def test_checks_without_the_opening_catch_tampering(
+        self, record: DrawRecord, frame: DrawFrame, change: str
+    ) -> None:
+        """What can be checked without the opening is checked: tampering there is a VerificationError."""
+        public = DrawRecord.from_json_dict(record.to_json_dict())
+        selected = list(public.selected)
+        key_id = frame.ids[frame.key][0]
+        expected_seed = None
+        directory: DrawFrame = frame
+        if change == "drop one":
+            changed = attrs.evolve(public, selected=tuple(s for s in selected if s.id != selected[-1].id))
+        elif change == "foreign id":
+            changed = attrs.evolve(public, selected=(*selected[:-1], attrs.evolve(selected[-1], id="ZZZ")))
+        elif change == "wrong stratum":
+            other = next(h for h in frame.stratum_labels if h != selected[0].stratum)
+            changed = attrs.evolve(public, selected=(attrs.evolve(selected[0], stratum=other), *selected[1:]))
+        elif change == "start":
+            changed = attrs.evolve(public, start=(public.start + 1) % DENOMINATOR)
+        elif change == "seed":
+            changed, expected_seed = public, "another seed"
+        elif change == "drop key":
+            changed = attrs.evolve(public, selected=tuple(s for s in selected if s.id != key_id))
+            counts = copy.deepcopy(dict(public.counts))
+            counts["total"] -= 1
+            counts["by_tier"]["key"] -= 1
+            counts["by_stratum"][next(s.stratum for s in selected if s.id == key_id)] -= 1
+            changed = attrs.evolve(changed, counts=counts)
+        elif change == "counts":
+            counts = copy.deepcopy(dict(public.counts))
+            counts["total"] += 1
+            changed = attrs.evolve(public, counts=counts)
+        else:
+            changed = public
+            directory = attrs.evolve(frame, directory_digest="0" * 64)
+            changed = attrs.evolve(
+                public, commitment=attrs.evolve(public.commitment, directory_digest="1" * 64)
+            )
+        with pytest.raises(VerificationError):
+            verify(changed, directory, expected_seed=expected_seed)
 
     @settings(deadline=None, max_examples=25)
     @given(st.sampled_from(["public", "auditors"]), st.integers(0, 2**31))
@@ -635,3 +681,15 @@ class TestSmallThings:
         first = record.record_digest
         assert record.record_digest is first
         assert first == canonical_digest(record.to_json_dict())
+
+    def test_verify_with_a_frame_from_arrays(self, city: Any, make_item: Callable[..., CheckItem]) -> None:
+        """A directory draw verifies against the same frame built from arrays; a changed frame still fails."""
+        item = make_item(ratio=Fraction(1, 8))
+        record = draw(city.objects, item, "5 5 5")
+        f = DrawFrame.from_directory(city.objects, item)
+        columns = {"ids": f.ids, "strata": f.strata, "credit": f.credit, "risk": f.risk, "key": f.key}
+        assert verify(record, DrawFrame.from_arrays(**columns)) == record
+        credit = f.credit.copy()
+        credit[0] = "D" if credit[0] != "D" else "A"
+        with pytest.raises(ProbabilitiesChangedError):
+            verify(record, DrawFrame.from_arrays(**{**columns, "credit": credit}))

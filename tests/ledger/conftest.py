@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 
 ENV = "RANDINSPECT_TEST_PG"
+#: The tables migrate() creates, in an order they can be dropped in (records refer to ledger rows).
+TABLES = ("randinspect_records", "randinspect_ledger", "randinspect_ledger_head", "randinspect_ledger_schema")
 HOW = (
     f"set {ENV} to a PostgreSQL URL the tests may create tables in, e.g. "
     f"{ENV}=postgresql+psycopg://user:password@localhost:5432/randinspect_test, or install PostgreSQL's "
@@ -103,14 +105,14 @@ def pg_server() -> Iterator[str]:
 
 @pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
-    """The server's URL with no ledger tables (dropped before and after the test)."""
+    """The server's URL with no ledger or record tables (dropped before and after the test)."""
     import sqlalchemy as sa
 
     def drop() -> None:
         engine = sa.create_engine(pg_server)
         try:
             with engine.begin() as conn:
-                for table in ("randinspect_ledger", "randinspect_ledger_head", "randinspect_ledger_schema"):
+                for table in TABLES:
                     conn.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
         finally:
             engine.dispose()

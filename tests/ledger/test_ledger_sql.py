@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.ledger.conftest import TABLES
 
 from randinspect.errors import (
     DuplicateEntryError,
@@ -89,7 +90,7 @@ def _head_row(url: str) -> tuple[object, ...]:
 
 def _drop(url: str) -> None:
     """Drop the ledger tables (hypothesis examples share the session's server)."""
-    for table in ("randinspect_ledger", "randinspect_ledger_head", "randinspect_ledger_schema"):
+    for table in TABLES:
         _sql(url, f"DROP TABLE IF EXISTS {table}")
 
 
@@ -124,7 +125,7 @@ class TestMigration:
             SqlAlchemyStore(url)
         assert schema_version(url) is None  # nothing was created
 
-    @pytest.mark.parametrize("version", [0, 2, 99])
+    @pytest.mark.parametrize("version", [0, 3, 99])
     def test_unknown_schema_version_refused(self, url: str, version: int) -> None:
         """Tables at another schema version are refused by the store and by migrate(), and left as they
         were."""

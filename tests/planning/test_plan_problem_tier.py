@@ -11,7 +11,7 @@ import pytest
 from randinspect.cli import plan as plan_cli
 from randinspect.datasets import DemoCity, demo_city
 from randinspect.draw import DrawRecord, verify
-from randinspect.errors import CommitmentMismatchError
+from randinspect.errors import OpeningRequiredError
 from randinspect.items import CheckItem
 from randinspect.planning import ItemList
 
@@ -69,7 +69,7 @@ class TestPlanProblemTier:
             assert "reason_salt" not in path.read_text(encoding="utf-8")
             opening = json.loads((out / "openings" / path.name).read_text(encoding="utf-8"))
             assert opening["commitment_digest"] == record.commitment.digest
-            with pytest.raises(CommitmentMismatchError, match="opening"):
+            with pytest.raises(OpeningRequiredError, match="opening"):
                 verify(record, city.objects)
             assert verify(record, city.objects, opening=opening).selected_ids == record.selected_ids
         bad = parser.parse_args([*argv, "--reference-date", "yesterday"])

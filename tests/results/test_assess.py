@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from randinspect.draw.journal import Journal, MemoryStore
 from randinspect.results import (
+    CHART_ALT,
     ResultBook,
     annual_summary,
     assess,
@@ -100,6 +101,15 @@ class TestAnnualSummary:
         assert "<table>" in (tmp_path / "summary.html").read_text(encoding="utf-8")
         for c in s.charts:
             assert (tmp_path / "charts" / c).stat().st_size > 0
+
+    def test_chart_alt_text_describes_the_chart(self, world: World, tmp_path: Path) -> None:
+        """Every chart in the HTML summary has a text alternative saying what it shows, not its file name."""
+        _, _, a = _assessment(world, 100, dt.date(world.city.year, 12, 1))
+        s = annual_summary(a, tmp_path)
+        page = (tmp_path / "summary.html").read_text(encoding="utf-8")
+        for c in s.charts:
+            assert f'alt="{c}"' not in page
+            assert CHART_ALT[c].split(" / ")[0] in page
 
     def test_renders_without_matplotlib(self, world: World, tmp_path: Path, monkeypatch: Any) -> None:
         """Without matplotlib the summary is still written, the charts omitted with a note."""

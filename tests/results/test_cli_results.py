@@ -147,3 +147,24 @@ class TestResultsCommands:
         for r in world.records[:25]:
             for secret in r.acknowledgement.representative.private_values():
                 assert secret.encode("utf-8") not in blob
+
+    def test_record_journals_inspection_records(self, world: World, files: dict[str, Path]) -> None:
+        """``record --journal`` appends the batch's inspection-record entry (every record) and its result
+        entry; the journal verifies and holds no representative data."""
+        from randinspect.ledger import Journal, JsonLinesStore
+
+        journal_path = files["book"].parent / "journal.jsonl"
+        args = _args(files, "records", "tasks", "groups", "book")
+        assert main(["record", *args, "--journal", str(journal_path)]) == 0
+        journal = Journal(JsonLinesStore(journal_path))
+        records, result = journal.entries()
+        assert (records.kind, result.kind) == ("inspection-record", "result")
+        assert [r["record_id"] for r in records.payload["records"]] == [
+            r.record_id for r in world.records[:25]
+        ]
+        assert journal.verify().length == 2
+        blob = journal_path.read_bytes()
+        for r in world.records[:25]:
+            rep = r.acknowledgement.representative if r.acknowledgement else None
+            for secret in rep.private_values() if rep else ():
+                assert secret.encode("utf-8") not in blob

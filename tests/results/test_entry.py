@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from randinspect.draw.journal import Journal, MemoryStore
 from randinspect.errors import (
@@ -112,12 +115,16 @@ class TestEnterResults:
             _enter(world, [rec], deregistered={rec.object_id: rec.start - dt.timedelta(days=1)})
 
     def test_journal_has_digests_not_personal_data(self, world: World) -> None:
-        """The result entry lists record digests; the representative's name and phone are not in it."""
+        """The batch's inspection-record entry (a record each) and its result entry list record digests; the
+        representative's name and phone are in neither."""
         journal = Journal(MemoryStore())
         _enter(world, world.records[:20], journal=journal)
-        (entry,) = tuple(journal.entries())
-        assert entry.kind == "result"
-        text = entry.payload_json
+        records, entry = tuple(journal.entries())
+        assert (records.kind, entry.kind) == ("inspection-record", "result")
+        listed = records.payload["records"]
+        assert [x["record_id"] for x in listed] == [r.record_id for r in world.records[:20]]
+        assert [x["digest"] for x in listed] == [r.digest() for r in world.records[:20]]
+        text = records.payload_json + entry.payload_json
         for r in world.records[:20]:
             rep = r.acknowledgement.representative if r.acknowledgement else None
             assert rep is not None
@@ -160,3 +167,60 @@ class TestRecords:
                 entered_on="2027-03-02",
                 findings=(),
             )
+
+
+class TestInspectionRecordEntries:
+    @settings(max_examples=25, deadline=None)
+    @given(
+        n=st.integers(1, 12),
+        payloads=st.lists(st.binary(min_size=1, max_size=64), min_size=0, max_size=3),
+        note=st.text(min_size=1, max_size=30),
+    )
+    def test_attachments_by_digest_notes_by_digest(
+        self, world: World, n: int, payloads: list[bytes], note: str
+    ) -> None:
+        """Each entered record is in the batch's inspection-record entry with its digest; attachments appear
+        by SHA-256 and reference only and notes by digest, so neither bytes nor note text enter the
+        journal."""
+        records = [
+            attrs.evolve(
+                r,
+                attachments=[Attachment.of_bytes(b, f"dms://{k}") for k, b in enumerate(payloads)],
+                findings=[attrs.evolve(f, note=note) for f in r.findings],
+            )
+            for r in world.records[:n]
+        ]
+        journal = Journal(MemoryStore())
+        _enter(world, records, journal=journal)
+        (batch,) = [e for e in journal.entries() if e.kind == "inspection-record"]
+        entries = batch.payload["records"]
+        assert [e["digest"] for e in entries] == [r.digest() for r in records]
+        for e in entries:
+            assert [a["digest"] for a in e["attachments"]] == [
+                hashlib.sha256(b).hexdigest() for b in payloads
+            ]
+            assert all(f["note_digest"] == hashlib.sha256(note.encode()).hexdigest() for f in e["findings"])
+        assert all("note" not in f for e in entries for f in e["findings"])
+        assert journal.verify().length == len(journal)
+
+    def test_correction_is_a_second_entry_with_its_reason(self, world: World) -> None:
+        """A corrected record's batch is journalled with the correction named in the reason, the record
+        carrying its correction text; the first version's entry stays."""
+        journal = Journal(MemoryStore())
+        book = _enter(world, world.records[:1], journal=journal)
+        corrected = attrs.evolve(world.records[0], correction="录入错误更正（科长批准）")
+        _enter(world, [corrected], book=book, journal=journal)
+        entries = [e for e in journal.entries() if e.kind == "inspection-record"]
+        assert len(entries) == 2
+        assert entries[0].reason is None
+        assert entries[1].reason == f"corrections: {corrected.record_id}"
+        assert entries[1].payload["records"][0]["correction"] == "录入错误更正（科长批准）"
+        assert entries[1].payload["records"][0]["digest"] == corrected.digest()
+
+    def test_refused_batch_journals_nothing(self, world: World) -> None:
+        """A batch with one bad record leaves the journal empty."""
+        journal = Journal(MemoryStore())
+        bad = attrs.evolve(world.records[1], task_id="never-assigned")
+        with pytest.raises(UnassignedTaskError):
+            _enter(world, [world.records[0], bad], journal=journal)
+        assert len(journal) == 0

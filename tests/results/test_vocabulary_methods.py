@@ -21,6 +21,7 @@ from randinspect.results import (
     Consequence,
     Finding,
     FindingVocabulary,
+    InspectionRecord,
     Origin,
     ResultBook,
     ResultCategory,
@@ -74,12 +75,26 @@ class TestMethods:
         from randinspect.draw import PublicSeedSource
         from randinspect.matching import match_inspectors
 
-        rec = next(r for r in world.records if r.method is not InspectionMethod.ON_SITE)
-        flagged = attrs.evolve(rec, findings=(Finding(content="c", category="03", needs_on_site=True),))
-        book = enter_results(
-            ResultBook(year=world.city.year), [flagged], tasks=world.tasks, assignments=world.matching
+        desk = next(t for t in world.cycle.desk_tasks if t.method is InspectionMethod.DOCUMENTS)
+        day = world.calendar.add_working_days(desk.start, 1)
+        flagged = InspectionRecord(
+            task_id=desk.id,
+            item_id=desk.items[0],
+            object_id=desk.object_id,
+            department=desk.departments[0],
+            method=desk.method,
+            start=day,
+            end=day,
+            entered_on=day,
+            findings=(Finding(content="c", category="03", needs_on_site=True),),
         )
-        (task,) = conversion_tasks(book, world.tasks, calendar=world.calendar)
+        book = enter_results(
+            ResultBook(year=world.city.year),
+            [flagged],
+            tasks=world.cycle.desk_tasks,
+            assignments=world.cycle.assignments(),
+        )
+        (task,) = conversion_tasks(book, world.cycle.desk_tasks, calendar=world.calendar)
         assert task.start > flagged.entered_on
         assert task.items == (flagged.item_id,)
         result = match_inspectors(

@@ -15,17 +15,26 @@ from typing import Any
 from randinspect.datasets import demo_city, demo_items
 from randinspect.directory import GradeRule, ObjectDirectory
 from randinspect.draw import PublicSeedSource, TieredPolicy, draw, verify
-from randinspect.errors import JournalError, ScaleError
-from randinspect.ledger import GENESIS_HASH, Journal, JournalEntry, JournalKey
+from randinspect.errors import JournalError, RecordConflictError, RecordNotFoundError, ScaleError
+from randinspect.ledger import (
+    GENESIS_HASH,
+    RECORD_SCHEMA_VERSION,
+    Journal,
+    JournalEntry,
+    JournalKey,
+    StoredRecord,
+    encode_record,
+)
 from randinspect.planning import OverlapMerger, run_cycle
 from randinspect.results import DEFAULT_FEEDBACK, ResultBook, apply_feedback
-from randinspect.testing import check_journal_store, check_sampling_policy
+from randinspect.testing import check_journal_store, check_record_store, check_sampling_policy
 from randinspect.typing import (
     CreditRiskMatrix,
     FeedbackRules,
     JournalView,
     LockingJournalStore,
     RandomSource,
+    RecordStore,
     SamplingPolicy,
     WorkCalendar,
 )
@@ -120,6 +129,51 @@ def test_user_ledger_store_is_a_locking_journal_store() -> None:
     journal = Journal(store)
     journal.append("result", {"category": "未发现问题"}, key=("T-1",))
     assert journal.verify().length == 1
+
+
+class DictRecords:
+    """A host's own record store: a dict in memory (a structural RecordStore, validated by encode_record)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[str, str], StoredRecord] = {}
+
+    def put(self, kind: str, record_id: str, document: Any, *, year: int | None = None) -> StoredRecord:
+        text, digest = encode_record(kind, record_id, document)
+        record = StoredRecord(
+            kind=kind,
+            id=record_id,
+            year=year,
+            text=text,
+            digest=digest,
+            schema_version=RECORD_SCHEMA_VERSION,
+            created_at="2027-01-01T00:00:00Z",
+        )
+        stored = self._rows.setdefault((kind, record_id), record)
+        if not stored.same_content(year, text):
+            raise RecordConflictError(f"{kind} record {record_id!r} is stored with other bytes")
+        return stored
+
+    def get(self, kind: str, record_id: str) -> StoredRecord:
+        try:
+            return self._rows[(kind, record_id)]
+        except KeyError:
+            raise RecordNotFoundError(f"no {kind} record {record_id!r}") from None
+
+    def records(self, *, kind: str | None = None, year: int | None = None) -> Iterator[StoredRecord]:
+        for key in sorted(self._rows):
+            record = self._rows[key]
+            if (kind is None or record.kind == kind) and (year is None or record.year == year):
+                yield record
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def test_user_record_store_is_a_record_store() -> None:
+    """A structural RecordStore passes the conformance check."""
+    store: RecordStore = DictRecords()
+    check_record_store(DictRecords)
+    assert store.put("summary", "2027", {"year": 2027}).digest == store.get("summary", "2027").digest
 
 
 def test_user_matrix_is_a_credit_risk_matrix() -> None:

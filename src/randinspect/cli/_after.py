@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -42,14 +41,29 @@ def _calendar() -> tuple[Any, str]:
     return ProvisionalCalendar(), ""
 
 
-def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: Any, out: Path) -> int:
-    """Run the year after the matching on the demo city; print a summary; return the number of problems."""
+def after_the_visit(
+    city: Any,
+    items: Any,
+    result: Any,
+    journal: Any,
+    source: Any,
+    out: Path,
+    *,
+    commitments: tuple[Any, ...] = (),
+    public_seed: str = "",
+    complaint_policy: Any = None,
+) -> int:
+    """Run the year after the matching on the demo city; print a summary; return the number of problems.
+
+    ``commitments`` are the credit commitments given to the cycle (a breach of the first drawn one is
+    recorded); with ``public_seed``, next year's items are drawn from the fed-back directory and the
+    fed-back problem objects are shown in the problem tier (written to ``next-year/``).
+    """
     from randinspect.datasets import synthetic_results
     from randinspect.matching import match_inspectors
-    from randinspect.planning import AnnualCycle, Milestone
+    from randinspect.planning import AnnualCycle, Milestone, convert_to_on_site
     from randinspect.results import (
         CaseTrigger,
-        CommitmentStandIn,
         Publication,
         ReferralRequest,
         ResultBook,
@@ -59,7 +73,6 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
         apply_feedback,
         assess,
         breach_record,
-        conversion_tasks,
         deadline_report,
         enter_results,
         immediate_task,
@@ -78,51 +91,56 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
     names["PSB"] = "公安局"
     item_list = tuple(items)
 
+    # Plan tasks: the matched on-site visits and the desk checks (online, documents; no group). A credit
+    # commitment's stand-in expects no result unless the commitment is breached.
+    stand_ids = {c.task_id for c in commitments}
+    stand_tasks = [t for t in result.desk_tasks if t.id in stand_ids]
+    desk = [t for t in result.desk_tasks if t.id not in stand_ids]
+    plan_tasks = [*result.tasks, *desk]
     records, publish_on = synthetic_results(
-        result.tasks, matching, city.objects, city.inspectors, item_list, calendar=calendar, seed=city.seed
+        plan_tasks, matching, city.objects, city.inspectors, item_list, calendar=calendar, seed=city.seed
     )
     records = tuple(r for r in records if r.entered_on <= as_of)
     book = enter_results(
         ResultBook(year=year),
         records,
-        tasks=result.tasks,
-        assignments=matching,
+        tasks=plan_tasks,
+        assignments=result.assignments(),
         objects=city.objects,
         inspectors=city.inspectors,
         journal=journal,
     )
-    tasks = list(result.tasks)
-    converted = conversion_tasks(book, tasks, calendar=calendar)
+    tasks = list(plan_tasks)
+    n_desk = sum(1 for r in records if r.method.value != "on_site")
+    # Desk checks whose findings need a visit become on-site tasks, matched under the cycle's rules.
+    conversion = convert_to_on_site(
+        result, book, city.inspectors, source=source, calendar=calendar, journal=journal
+    )
     n_conv = 0
-    if converted:
-        conv_match = match_inspectors(
-            converted, city.inspectors, source=source, context=f"match|{year}|on-site", allow_partial=True
-        )
-        journal.append_match(conv_match.record())
-        follows = {t.id: t.id.split("|on-site|")[0] + "/" + t.items[0] for t in converted}
+    if conversion.tasks:
         more, more_pub = synthetic_results(
-            converted,
-            conv_match,
+            conversion.tasks,
+            conversion.matching,
             city.objects,
             city.inspectors,
             item_list,
             calendar=calendar,
             seed=city.seed + 1,
             origin="conversion",
-            follows=follows,
+            follows=conversion.follows,
         )
         more = tuple(r for r in more if r.entered_on <= as_of)
         book = enter_results(
             book,
             more,
-            tasks=converted,
-            assignments=conv_match,
+            tasks=conversion.tasks,
+            assignments=conversion.assignments(),
             objects=city.objects,
             inspectors=city.inspectors,
             journal=journal,
         )
         publish_on.update(more_pub)
-        tasks += list(converted)
+        tasks += list(conversion.tasks)
         n_conv = len(more)
 
     # Case-triggered inspections (投诉举报): the three most complained-about live objects in scope of the
@@ -173,31 +191,23 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
             tasks += case_tasks
             n_case = len(cases)
 
-    # A credit commitment (信用承诺) standing in for a document check, breached and published as it says.
-    commerce = next((i for i in item_list if i.department == "COMMERCE"), None)
+    # Credit commitments (信用承诺) stood in for the drawn committed objects: no visit. The first one is
+    # breached, recorded and published as the commitment says.
     n_breach = 0
-    if commerce is not None:
-        scope_ids = np.asarray(city.objects.ids)[city.objects.mask(commerce.scope)]
-        if len(scope_ids):
-            stand = CommitmentStandIn(
-                object_id=str(scope_ids[0]),
-                item_id=commerce.id,
-                department=commerce.department,
-                signed_on=dt.date(year, 1, 15),
-                text_digest=hashlib.sha256(f"承诺书 {scope_ids[0]}".encode()).hexdigest(),
-            )
-            breach = breach_record(
-                stand,
-                found_on=dt.date(year, 6, 1),
-                entered_on=dt.date(year, 6, 3),
-                note="未按承诺在期限内完成备案",
-            )
-            stand_task = stand.task(city.objects, year)
-            book = enter_results(
-                book, [breach], tasks=[stand_task], assignments={stand.task_id: ()}, journal=journal
-            )
-            publish_on[breach.record_id] = dt.date(year, 6, 4)
-            n_breach = 1
+    if stand_tasks:
+        stand = next(c for c in commitments if c.task_id == stand_tasks[0].id)
+        breach = breach_record(
+            stand,
+            found_on=dt.date(year, 6, 1),
+            entered_on=dt.date(year, 6, 3),
+            note="未按承诺在期限内完成备案",
+        )
+        book = enter_results(
+            book, [breach], tasks=stand_tasks, assignments=result.assignments(), journal=journal
+        )
+        publish_on[breach.record_id] = dt.date(year, 6, 4)
+        tasks.append(stand_tasks[0])
+        n_breach = 1
 
     # Weekly publication on Fridays of what each department has ready (谁公开).
     rows: list[Any] = []
@@ -296,8 +306,10 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
     t = assessment.total
     categories = Counter(r.category.zh for r in book)
     print(
-        f"{len(book)} results entered by {as_of} ({n_conv} after conversion of online/document checks to "
-        f"on-site tasks, {n_case} case-triggered, {n_breach} breached credit commitment); categories:"
+        f"{len(book)} results entered by {as_of} ({n_desk} online/document desk checks without a visit, "
+        f"{n_conv} after conversion of desk checks to on-site tasks ({len(conversion.tasks)} converted), "
+        f"{n_case} case-triggered, {n_breach} breached credit commitment of {len(stand_tasks)} standing in "
+        "for a visit); categories:"
     )
     for zh, n in categories.most_common():
         print(f"  {n:>6}  {zh}")
@@ -331,4 +343,75 @@ def after_the_visit(city: Any, items: Any, result: Any, journal: Any, source: An
         print("deadlines after the last official holiday notice are provisional (statutory holidays only)")
     charts = f"{len(summary.charts)} charts" if summary.charts else summary.note
     print(f"annual summary 年度工作总结 written to {out / 'summary'}/summary.md and .html ({charts})")
+    if public_seed:
+        next_year_draw(city, feedback, referrals, public_seed, out / "next-year", complaint_policy)
     return 0
+
+
+def next_year_draw(
+    city: Any, feedback: Any, referrals: Any, public_seed: str, out: Path, complaint_policy: Any = None
+) -> dict[str, Any]:
+    """Draw next year's items from the fed-back directory; show the fed-back problem objects drawn.
+
+    The problem objects of the feedback (filed cases, 立案) and the referred objects (移送) are given to every
+    department's :class:`randinspect.draw.TieredPolicy` as ``filed_case_ids`` and ``referral_ids``; the
+    re-graded directory gives the credit grades and risk classes. Each fed-back object in an item's scope is
+    drawn with π = 1 (problem tier, or key tier when it is a key object). Writes ``draws/`` and
+    ``feedback.json`` (``{"year", "problem_ids", "in_scope", "drawn"}``, drawn as object id → item ids)
+    under ``out`` and prints one line. A preview: next year's draws are committed and journalled in next
+    year's cycle.
+    """
+    from randinspect.datasets import demo_items
+    from randinspect.draw import PublicSeedSource, TieredPolicy, draw
+    from randinspect.errors import EmptyFrameError
+
+    year = int(getattr(city, "year", 0)) + 1
+    objects = feedback.objects
+    referred = sorted({r.object_id for r in referrals})
+    filed = sorted(set(feedback.problem_ids) - set(referred))
+    plain = TieredPolicy(filed_case_ids=filed, referral_ids=referred)
+    samr = plain
+    if complaint_policy is not None:
+        samr = TieredPolicy(
+            complaints=complaint_policy.complaints,
+            complaint_rule=complaint_policy.complaint_rule,
+            reference_date=dt.date(year - 1, 11, 10),
+            filed_case_ids=filed,
+            referral_ids=referred,
+        )
+    source = PublicSeedSource(f"{public_seed} | {year} | preview")
+    problem = set(feedback.problem_ids)
+    alive = np.asarray(objects.alive, dtype=bool)
+    ids = np.asarray(objects.ids)
+    in_scope: set[str] = set()
+    drawn: dict[str, list[str]] = {}
+    (out / "draws").mkdir(parents=True, exist_ok=True)
+    n_records = 0
+    for item in demo_items(year):
+        scoped = set(ids[objects.mask(item.scope) & alive].tolist()) & problem
+        in_scope |= scoped
+        try:
+            record = draw(
+                objects, item, source, policy=samr if item.department == "SAMR" else plain, year=year
+            )
+        except EmptyFrameError:
+            continue
+        record.to_json(out / "draws" / f"{item.id}-round1.json")
+        n_records += 1
+        for s in record.selected:
+            if s.id in problem and s.tier in ("problem", "key"):
+                drawn.setdefault(s.id, []).append(item.id)
+    report = {
+        "year": year,
+        "problem_ids": sorted(problem),
+        "in_scope": sorted(in_scope),
+        "drawn": {k: sorted(v) for k, v in sorted(drawn.items())},
+    }
+    (out / "feedback.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    changed = len({c.id for c in feedback.report.changes})
+    print(
+        f"next year {year} 次年度抽取 (preview, {n_records} draws of the fed-back directory): "
+        f"{len(drawn)} of {len(in_scope)} fed-back problem objects in an item's scope drawn as mandatory "
+        f"(problem/key tier, π = 1); the draws use the new grades of {changed} re-graded objects"
+    )
+    return report

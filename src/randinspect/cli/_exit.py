@@ -9,13 +9,14 @@ code  meaning
 ====  ==========================================================================================
 0     success: done, clean, reproduces
 1     the command ran and the answer is "no": a record does not reproduce or is not a valid record
-      (any tampering), a commitment mismatch (``verify --commitment``, ``draw --commitment``), a
-      draw with reason digests verified without its opening, ``check`` found problems,
-      ``match --allow-partial`` left tasks unstaffed, ``demo`` found a draw or matching that does
-      not verify
+      (any tampering), a commitment mismatch (``verify --commitment``, ``draw --commitment``),
+      ``check`` found problems, ``match --allow-partial`` left tasks unstaffed, ``demo`` found a
+      draw or matching that does not verify
 2     the command could not run: unreadable or malformed input (also a ``--commitment`` or
       ``--opening`` file), bad arguments, an output that cannot be written, an infeasible
-      matching, a refused journal entry
+      matching, a refused journal entry; ``verify`` of a draw with reason digests without its
+      ``--opening`` (the checks that need no opening passed, the full check could not run; a
+      difference found by them exits 1)
 ====  ==========================================================================================
 """
 
@@ -26,7 +27,7 @@ import sqlite3
 import sys
 from typing import Final, TextIO
 
-from randinspect.errors import RandInspectError, VerificationError
+from randinspect.errors import OpeningRequiredError, RandInspectError, VerificationError
 
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_UNUSABLE", "exit_code", "message", "report"]
 
@@ -50,6 +51,8 @@ def exit_code(exc: BaseException) -> int:
 def message(exc: BaseException) -> str:
     """One line saying what went wrong and, where the error says it, how to fix it."""
     text = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, OpeningRequiredError):
+        return f"NOT fully checked ({type(exc).__name__}): {text}"
     if isinstance(exc, VerificationError):
         return f"NOT reproduced ({type(exc).__name__}): {text}"
     if isinstance(exc, RandInspectError):

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from randinspect.cli.plan import print_cycle, write_cycle
     from randinspect.cli.publish import open_hint
     from randinspect.datasets import demo_city, demo_conflicts, demo_items, format_summary
-    from randinspect.draw import PublicSeedSource, commit, normalise_seed, verify
+    from randinspect.draw import PublicSeedSource, commit, item_rounds, normalise_seed, verify
     from randinspect.errors import EmptyFrameError, InputError, OutputError
     from randinspect.ledger import Journal, JsonLinesStore
     from randinspect.matching import verify_match
@@ -135,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
     # Commit every draw before the seed exists: the commitments are what a city publishes first.
     empty = []
     for item in items:
-        for r in range(1, item.frequency + 1):
+        matrix = getattr(policies.get(item.department), "matrix", None)
+        for r in range(1, item_rounds(item, matrix) + 1):
             try:
                 commitment = commit(city.objects, item, policy=policies.get(item.department), round=r)
             except EmptyFrameError:
@@ -168,6 +169,12 @@ def run(args: argparse.Namespace) -> int:
         f"{sum(1 for p in city.inspectors if p.former_employers)} inspectors"
     )
     print(f"history of {city.year - 1}: {len(history)} inspections by last year's groups")
+    commitments = _credit_commitments(city, items)
+    if commitments:
+        print(
+            f"credit commitments 信用承诺: {len(commitments)} objects committed for {commitments[0].item_id} "
+            "(a drawn one is not visited for it; a breach is published as the commitment says)"
+        )
     _heading("Annual cycle 年度抽查 (draws → department plans → joint plan → inspector matching)")
     result = run_cycle(
         city.objects,
@@ -177,6 +184,7 @@ def run(args: argparse.Namespace) -> int:
         policy=policies,
         conflicts=conflicts,
         history=history,
+        credit_commitments=commitments,
         journal=journal,
     )
     print_cycle(result)
@@ -230,7 +238,17 @@ def run(args: argparse.Namespace) -> int:
         from randinspect.cli._after import after_the_visit
 
         _heading("After the visit 检查之后 (results → publication → referral → feedback → assessment)")
-        failures += after_the_visit(city, items, result, journal, source, out)
+        failures += after_the_visit(
+            city,
+            items,
+            result,
+            journal,
+            source,
+            out,
+            commitments=commitments,
+            public_seed=args.public_seed,
+            complaint_policy=policies["SAMR"],
+        )
 
     check = journal.verify()
     kinds = Counter(e.kind for e in journal.entries())
@@ -259,6 +277,39 @@ def run(args: argparse.Namespace) -> int:
         )
     print(open_hint(report.out))
     return 1 if failures else 0
+
+
+def _credit_commitments(city: Any, items: Any) -> tuple[Any, ...]:
+    """The demo's signed credit commitments (信用承诺): for the document-checked item (书面检查) with the
+    most alive objects in scope (such as the truthfulness of annual reports), every fifth of those objects
+    signed a commitment on 1 December before the plan year."""
+    import hashlib
+
+    import numpy as np
+
+    from randinspect.items import InspectionMethod
+    from randinspect.results import CommitmentStandIn
+
+    alive = np.asarray(city.objects.alive, dtype=bool)
+    ids = np.asarray(city.objects.ids)
+    candidates = [
+        (sorted(ids[city.objects.mask(i.scope) & alive].tolist()), i)
+        for i in items
+        if i.method is InspectionMethod.DOCUMENTS
+    ]
+    if not candidates:
+        return ()
+    scoped, item = max(candidates, key=lambda c: (len(c[0]), c[1].id))
+    return tuple(
+        CommitmentStandIn(
+            object_id=oid,
+            item_id=item.id,
+            department=item.department,
+            signed_on=dt.date(city.year - 1, 12, 1),
+            text_digest=hashlib.sha256(f"信用承诺书 {item.id} {oid}".encode()).hexdigest(),
+        )
+        for oid in scoped[::5]
+    )
 
 
 def _ceremony(seed: str) -> dict[str, Any]:

@@ -252,7 +252,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--filed-cases", metavar="IDS.txt", help="ids with filed cases (立案), one per line")
     p.add_argument("--referrals", metavar="IDS.txt", help="ids referred by other bodies (移送), one per line")
     p.add_argument(
-        "--reference-date", metavar="YYYY-MM-DD", help="end of the complaint window (default 1 Jan)"
+        "--reference-date",
+        metavar="YYYY-MM-DD",
+        help="end of the complaint window: the day the commitment is made (default 10 Nov of the year "
+        "before the plan year, the draw deadline; with --commitment COMMITMENT.json, its date)",
     )
     p.add_argument(
         "--matrix", metavar="MATRIX.csv|json", help="credit-risk matrix table (default: SAMR defaults)"
@@ -290,7 +293,9 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--cap", metavar="SHARE", help="override the item's cap (0.05, 5%%, 1/20 or 'none')")
     p.add_argument("--year", type=int, help="plan year of the context (default: the item's year)")
-    p.add_argument("--round", type=int, default=1, help="round (1..frequency), default 1")
+    p.add_argument(
+        "--round", type=int, default=1, help="round (1..R: the frequency, more if --matrix raises it)"
+    )
     p.add_argument("--stratum", default="unit", help="stratum column (unit, region, industry, kind, none)")
     p.add_argument(
         "--commit-only",

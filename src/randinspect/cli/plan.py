@@ -184,7 +184,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--filed-cases", metavar="IDS.txt", help="ids with filed cases (立案), one per line")
     p.add_argument("--referrals", metavar="IDS.txt", help="ids referred by other bodies (移送), one per line")
     p.add_argument(
-        "--reference-date", metavar="YYYY-MM-DD", help="end of the complaint window (default 1 Jan)"
+        "--reference-date",
+        metavar="YYYY-MM-DD",
+        help="end of the complaint window: the day the draws are committed (default 10 Nov of the year "
+        "before the plan year, the draw deadline)",
     )
     p.add_argument(
         "--ratio-mode",
@@ -393,6 +396,14 @@ def print_cycle(result: Any) -> None:
         f"visits: {summary['visits_without_joint']} without joint inspection, "
         f"{summary['visits_with_joint']} with ({summary['visits_saved']} saved)"
     )
+    if summary.get("desk_tasks"):
+        by_method = ", ".join(f"{k} {v}" for k, v in summary["desk_tasks_by_method"].items())
+        v = summary["on_site_visits"]
+        print(
+            f"desk tasks 网上/书面检查、信用承诺 (no visit, no group): {summary['desk_tasks']} ({by_method}; "
+            f"{summary['commitment_stand_ins']} credit-commitment stand-ins); on-site visits "
+            f"{v['without_joint']} without joint inspection, {v['with_joint']} with"
+        )
     if summary["matching"] is not None:
         m = summary["matching"]
         print(f"groups matched: {m['groups']}; not matched: {m['infeasible']}")
@@ -431,7 +442,9 @@ def write_cycle(result: Any, out: Path) -> None:
     ``plan-tasks.csv``, the draw records ``draws/<item>-round<r>.json`` (what ``randinspect publish``
     verifies and publishes), the auditors' openings ``openings/<item>-round<r>.json`` of the draws whose
     commitment holds reason digests (kept for auditors and for ``publish`` to re-run those draws; never
-    published) and, when inspectors were matched, ``groups.json``.
+    published), ``desk-tasks.json`` when the cycle has desk tasks (online, document and credit-commitment
+    checks: no group, ``{"tasks": [...]}`` as read by :func:`randinspect.matching.load_tasks`) and, when
+    inspectors were matched, ``groups.json``.
 
     Every file is written all-or-nothing (a temporary file renamed into place); the CSV cells that a
     spreadsheet would read as a formula are neutralised with a leading ``'``.
@@ -475,3 +488,8 @@ def write_cycle(result: Any, out: Path) -> None:
     atomic_write_text(out / "plan-tasks.csv", _tasks_csv(result.joint.plans))
     if result.matching is not None:
         atomic_write_text(out / "groups.json", json.dumps(result.matching.to_json_dict(), ensure_ascii=False))
+    if getattr(result, "desk_tasks", ()):
+        atomic_write_text(
+            out / "desk-tasks.json",
+            json.dumps({"tasks": [t.to_dict() for t in result.desk_tasks]}, ensure_ascii=False),
+        )

@@ -1,5 +1,8 @@
 """``randinspect publish --from DIR --out SITE/``: a year's records → the static publication site.
 
+``--from`` may also be a database URL holding a record store (``postgresql+psycopg://…``,
+``sqlite:///records.db``; needs the extra ``postgres``), read with ``--year`` and ``--objects``.
+
 Exit codes: 0 written; 2 a record does not verify (named), or a usage or input error. Nothing is written
 unless every draw verifies.
 """
@@ -26,11 +29,20 @@ def register(subparsers: Any) -> None:
             "verify.html. A draw that does not verify stops the publication with the record named."
         ),
     )
-    p.add_argument("--from", dest="source", required=True, metavar="DIR", help="the records folder")
+    p.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="DIR|URL",
+        help="the records folder, or the database URL of a record store (with --year)",
+    )
+    p.add_argument("--year", type=int, metavar="YEAR", help="the plan year to read from a record store")
     p.add_argument(
         "--out", required=True, metavar="SITE", help="the site folder (new, empty, or a previous site)"
     )
-    p.add_argument("--objects", metavar="CSV", help="the object directory, if not DIR/objects.csv")
+    p.add_argument(
+        "--objects", metavar="FILE", help="the object directory, if not DIR/objects.csv (needed with a URL)"
+    )
     p.set_defaults(func=run)
 
 
@@ -47,7 +59,24 @@ def run(args: argparse.Namespace) -> int:
     """Publish; return the exit code."""
     from randinspect.publish import publish
 
-    report = publish(args.source, args.out, objects=args.objects)
+    if "://" in args.source:
+        from randinspect.errors import InputError
+
+        try:
+            from randinspect.ledger.sql import SqlAlchemyRecordStore
+        except ImportError:
+            raise InputError(
+                "reading records from a database needs SQLAlchemy: pip install 'randinspect[postgres]'"
+            ) from None
+        if args.year is None:
+            raise InputError("--from a database URL needs --year, the plan year to publish")
+        store = SqlAlchemyRecordStore(args.source, read_only=True)
+        try:
+            report = publish(store, args.out, objects=args.objects, year=args.year)
+        finally:
+            store.close()
+    else:
+        report = publish(args.source, args.out, objects=args.objects)
     print(
         f"{report.draws_verified} draws verified; {len(report.pages)} pages and {len(report.downloads)} "
         f"downloads written to {report.out}/ in {report.seconds:.1f} s"

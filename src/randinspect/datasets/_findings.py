@@ -3,12 +3,14 @@
 The model (see ``docs/results.md``, "The demo's findings model"); every draw comes from one numpy PCG64
 stream seeded with ``seed``, over tasks in id order, so the same inputs give the same records:
 
-- one record per task and item whose department takes part in the task, entered by that department;
+- one record per task and item whose department takes part in the task, entered by that department; the
+  record's method is the task's (an on-site task's group is present; a desk task, online or by documents,
+  has no group and lists no inspector);
 - the inspection day is a uniformly chosen working day of the task's window; it lasts one day;
 - a problem is found with probability 3 % (credit A), 8 % (B), 20 % (C), 40 % (D); a problem is
   "已责令改正" (55 %), "待后续处理" (25 %), "无法联系" (10 %), "不配合检查" (5 %) or "未按规定公示" (5 %);
   otherwise "未发现问题" (92 %), "未开展相关经营活动" (6 %) or "已关闭停业" (2 %);
-- 10 % of the problem notes of online or document checks need an on-site inspection; 5 % of problem notes
+- 10 % of the problems found by online or document checks need an on-site inspection; 5 % of problem notes
   are flagged trade secrets;
 - the result is entered 1-15 working days after the inspection and published 0-3 working days later,
   except a share ``late_share`` (5 %) entered and published 21-40 working days after it (late), and a
@@ -60,7 +62,8 @@ def synthetic_results(
     Parameters
     ----------
     tasks:
-        The inspection tasks; only those with a group in ``assignments`` get records.
+        The inspection tasks; those with a group in ``assignments`` and the desk tasks (method other than
+        on-site) get records.
     assignments:
         A matching result (``groups``) or groups.
     objects, inspectors:
@@ -83,12 +86,16 @@ def synthetic_results(
     (records, publish_on)
         The records in task and item order, and record id -> planned publication day (``None``: never).
     """
+    from randinspect.items import InspectionMethod
     from randinspect.results import Acknowledgement, Finding, InspectionRecord, Presence, Representative
 
+    on_site_method = InspectionMethod.ON_SITE
     by_item = {i.id: i for i in items}
-    groups = {g.task_id: g for g in getattr(assignments, "groups", assignments)}
+    groups = {g.task_id: tuple(g.inspector_ids) for g in getattr(assignments, "groups", assignments)}
     rng = np.random.Generator(np.random.PCG64(seed))
-    task_list = sorted((t for t in tasks if t.id in groups), key=lambda t: t.id)
+    task_list = sorted(
+        (t for t in tasks if t.id in groups or t.method is not on_site_method), key=lambda t: t.id
+    )
     credit: dict[str, str] = {}
     if task_list:
         ids = sorted({t.object_id for t in task_list})
@@ -109,7 +116,8 @@ def synthetic_results(
             windows[t.window] = days
         if not days:
             continue
-        group = groups[t.id]
+        group = groups.get(t.id, ())
+        desk = t.method is not on_site_method
         for item_id in t.items:
             item = by_item.get(item_id)
             if item is None or item.department not in t.departments:
@@ -125,8 +133,8 @@ def synthetic_results(
                 secret = bool(rng.random() < 0.05)
                 if secret:
                     note = f"涉及配方与工艺参数 {t.id}/{item_id}"
-                on_site = item.method.value != "on-site" and bool(rng.random() < 0.10)
-            people = list(group.inspector_ids)  # the whole (joint) group is present
+                on_site = desk and bool(rng.random() < 0.10)
+            people = list(group)  # the whole (joint) group is present; a desk check has none
             presences = tuple(
                 Presence(
                     inspector_id=p,
@@ -156,7 +164,7 @@ def synthetic_results(
                     item_id=item_id,
                     object_id=t.object_id,
                     department=item.department,
-                    method=item.method,
+                    method=t.method,
                     origin=origin,
                     start=day,
                     end=day,

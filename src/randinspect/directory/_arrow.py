@@ -178,6 +178,21 @@ def _cells(pa: Any, column: Any, kind: str | None, *, numpy_text: bool) -> Seque
     return list(column.to_pylist())
 
 
+def _mapped(
+    kind_of: Callable[[str], str | None], columns: Mapping[str, str] | None
+) -> Callable[[str], str | None]:
+    """``kind_of`` read through a loader's ``columns=`` mapping (the file's header → ours), so a renamed
+    column gets the type check of the column it is mapped to."""
+    if not columns:
+        return kind_of
+
+    def kind(header: str) -> str | None:
+        target = columns.get(header)
+        return kind_of(target if isinstance(target, str) else header)
+
+    return kind
+
+
 def table_from_arrow(
     table: Any,
     *,
@@ -534,17 +549,27 @@ def objects_from_arrow_table(
     accept_any_division: bool,
     source: str,
     sink: ProblemSink | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory | Any:
-    """Build an object directory from a pyarrow table (see :meth:`ObjectDirectory.from_arrow`)."""
+    """Build an object directory from a pyarrow table (see :meth:`ObjectDirectory.from_arrow`).
+
+    ``columns`` maps the table's column names to ours, exactly as for CSV: the column types are checked
+    as the columns they are mapped to, and unknown or empty mappings are reported the same way."""
     from randinspect.directory._load import _build_from_table
 
     sink = sink if sink is not None else ProblemSink(source=source, strict=strict)
     if table is None:
         return _failed_objects(sink, strict)
     cs, rs = _scales(table, credit_scale, risk_scale)
-    parsed = table_from_arrow(table, sink=sink, kind_of=object_column_kind, numpy_text=True)
+    parsed = table_from_arrow(table, sink=sink, kind_of=_mapped(object_column_kind, columns), numpy_text=True)
     if parsed is None:
         return _failed_objects(sink, strict, table.num_rows)
+    if parsed.rows_read == 0 and columns:
+        from randinspect.directory._load import rename_columns
+
+        rename_columns(parsed, columns, sink)  # a typo in the mapping is reported for an empty table too
+        if strict and sink.problems:
+            sink.raise_first()
     if parsed.rows_read == 0 and not sink.problems:
         from randinspect.directory._load import _empty_directory, _result
 
@@ -558,6 +583,7 @@ def objects_from_arrow_table(
         credit_scale=cs,
         risk_scale=rs,
         accept_any_division=accept_any_division,
+        columns=columns,
     )
 
 
@@ -568,6 +594,7 @@ def objects_from_parquet(
     credit_scale: OrderedScale | None,
     risk_scale: OrderedScale | None,
     accept_any_division: bool,
+    columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory | Any:
     """See :meth:`ObjectDirectory.from_parquet`."""
     sink = ProblemSink(source=os.fspath(path), strict=strict)
@@ -579,6 +606,7 @@ def objects_from_parquet(
         accept_any_division=accept_any_division,
         source=os.fspath(path),
         sink=sink,
+        columns=columns,
     )
 
 
@@ -590,6 +618,7 @@ def objects_from_arrow(
     risk_scale: OrderedScale | None,
     accept_any_division: bool,
     source: str | None,
+    columns: Mapping[str, str] | None = None,
 ) -> ObjectDirectory | Any:
     """See :meth:`ObjectDirectory.from_arrow`."""
     if isinstance(value, str | os.PathLike):
@@ -608,6 +637,7 @@ def objects_from_arrow(
         accept_any_division=accept_any_division,
         source=src,
         sink=sink,
+        columns=columns,
     )
 
 
@@ -624,20 +654,23 @@ def _inspector_kind(header: str) -> str | None:
     return TEXT
 
 
-def inspectors_from_arrow_table(table: Any, *, sink: ProblemSink) -> InspectorDirectory | Any:
-    """Build an inspector directory from a pyarrow table (``None``: what the sink holds made it fail)."""
+def inspectors_from_arrow_table(
+    table: Any, *, sink: ProblemSink, columns: Mapping[str, str] | None = None
+) -> InspectorDirectory | Any:
+    """Build an inspector directory from a pyarrow table (``None``: what the sink holds made it fail);
+    ``columns`` maps the table's column names to ours, as for CSV."""
     from randinspect.directory._inspectors import _failed, _inspectors_from_table
 
     if table is None:
         if sink.strict:
             raise_schema(sink) if _schema_problem(sink) else sink.raise_first()
         return _failed(sink, 0)
-    parsed = table_from_arrow(table, sink=sink, kind_of=_inspector_kind, numpy_text=False)
+    parsed = table_from_arrow(table, sink=sink, kind_of=_mapped(_inspector_kind, columns), numpy_text=False)
     if parsed is None:
         if sink.strict:
             raise_schema(sink)
         return _failed(sink, table.num_rows)
-    return _inspectors_from_table(parsed, sink)
+    return _inspectors_from_table(parsed, sink, columns)
 
 
 def _schema_problem(sink: ProblemSink) -> bool:

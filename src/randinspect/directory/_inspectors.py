@@ -683,46 +683,67 @@ class InspectorDirectory:
 
     @overload
     @classmethod
-    def from_parquet(cls, path: PathLike, *, strict: Literal[True] = True) -> InspectorDirectory: ...
+    def from_parquet(
+        cls, path: PathLike, *, strict: Literal[True] = True, columns: Mapping[str, str] | None = ...
+    ) -> InspectorDirectory: ...
 
     @overload
     @classmethod
-    def from_parquet(cls, path: PathLike, *, strict: Literal[False]) -> LoadResult[InspectorDirectory]: ...
+    def from_parquet(
+        cls, path: PathLike, *, strict: Literal[False], columns: Mapping[str, str] | None = ...
+    ) -> LoadResult[InspectorDirectory]: ...
 
     @classmethod
     def from_parquet(
-        cls, path: PathLike, *, strict: bool = True
+        cls, path: PathLike, *, strict: bool = True, columns: Mapping[str, str] | None = None
     ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
         """Load from a Parquet file or a directory of Parquet part files with one schema.
 
         Text columns must hold strings, list columns (``specialties``, ``availability`` ...) lists of
         strings or text, certificate dates dates or text; otherwise, or when a part's schema differs from
         the first part's, nothing is loaded (strict: :class:`~randinspect.errors.SchemaError`). Values are
-        validated as in :meth:`from_csv`. Requires pyarrow (``pip install 'randinspect[arrow]'``).
+        validated as in :meth:`from_csv`; ``columns`` maps the file's column names to ours, as there (a
+        mapped column is type-checked as the column it is mapped to). Requires pyarrow
+        (``pip install 'randinspect[arrow]'``).
         """
         from randinspect.directory._arrow import inspectors_from_arrow_table, read_parquet
 
         sink = ProblemSink(source=os.fspath(path), strict=strict)
-        return inspectors_from_arrow_table(read_parquet(path, sink=sink), sink=sink)
+        return inspectors_from_arrow_table(read_parquet(path, sink=sink), sink=sink, columns=columns)
 
     @overload
     @classmethod
     def from_arrow(
-        cls, table: Any, *, strict: Literal[True] = True, source: str | None = ...
+        cls,
+        table: Any,
+        *,
+        strict: Literal[True] = True,
+        source: str | None = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> InspectorDirectory: ...
 
     @overload
     @classmethod
     def from_arrow(
-        cls, table: Any, *, strict: Literal[False], source: str | None = ...
+        cls,
+        table: Any,
+        *,
+        strict: Literal[False],
+        source: str | None = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> LoadResult[InspectorDirectory]: ...
 
     @classmethod
     def from_arrow(
-        cls, table: Any, *, strict: bool = True, source: str | None = None
+        cls,
+        table: Any,
+        *,
+        strict: bool = True,
+        source: str | None = None,
+        columns: Mapping[str, str] | None = None,
     ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
         """Build from a pyarrow ``Table`` or ``RecordBatch``, or load an Arrow IPC file given by its path;
-        checked as in :meth:`from_parquet`. Requires pyarrow."""
+        checked as in :meth:`from_parquet` (``columns`` too). Requires pyarrow."""
         from randinspect.directory._arrow import (
             arrow_table,
             inspectors_from_arrow_table,
@@ -735,7 +756,7 @@ class InspectorDirectory:
         else:
             sink = ProblemSink(source=source or "<arrow>", strict=strict)
             found = arrow_table(table)
-        return inspectors_from_arrow_table(found, sink=sink)
+        return inspectors_from_arrow_table(found, sink=sink, columns=columns)
 
     def to_arrow(self, path: PathLike | None = None) -> Any:
         """The public columns as a pyarrow ``Table`` (lists as lists of strings, certificate dates as

@@ -747,7 +747,8 @@ def load_objects(
     ``strict=True`` (default) returns the directory or raises :class:`~randinspect.errors.LoadError` at the
     first problem; with ``strict=False`` returns a :class:`LoadResult`. Scales default to the default
     scales (for Parquet and Arrow files: to the scales stored in the file, if any).
-    ``columns`` maps the file's header names to ours (``{"企业名称": "name"}``).
+    ``columns`` maps the file's header names to ours (``{"企业名称": "name"}``), the same for every
+    format: a Parquet or Arrow file with renamed columns loads as the CSV file with those headers.
     """
     from randinspect.model import DEFAULT_CREDIT_SCALE, DEFAULT_RISK_SCALE
 
@@ -762,6 +763,7 @@ def load_objects(
                 credit_scale=credit_scale,
                 risk_scale=risk_scale,
                 accept_any_division=accept_any_division,
+                columns=columns,
             )
         return objects_from_arrow(
             path,
@@ -770,6 +772,7 @@ def load_objects(
             risk_scale=risk_scale,
             accept_any_division=accept_any_division,
             source=None,
+            columns=columns,
         )
     cs = credit_scale or DEFAULT_CREDIT_SCALE
     rs = risk_scale or DEFAULT_RISK_SCALE
@@ -819,32 +822,37 @@ def directory_format(path: PathLike) -> DirectoryFormat:
 
 
 @overload
-def load_inspectors(path: PathLike, *, strict: Literal[True] = True) -> InspectorDirectory: ...
+def load_inspectors(
+    path: PathLike, *, strict: Literal[True] = True, columns: Mapping[str, str] | None = None
+) -> InspectorDirectory: ...
 
 
 @overload
-def load_inspectors(path: PathLike, *, strict: Literal[False]) -> LoadResult[InspectorDirectory]: ...
+def load_inspectors(
+    path: PathLike, *, strict: Literal[False], columns: Mapping[str, str] | None = None
+) -> LoadResult[InspectorDirectory]: ...
 
 
 def load_inspectors(
-    path: PathLike, *, strict: bool = True
+    path: PathLike, *, strict: bool = True, columns: Mapping[str, str] | None = None
 ) -> InspectorDirectory | LoadResult[InspectorDirectory]:
     """Load an inspector directory from a file, its format told by its suffix (:func:`directory_format`):
     :meth:`InspectorDirectory.from_json`, ``from_parquet``, ``from_arrow`` or ``from_csv``.
 
     With ``strict=True`` (default) returns the directory or raises :class:`~randinspect.errors.LoadError`
-    at the first problem; with ``strict=False`` returns a :class:`LoadResult`.
+    at the first problem; with ``strict=False`` returns a :class:`LoadResult`. ``columns`` maps the file's
+    header names to ours (``{"执法证号": "certificate"}``), the same for every format.
     """
     from randinspect.directory._inspectors import InspectorDirectory
 
     fmt = directory_format(path)
     if fmt == "json":
-        return InspectorDirectory.from_json(path, strict=strict)  # type: ignore[call-overload,no-any-return]
+        return InspectorDirectory.from_json(path, strict=strict, columns=columns)  # type: ignore[call-overload,no-any-return]
     if fmt == "parquet":
-        return InspectorDirectory.from_parquet(path, strict=strict)  # type: ignore[call-overload,no-any-return]
+        return InspectorDirectory.from_parquet(path, strict=strict, columns=columns)  # type: ignore[call-overload,no-any-return]
     if fmt == "arrow":
-        return InspectorDirectory.from_arrow(path, strict=strict)  # type: ignore[call-overload,no-any-return]
-    return InspectorDirectory.from_csv(path, strict=strict)  # type: ignore[call-overload,no-any-return]
+        return InspectorDirectory.from_arrow(path, strict=strict, columns=columns)  # type: ignore[call-overload,no-any-return]
+    return InspectorDirectory.from_csv(path, strict=strict, columns=columns)  # type: ignore[call-overload,no-any-return]
 
 
 # -- writers ---------------------------------------------------------------------------------------------

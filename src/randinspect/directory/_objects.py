@@ -527,6 +527,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale | None = ...,
         risk_scale: OrderedScale | None = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> ObjectDirectory: ...
 
     @overload
@@ -539,6 +540,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale | None = ...,
         risk_scale: OrderedScale | None = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
     ) -> LoadResult[ObjectDirectory]: ...
 
     @classmethod
@@ -550,6 +552,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale | None = None,
         risk_scale: OrderedScale | None = None,
         accept_any_division: bool = False,
+        columns: Mapping[str, str] | None = None,
     ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
         """Load a directory from a Parquet file, or from a directory of Parquet part files (a dataset).
 
@@ -561,7 +564,9 @@ class ObjectDirectory:
         as in :meth:`from_csv` (nulls read as empty cells), with the same problem reports; row numbers
         are 1-based positions, counted through the part files in order of their paths. Scales default
         to the ones :meth:`to_parquet` stored in the file, else the default scales. Requires pyarrow
-        (``pip install 'randinspect[arrow]'``). See :doc:`/loading`.
+        (``pip install 'randinspect[arrow]'``). ``columns`` maps the file's column names to ours
+        (``{"企业名称": "name"}``), as in :meth:`from_csv`; a mapped column is type-checked as the column
+        it is mapped to. See :doc:`/loading`.
         """
         from randinspect.directory._arrow import objects_from_parquet
 
@@ -571,6 +576,7 @@ class ObjectDirectory:
             credit_scale=credit_scale,
             risk_scale=risk_scale,
             accept_any_division=accept_any_division,
+            columns=columns,
         )
 
     @overload
@@ -583,6 +589,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale | None = ...,
         risk_scale: OrderedScale | None = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
         source: str | None = ...,
     ) -> ObjectDirectory: ...
 
@@ -596,6 +603,7 @@ class ObjectDirectory:
         credit_scale: OrderedScale | None = ...,
         risk_scale: OrderedScale | None = ...,
         accept_any_division: bool = ...,
+        columns: Mapping[str, str] | None = ...,
         source: str | None = ...,
     ) -> LoadResult[ObjectDirectory]: ...
 
@@ -608,11 +616,12 @@ class ObjectDirectory:
         credit_scale: OrderedScale | None = None,
         risk_scale: OrderedScale | None = None,
         accept_any_division: bool = False,
+        columns: Mapping[str, str] | None = None,
         source: str | None = None,
     ) -> ObjectDirectory | LoadResult[ObjectDirectory]:
         """Build a directory from a pyarrow ``Table`` or ``RecordBatch``, or load an Arrow IPC file
         (``.arrow``, ``.feather``) given by its path; column types and values are checked as in
-        :meth:`from_parquet`. Requires pyarrow."""
+        :meth:`from_parquet` (``columns`` too). Requires pyarrow."""
         from randinspect.directory._arrow import objects_from_arrow
 
         return objects_from_arrow(
@@ -622,6 +631,7 @@ class ObjectDirectory:
             risk_scale=risk_scale,
             accept_any_division=accept_any_division,
             source=source,
+            columns=columns,
         )
 
     # -- columns -----------------------------------------------------------------------------------------

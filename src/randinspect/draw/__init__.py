@@ -49,6 +49,7 @@ from randinspect.draw._matrix import (
     matrix_from_dict,
 )
 from randinspect.draw._policy import (
+    MAX_ROUNDS,
     RATIO_MODES,
     UNIT_MODES,
     ComplaintRule,
@@ -56,7 +57,9 @@ from randinspect.draw._policy import (
     TieredPolicy,
     active_rounds,
     apportion,
+    default_commitment_date,
     inclusion_probabilities,
+    item_rounds,
     policy_from_dict,
 )
 from randinspect.draw._privacy import (
@@ -122,6 +125,7 @@ __all__ = [
     "DENOMINATOR",
     "GENESIS_HASH",
     "MAX_JOINT_SIZE",
+    "MAX_ROUNDS",
     "RATIO_MODES",
     "REASON_LISTS",
     "RIVEST_SAMPLER_VERSION",
@@ -167,6 +171,7 @@ __all__ = [
     "check_reason",
     "commit",
     "decimal_string",
+    "default_commitment_date",
     "draw",
     "draw_context",
     "entry_hash",
@@ -176,6 +181,7 @@ __all__ = [
     "ht_ratio",
     "ht_total",
     "inclusion_probabilities",
+    "item_rounds",
     "largest_remainder",
     "matrix_from_dict",
     "normalise_context",

@@ -56,7 +56,10 @@ DEFAULT_CREDIT_ROUND_SHARES: Final[Mapping[str, Fraction]] = {
     "C": Fraction(1),
     "D": Fraction(1),
 }
-"""Share of an item's rounds per year in which each credit class takes part (A reduced frequency)."""
+"""Share of an item's rounds per year in which each credit class takes part (A reduced frequency).
+
+A share above 1 raises a class's frequency (§四(八)4 提高抽查频次): the item then has more rounds a year
+(:func:`randinspect.draw.item_rounds`). The defaults raise none."""
 
 
 def parse_fraction(value: object, *, what: str) -> Fraction:
@@ -95,8 +98,11 @@ def format_fraction(value: Fraction) -> str:
 
 def _share(value: object, *, what: str) -> Fraction:
     share = parse_fraction(value, what=what)
-    if not 0 < share <= 1:
-        raise ConfigurationError(f"{what} {value!r} must lie in (0, 1]: the share of the item's rounds")
+    if not share > 0:
+        raise ConfigurationError(
+            f"{what} {value!r} must be above 0: the share of the item's rounds (at most 1 lowers the "
+            "cell's frequency, above 1 raises it)"
+        )
     return share
 
 
@@ -155,12 +161,14 @@ class SamrMatrix:
     risk_multipliers:
         Multiplier per risk class (default :data:`DEFAULT_RISK_MULTIPLIERS`).
     credit_round_shares:
-        Round share per credit grade, each in (0, 1] (default :data:`DEFAULT_CREDIT_ROUND_SHARES`).
+        Round share per credit grade, each above 0 (default :data:`DEFAULT_CREDIT_ROUND_SHARES`): up to 1
+        the grade takes part in ``max(1, floor(F × share))`` of an item's ``F`` rounds, above 1 in
+        ``F × share`` rounds, which adds rounds to the item (:func:`randinspect.draw.item_rounds`).
 
     Raises
     ------
     ConfigurationError
-        If a value is negative, not a number, or a round share is outside (0, 1], or the grades of
+        If a value is negative, not a number, or a round share is 0, or the grades of
         ``credit_round_shares`` differ from those of ``credit_multipliers``.
 
     Examples
@@ -205,7 +213,7 @@ class SamrMatrix:
         return self.credit_multipliers[credit] * self.risk_multipliers[risk]
 
     def frequency(self, credit: str, risk: str) -> Fraction:
-        """Share of the item's rounds in which the cell takes part, in (0, 1]."""
+        """Share of the item's rounds in which the cell takes part (above 1: raised frequency)."""
         if risk not in self.risk_multipliers:
             raise _unknown("risk class", risk, self.risk_levels)
         if credit not in self.credit_round_shares:
@@ -252,7 +260,8 @@ class TableMatrix:
     risk_levels:
         Risk classes covered, lowest first.
     cells:
-        ``{(credit, risk): (multiplier, round_share)}`` for *every* pair; the round share lies in (0, 1].
+        ``{(credit, risk): (multiplier, round_share)}`` for *every* pair; the round share is above 0
+        (above 1 it raises the cell's frequency, :func:`randinspect.draw.item_rounds`).
 
     Raises
     ------
@@ -291,7 +300,7 @@ class TableMatrix:
         return self._cell(credit, risk)[0]
 
     def frequency(self, credit: str, risk: str) -> Fraction:
-        """Share of the item's rounds in which the cell takes part, in (0, 1]."""
+        """Share of the item's rounds in which the cell takes part (above 1: raised frequency)."""
         return self._cell(credit, risk)[1]
 
     def to_dict(self) -> dict[str, Any]:

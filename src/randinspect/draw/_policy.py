@@ -30,10 +30,12 @@ from randinspect.draw._matrix import SamrMatrix, matrix_from_dict
 from randinspect.errors import (
     CapExceededError,
     CeilingError,
+    ComplaintWindowError,
     ConfigurationError,
     EmptyFrameError,
     InputError,
     RandInspectError,
+    RoundShareError,
     ScaleError,
 )
 from randinspect.model import ComplaintChannel, ComplaintRecord
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from randinspect.typing import CreditRiskMatrix, SamplingPolicy
 
 __all__ = [
+    "MAX_ROUNDS",
     "RATIO_MODES",
     "UNIT_MODES",
     "ComplaintRule",
@@ -51,7 +54,9 @@ __all__ = [
     "TieredPolicy",
     "active_rounds",
     "apportion",
+    "default_commitment_date",
     "inclusion_probabilities",
+    "item_rounds",
     "policy_from_dict",
 ]
 
@@ -90,18 +95,41 @@ def _check_ceiling(item: CheckItem) -> None:
         )
 
 
-def _check_round(item: CheckItem, round_no: int) -> None:
-    if isinstance(round_no, bool) or not isinstance(round_no, int) or not 1 <= round_no <= item.frequency:
+def _check_round(item: CheckItem, round_no: int, rounds: int | None = None) -> None:
+    limit = item.frequency if rounds is None else rounds
+    if isinstance(round_no, bool) or not isinstance(round_no, int) or not 1 <= round_no <= limit:
+        why = "its frequency" if limit == item.frequency else f"frequency {item.frequency}, raised"
         raise ConfigurationError(
-            f"item {item.id!r}: round {round_no!r} must be an integer in 1..{item.frequency} (its frequency)"
+            f"item {item.id!r}: round {round_no!r} must be an integer in 1..{limit} ({why})"
         )
 
 
-def active_rounds(share: Fraction, rounds: int) -> tuple[int, ...]:
+MAX_ROUNDS: Final = 366
+"""The most rounds a year an item may have once a raised round share multiplies its frequency."""
+
+
+def _cell_round_count(share: Fraction, frequency: int) -> int | None:
+    """Rounds a year of a cell with round share ``share`` in an item of ``frequency`` (None: not whole)."""
+    if share <= 1:
+        return max(1, math.floor(frequency * share))
+    k = frequency * share
+    return int(k) if k.denominator == 1 else None
+
+
+def active_rounds(share: Fraction, rounds: int, *, frequency: int | None = None) -> tuple[int, ...]:
     """The rounds (1-based) in which a cell with round share ``share`` takes part, spread evenly.
 
-    The cell takes ``k = max(1, floor(rounds * share))`` of the ``rounds`` rounds: round ``r`` iff
-    ``floor(r*k/rounds) > floor((r-1)*k/rounds)``, so every object is in at least one round a year.
+    With ``F = frequency`` (default ``rounds``) the cell takes part in ``k`` of the ``rounds`` rounds of
+    the year: ``k = max(1, floor(F × share))`` for a share up to 1 (a reduced frequency: with 3 rounds a
+    share of 1/2 is *one* round of three), ``k = F × share`` for a share above 1 (a raised frequency,
+    which must be a whole number of rounds). Round ``r`` iff ``floor(r*k/rounds) > floor((r-1)*k/rounds)``,
+    so every object is in at least one round a year and ``k = rounds`` is every round. ``rounds`` is the
+    item's rounds a year, :func:`item_rounds`.
+
+    Raises
+    ------
+    ConfigurationError
+        If ``F × share`` is above 1 and not a whole number, or more than ``rounds``.
 
     Examples
     --------
@@ -109,9 +137,79 @@ def active_rounds(share: Fraction, rounds: int) -> tuple[int, ...]:
     (2, 4)
     >>> active_rounds(Fraction(1, 2), 1)
     (1,)
+    >>> active_rounds(Fraction(1), 2, frequency=1), active_rounds(Fraction(2), 2, frequency=1)
+    ((2,), (1, 2))
     """
-    k = max(1, math.floor(rounds * share))
+    f = rounds if frequency is None else frequency
+    k = _cell_round_count(Fraction(share), f)
+    if k is None or k > rounds:
+        raise ConfigurationError(
+            f"round share {share} of an item of frequency {f} asks for {f * Fraction(share)} rounds of "
+            f"{rounds}; a share above 1 must give a whole number of rounds"
+        )
     return tuple(r for r in range(1, rounds + 1) if (r * k) // rounds > ((r - 1) * k) // rounds)
+
+
+def default_commitment_date(year: int) -> dt.date:
+    """The commitment date assumed when none is given: the cycle's draw deadline, 10 November of the year
+    before the plan year (§五(四), ``randinspect.planning.DEFAULT_DEADLINES``).
+
+    Examples
+    --------
+    >>> default_commitment_date(2027)
+    datetime.date(2026, 11, 10)
+    """
+    return dt.date(year - 1, 11, 10)
+
+
+def item_rounds(item: CheckItem, matrix: CreditRiskMatrix | None = None) -> int:
+    """How many rounds a year ``item`` is drawn under a credit-risk matrix (抽查频次, §四(八)4).
+
+    ``R = item.frequency × max(1, s)`` with ``s`` the largest round share of any cell of ``matrix``: a
+    share up to 1 lowers a cell's frequency within the item's rounds, a share above 1 raises it and adds
+    rounds (an item of frequency 1 whose D-grade cells have share 2 is drawn twice a year, the other
+    cells taking part in one of the two rounds, :func:`active_rounds`). Without a matrix, or when no
+    share exceeds 1, ``R`` is the item's frequency. Every caller that loops over an item's rounds (draws,
+    :func:`randinspect.planning.run_cycle`, department plans, adjustments, simulations) uses this.
+
+    Raises
+    ------
+    RoundShareError
+        Naming the item and the cell, if a share above 1 gives no whole number of rounds
+        (``frequency × share``; 3/2 of an item of frequency 1 would be one and a half rounds), or the
+        rounds would exceed :data:`MAX_ROUNDS`.
+
+    Examples
+    --------
+    >>> from randinspect.draw import SamrMatrix
+    >>> from randinspect.items import CheckItem
+    >>> item = CheckItem(id="X", name="x", department="SAMR", year=2027, scope={}, ratio=Fraction(1, 20),
+    ...                  legal_basis=["《食品安全法》"])
+    >>> item_rounds(item, SamrMatrix())
+    1
+    >>> item_rounds(item, SamrMatrix(credit_round_shares={"A": "1/2", "B": 1, "C": 1, "D": 2}))
+    2
+    """
+    if matrix is None:
+        return item.frequency
+    top = Fraction(1)
+    for credit in matrix.credit_levels:
+        for risk in matrix.risk_levels:
+            share = Fraction(matrix.frequency(credit, risk))
+            if share <= 1:
+                continue
+            k = _cell_round_count(share, item.frequency)
+            if k is None or k > MAX_ROUNDS:
+                nearest = Fraction(math.ceil(item.frequency * share), item.frequency)
+                raise RoundShareError(
+                    f"item {item.id!r}: round share {share} of cell ({credit}, {risk}) cannot be met: "
+                    f"frequency {item.frequency} × {share} = {item.frequency * share} rounds a year"
+                    + ("" if k is None else f", more than {MAX_ROUNDS}")
+                    + "; a share above 1 (提高抽查频次) must give a whole number of rounds: use a share q "
+                    f"with {item.frequency} × q whole (for example {nearest})"
+                )
+            top = max(top, share)
+    return int(item.frequency * top)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
@@ -348,7 +446,10 @@ class TieredPolicy:
     (``matrix.frequency``, spread evenly by :func:`active_rounds`), 0 in the others, with one factor for
     the year so that the year's expected risk and general visits are ``item.ratio × N``
     (``ratio_mode="volume"``, the default); with ``ratio_mode="absolute"`` the values are
-    ``item.ratio × multiplier`` in every round the cell takes part in. The ceiling ``floor(item.cap × N)``
+    ``item.ratio × multiplier`` in every round the cell takes part in. A round share above 1 raises a
+    cell's frequency (提高抽查频次, §四(八)4): the item then has :meth:`rounds` = :func:`item_rounds` rounds a
+    year, more than its frequency, all sharing the one volume; key and problem objects are drawn in every
+    one of them. The ceiling ``floor(item.cap × N)``
     (不超过 counts whole objects) bounds the visits of the whole year by default (``item.cap_period``):
     key and problem visits of every round count, and when the rounds' requests, each rounded up, would
     not fit, the year's risk and general visits become a whole number apportioned to the rounds, so the
@@ -372,7 +473,12 @@ class TieredPolicy:
     complaint_rule:
         Default: 3 or more complaints in 12 months.
     reference_date:
-        Date the complaint window ends; default 1 January of the item's year.
+        Date the complaint window ends (the draw's reference date). Unset, it is the commitment date:
+        :func:`randinspect.draw.commit` and :func:`randinspect.draw.draw` set it to their
+        ``committed_on`` (:meth:`committed_on`), or, without one, to the cycle's draw deadline
+        (:func:`default_commitment_date`, 10 November of the year before the plan year). It may not be
+        after the commitment date (:class:`randinspect.errors.ComplaintWindowError`). The record states
+        the window (``policy.complaint_window``).
     risk_threshold:
         Lowest risk class of risk objects (default ``"high"``).
     on_cap_exceeded:
@@ -435,7 +541,35 @@ class TieredPolicy:
         _check_version_field(self.algorithm_version)
 
     def _reference(self, item: CheckItem) -> dt.date:
-        return self.reference_date if self.reference_date is not None else dt.date(item.year, 1, 1)
+        if self.reference_date is not None:
+            return self.reference_date
+        if self.algorithm_version == 1:
+            return dt.date(item.year, 1, 1)  # version 1's default (its records store the date they used)
+        return default_commitment_date(item.year)
+
+    def committed_on(self, day: dt.date, item: CheckItem) -> TieredPolicy:
+        """This policy for a commitment made on ``day``: the complaint window ends on ``day`` unless
+        ``reference_date`` is set, which may not be later (:func:`randinspect.draw.commit` calls it).
+
+        Raises
+        ------
+        ComplaintWindowError
+            If ``reference_date`` is after ``day``: complaints received after the draw would count.
+        """
+        if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+            raise ConfigurationError(f"item {item.id!r}: the commitment date {day!r} must be a datetime.date")
+        if self.reference_date is None:
+            return attrs.evolve(self, reference_date=day)
+        if self.reference_date > day:
+            first, last = self.complaint_rule.window(self.reference_date)
+            raise ComplaintWindowError(
+                f"item {item.id!r}: the complaint window {first.isoformat()}..{last.isoformat()} "
+                f"(reference_date) ends after the commitment date {day.isoformat()}; complaints received "
+                "after the draw cannot make an object a problem object (rule: the window ends on the "
+                "draw's reference date, at the latest the commitment date, §四(五)2) — set reference_date "
+                "on or before the commitment date, or leave it unset to end the window on it"
+            )
+        return self
 
     def tiers(self, frame: DrawFrame, item: CheckItem) -> tuple[npt.NDArray[np.int8], dict[str, list[str]]]:
         """Tier code per frame object and the resolved id lists (key, problem sources) within the frame.
@@ -500,8 +634,19 @@ class TieredPolicy:
             return self._inclusion_v1(frame, item, round)
         return self._inclusion_v2(frame, item, round)
 
+    def rounds(self, item: CheckItem) -> int:
+        """The item's rounds a year under the policy's matrix (:func:`item_rounds`; version 1: its frequency).
+
+        Raises
+        ------
+        RoundShareError
+            If a raised round share of the matrix gives no whole number of rounds.
+        """
+        return item.frequency if self.algorithm_version == 1 else item_rounds(item, self.matrix)
+
     def _inclusion_v2(self, frame: DrawFrame, item: CheckItem, round: int) -> InclusionTable:
-        _check_round(item, round)
+        rounds = self.rounds(item)
+        _check_round(item, round, rounds)
         _check_share(item.ratio, "ratio", item.id)
         if item.cap is not None:
             _check_share(item.cap, "cap", item.id)
@@ -526,7 +671,7 @@ class TieredPolicy:
             tier_codes=tier_codes,
             numerators=numerators,
             round=round,
-            rounds=item.frequency,
+            rounds=rounds,
             policy=self.table_params(item, resolved),
             cap_report=report,
         )
@@ -556,7 +701,8 @@ class TieredPolicy:
         """
         if self.algorithm_version == 1:
             raise ConfigurationError("TieredPolicy.plan implements draw algorithm version 2 only")
-        _check_round(item, round)
+        rounds = self.rounds(item)
+        _check_round(item, round, rounds)
         ratio = _check_share(item.ratio, "ratio", item.id)
         cap = None if item.cap is None else _check_share(item.cap, "cap", item.id)
         _check_ceiling(item)
@@ -568,7 +714,6 @@ class TieredPolicy:
         n = sum(counts) + n_mandatory
         if n == 0:
             raise EmptyFrameError(f"item {item.id!r}: the frame is empty")
-        rounds = item.frequency
         mults: list[Fraction] = []
         active: list[tuple[int, ...]] = []
         for c in range(n_cells):
@@ -578,7 +723,8 @@ class TieredPolicy:
                 continue
             credit, risk = credit_levels[c // n_risk], risk_levels[c % n_risk]
             mults.append(Fraction(self.matrix.multiplier(credit, risk)))
-            active.append(active_rounds(Fraction(self.matrix.frequency(credit, risk)), rounds))
+            share = Fraction(self.matrix.frequency(credit, risk))
+            active.append(active_rounds(share, rounds, frequency=item.frequency))
         per_value = [m if self.ratio_mode == "volume" else ratio * m for m in mults]
 
         def raw_of(r: int) -> list[Fraction]:
@@ -779,6 +925,10 @@ class StratifiedPolicy:
         _check_units(self.units)
         _check_version_field(self.algorithm_version)
 
+    def rounds(self, item: CheckItem) -> int:
+        """The item's rounds a year: its frequency (the stratified policy has no matrix to raise it)."""
+        return item.frequency
+
     def round_sizes(self, n: int, item: CheckItem) -> list[int]:
         """The sample size of every round of ``item`` over a frame of ``n`` objects (version 2)."""
         ratio = _check_share(item.ratio, "ratio", item.id)
@@ -960,6 +1110,18 @@ def policy_from_dict(
     )
 
 
+def _at_commitment(
+    policy: SamplingPolicy | None, item: CheckItem, committed_on: dt.date | None
+) -> SamplingPolicy | None:
+    """``policy`` for a commitment made on ``committed_on`` (unchanged when ``None`` or for a policy
+    without a reference date); ``None`` stands for the default ``TieredPolicy()``."""
+    if committed_on is None:
+        return policy
+    chosen: Any = TieredPolicy() if policy is None else policy
+    method = getattr(chosen, "committed_on", None)
+    return method(committed_on, item) if callable(method) else chosen  # type: ignore[no-any-return]
+
+
 def inclusion_probabilities(
     directory: ObjectDirectory | DrawFrame,
     item: CheckItem,
@@ -967,6 +1129,7 @@ def inclusion_probabilities(
     *,
     round: int = 1,
     stratum: str = "unit",
+    committed_on: dt.date | None = None,
 ) -> InclusionTable:
     """Exact inclusion probabilities of ``item`` over a directory, without drawing.
 
@@ -984,6 +1147,9 @@ def inclusion_probabilities(
         The round (1-based, at most ``item.frequency``).
     stratum:
         Directory column of the strata (ignored for a ready frame).
+    committed_on:
+        The commitment date: a tiered policy without ``reference_date`` ends its complaint window on it
+        (default :func:`default_commitment_date`); see :meth:`TieredPolicy.committed_on`.
 
     Returns
     -------
@@ -994,9 +1160,12 @@ def inclusion_probabilities(
     ------
     EmptyFrameError
         If the scope selects no object.
+    ComplaintWindowError
+        If the policy's ``reference_date`` is after ``committed_on``.
     ConfigurationError, ScaleError, CapExceededError
         As the policy raises them.
     """
+    policy = _at_commitment(policy, item, committed_on)
     frame = (
         directory
         if isinstance(directory, DrawFrame)

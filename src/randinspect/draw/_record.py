@@ -10,6 +10,7 @@ the directory and names the first difference.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Mapping
@@ -33,6 +34,7 @@ from randinspect.errors import (
     EmptyFrameError,
     FrameChangedError,
     InputError,
+    OpeningRequiredError,
     ProbabilitiesChangedError,
     RandInspectError,
     RecordError,
@@ -754,10 +756,29 @@ def _table(
     policy: SamplingPolicy | None,
     round: int,
     stratum: str,
+    committed_on: dt.date | None = None,
 ) -> InclusionTable:
     from randinspect.draw._policy import inclusion_probabilities
 
-    return inclusion_probabilities(directory, item, policy, round=round, stratum=stratum)
+    return inclusion_probabilities(
+        directory, item, policy, round=round, stratum=stratum, committed_on=committed_on
+    )
+
+
+def _committed_date(
+    policy: SamplingPolicy | None, commitment: Commitment | str | None, committed_on: dt.date | None
+) -> dt.date | None:
+    """The commitment date of a draw: ``committed_on``, else, for a tiered policy without a reference
+    date drawn against a :class:`Commitment`, the reference date that commitment stored."""
+    if committed_on is not None or not isinstance(commitment, Commitment):
+        return committed_on
+    if policy is not None and getattr(policy, "reference_date", "absent") is not None:
+        return None
+    stored = commitment.policy.get("reference_date")
+    try:
+        return dt.date.fromisoformat(stored) if isinstance(stored, str) else None
+    except ValueError:
+        return None
 
 
 def commit(
@@ -768,6 +789,7 @@ def commit(
     year: int | None = None,
     round: int = 1,
     stratum: str = "unit",
+    committed_on: dt.date | None = None,
 ) -> Commitment:
     """Compute the commitment of a draw before its seed exists.
 
@@ -785,13 +807,23 @@ def commit(
         Round (1-based).
     stratum:
         Directory column of the strata (default the supervising unit).
+    committed_on:
+        The date the commitment is made (published). A tiered policy without ``reference_date`` ends its
+        complaint window on it; without it, on the cycle's draw deadline
+        (:func:`randinspect.draw.default_commitment_date`, 10 November of the year before). The
+        commitment states the window (``policy.reference_date``, ``policy.complaint_window``).
 
     Returns
     -------
     Commitment
         Publish its ``digest`` (or JSON) before the seed ceremony.
+
+    Raises
+    ------
+    ComplaintWindowError
+        If the policy's ``reference_date`` is after ``committed_on``.
     """
-    table = _table(directory, item, policy, round, stratum)
+    table = _table(directory, item, policy, round, stratum, committed_on)
     return Commitment.from_table(table, item, year=year)
 
 
@@ -805,6 +837,7 @@ def draw(
     round: int = 1,
     stratum: str = "unit",
     commitment: Commitment | str | None = None,
+    committed_on: dt.date | None = None,
 ) -> DrawRecord:
     """Draw the objects of one round of ``item`` (抽取检查对象) and return the public record.
 
@@ -824,6 +857,10 @@ def draw(
     commitment:
         The commitment (or its digest) published before the seed; the draw refuses to run if the inputs
         no longer match it.
+    committed_on:
+        The commitment date, as for :func:`commit`. Drawing against a :class:`Commitment` object, a tiered
+        policy without ``reference_date`` takes the reference date that commitment stored; against a
+        digest, pass the date the commitment was made with.
 
     Returns
     -------
@@ -836,11 +873,13 @@ def draw(
     ------
     CommitmentMismatchError
         If ``commitment`` is given and the inputs no longer match it.
+    ComplaintWindowError
+        If the policy's ``reference_date`` is after ``committed_on``.
     SeedError
         If the seed is malformed.
     """
     source = _coerce_source(seed)
-    table = _table(directory, item, policy, round, stratum)
+    table = _table(directory, item, policy, round, stratum, _committed_date(policy, commitment, committed_on))
     # A simulation (a source that is not verifiable) publishes nothing: it skips the SHA-256 digests.
     made = Commitment.from_table(table, item, year=year, digests=source.verifiable or commitment is not None)
     if commitment is not None:
@@ -849,7 +888,8 @@ def draw(
             what = (
                 _which_differs(made, commitment)
                 if isinstance(commitment, Commitment)
-                else "the directory, item or policy (pass the Commitment itself to be told which)"
+                else "the directory, item, policy or commitment date (pass the Commitment itself to be "
+                "told which)"
             )
             raise CommitmentMismatchError(
                 f"item {item.id!r}: the inputs give commitment {made.digest[:16]}…, not the published "
@@ -878,6 +918,73 @@ def _first_difference(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) 
     return "the order of the selected objects differs"
 
 
+def _check_without_opening(record: DrawRecord, frame: DrawFrame, expected_seed: str | None) -> str:
+    """The checks of a draw with reason digests that need no opening; returns what was checked.
+
+    The frame digest was checked by the caller. Checks the directory digest, the seed, the start(s), that
+    every drawn object is in the frame in its stratum, that every object of the item's key scope is drawn
+    (π = 1 whatever the reasons) and that the counts add up.
+
+    Raises
+    ------
+    CommitmentMismatchError, SeedChangedError, SelectionChangedError
+        On the first difference.
+    """
+    c = record.commitment
+    if c.directory_digest is not None and frame.directory_digest not in (None, c.directory_digest):
+        raise CommitmentMismatchError(
+            f"the directory (digest {str(frame.directory_digest)[:16]}…) is not the committed snapshot "
+            f"({c.directory_digest[:16]}…)"
+        )
+    source = source_from_description(record.source)
+    if expected_seed is not None and (record.seed is None or normalise_seed(expected_seed) != record.seed):
+        raise SeedChangedError(
+            f"the record was drawn with seed {record.seed!r}, "
+            f"not the announced {normalise_seed(expected_seed)!r}"
+        )
+    if record.starts is not None:
+        starts = {
+            label: int(source.integer_below(_unit_start_context(c.context, label), c.denominator))
+            for label in frame.stratum_labels
+        }
+        if record.start != 0 or dict(record.starts) != starts:
+            raise SelectionChangedError("the record's unit starts are not those of its seed and context")
+    elif record.start != int(source.integer_below(_start_context(c.context), c.denominator)):
+        raise SelectionChangedError(
+            f"the start {record.start} is not the one of the record's seed and context"
+        )
+    position = {x: k for k, x in enumerate(frame.ids.tolist())}
+    labels = frame.stratum_labels
+    ids = [s.id for s in record.selected]
+    if ids != sorted(set(ids)):
+        raise SelectionChangedError("the selected objects are repeated or not in canonical id order")
+    for s in record.selected:
+        k = position.get(s.id)
+        if k is None:
+            raise SelectionChangedError(f"the record lists {s.id!r}, which is not in the frame")
+        if labels[int(frame.stratum_codes[k])] != s.stratum:
+            raise SelectionChangedError(f"the record lists {s.id!r} in stratum {s.stratum!r}, not its own")
+    missing = sorted(set(frame.ids[frame.key].tolist()) - set(ids))
+    if missing:
+        raise SelectionChangedError(
+            f"the record does not list {missing[0]!r}, an object of the item's key scope (always drawn)"
+        )
+    by_stratum = dict.fromkeys(labels, 0)
+    for s in record.selected:
+        by_stratum[s.stratum] += 1
+    counts = record.counts
+    if (
+        counts.get("total") != len(ids)
+        or dict(counts.get("by_stratum", {})) != by_stratum
+        or sum(dict(counts.get("by_tier", {})).values()) != len(ids)
+    ):
+        raise SelectionChangedError(f"the counts {dict(counts)} do not add up to the selected objects")
+    return (
+        "the commitment's digest, the frame and the directory snapshot, the seed, the start, the drawn "
+        "objects' strata and the key scope's objects, the counts"
+    )
+
+
 def verify(
     record: DrawRecord,
     directory: ObjectDirectory | DrawFrame,
@@ -899,7 +1006,9 @@ def verify(
     record:
         The published record.
     directory:
-        The object directory the draw was made from (or a ready frame).
+        The object directory the draw was made from, or a ready frame. A frame built with
+        :meth:`DrawFrame.from_arrays` (no directory behind it) is checked against the frame and table
+        digests; the directory snapshot digest is then not checked.
     policy:
         The policy object, needed only for policies that are not built in; built-ins are rebuilt from
         the record's parameters.
@@ -922,6 +1031,11 @@ def verify(
     UnsupportedVersionError, CommitmentMismatchError, FrameChangedError, ProbabilitiesChangedError,
     SeedChangedError, SelectionChangedError
         Naming the first difference found.
+    OpeningRequiredError
+        The commitment holds reason digests and no ``opening`` (nor ``policy``) was given: everything that
+        can be checked without the opening was checked and found as recorded (the message lists it), but
+        the π table and the selection cannot be re-run. Not a :class:`VerificationError`: nothing was
+        found wrong, and nothing was fully verified either (``randinspect verify`` exits 2).
     """
     from randinspect.items import CheckItem
 
@@ -973,10 +1087,12 @@ def verify(
         if not isinstance(params, Mapping):
             raise CommitmentMismatchError("the opening holds no policy parameters")
     elif policy is None and c.policy.get("reasons"):
-        raise CommitmentMismatchError(
+        checked = _check_without_opening(record, frame, expected_seed)
+        raise OpeningRequiredError(
             f"the draw of item {item.id!r} commits {len(c.policy['reasons'])} reason(s) for mandatory "
-            "objects by salted digests: only an auditor holding the opening can re-run it (pass opening=, or "
-            "randinspect verify --opening OPENING.json)"
+            "objects by salted digests, so its π table and selection can be re-run only with the auditors' "
+            "opening (pass opening=, or randinspect verify --opening OPENING.json); checked without it and "
+            f"found as recorded: {checked}"
         )
     try:
         chosen = policy if policy is not None else policy_from_dict(params, version=c.version)
@@ -994,6 +1110,10 @@ def verify(
             f"({table.digest[:16]}… vs {str(c.table_digest)[:16]}…)"
         )
     remade = Commitment.from_table(table, item, year=c.year, digests=digested)
+    if digested and frame.directory_digest is None and isinstance(directory, DrawFrame):
+        # A frame built from arrays (no directory behind it) was checked against the frame and table
+        # digests; the directory snapshot cannot be, and is taken as recorded.
+        remade = attrs.evolve(remade, directory_digest=c.directory_digest)
     if remade.directory_digest != c.directory_digest:
         raise CommitmentMismatchError(
             f"the directory (digest {str(remade.directory_digest)[:16]}…) is not the committed snapshot "

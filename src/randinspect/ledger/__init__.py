@@ -13,9 +13,12 @@ with a reason both entries stay, so no redo can hide the first. This answers the
 the whole process) requirement of §四(八)1 of the Guiyang implementing opinions.
 
 The ledger sits below every other step: it imports nothing from ``draw``, ``matching``, ``planning`` or
-``results``; they append to it. Stores: :class:`MemoryStore`, :class:`JsonLinesStore`, :class:`SqliteStore`
-(standard library) and :class:`randinspect.ledger.sql.SqlAlchemyStore` (PostgreSQL or SQLite through
-SQLAlchemy, extra ``postgres``). Several processes may share one store: appends wait for its lock.
+``results``; they append to it. Record stores (:class:`FileRecordStore`,
+:class:`randinspect.ledger.sql.SqlAlchemyRecordStore`, Protocol :class:`randinspect.typing.RecordStore`) keep
+the record documents themselves by kind and id, immutable once stored. Journal stores: :class:`MemoryStore`,
+:class:`JsonLinesStore`, :class:`SqliteStore` (standard library) and
+:class:`randinspect.ledger.sql.SqlAlchemyStore` (PostgreSQL or SQLite through SQLAlchemy, extra ``postgres``).
+Several processes may share one store: appends wait for its lock.
 
 Entry hash (the specification; see the journal documentation page for a worked example)::
 
@@ -35,6 +38,13 @@ from __future__ import annotations
 
 from randinspect.ledger._entry import GENESIS_HASH, EntryKind, JournalEntry, JournalKey, entry_hash
 from randinspect.ledger._journal import Journal, JournalCheck
+from randinspect.ledger._records import (
+    RECORD_KINDS,
+    RECORD_SCHEMA_VERSION,
+    FileRecordStore,
+    StoredRecord,
+    encode_record,
+)
 from randinspect.ledger._stores import (
     DEFAULT_LOCK_TIMEOUT,
     JournalStore,
@@ -49,7 +59,10 @@ from randinspect.ledger._stores import (
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
     "GENESIS_HASH",
+    "RECORD_KINDS",
+    "RECORD_SCHEMA_VERSION",
     "EntryKind",
+    "FileRecordStore",
     "Journal",
     "JournalCheck",
     "JournalEntry",
@@ -60,6 +73,8 @@ __all__ = [
     "LockingJournalStore",
     "MemoryStore",
     "SqliteStore",
+    "StoredRecord",
+    "encode_record",
     "entry_hash",
     "open_store",
 ]

@@ -217,6 +217,30 @@ def _tail(handle: IO[bytes]) -> tuple[bytes | None, int]:
     return None, 0
 
 
+class _KeyIndex:
+    """Where the lines of each key are in a JSON-lines journal: (line number, offset, length) per key.
+
+    Covers the complete lines up to byte ``end``; ``last_line`` (offset and bytes of the last of them) is
+    re-read before each use, so a file rewritten in place drops the index instead of misleading it.
+    """
+
+    __slots__ = ("by_key", "end", "ident", "last_line", "lineno")
+
+    def __init__(self, ident: tuple[int, int]) -> None:
+        self.ident = ident
+        self.end = 0
+        self.lineno = 0
+        self.last_line: tuple[int, bytes] | None = None
+        self.by_key: dict[tuple[Any, ...], list[tuple[int, int, int]]] = {}
+
+    def tail_holds(self, handle: IO[bytes]) -> bool:
+        if self.last_line is None:
+            return True
+        offset, line = self.last_line
+        handle.seek(offset)
+        return handle.read(len(line) + 1) == line + b"\n"
+
+
 class JsonLinesStore:
     """A journal kept in a UTF-8 text file, one canonical JSON entry per line (JSON Lines).
 
@@ -243,7 +267,7 @@ class JsonLinesStore:
         :meth:`append` is refused.
     """
 
-    __slots__ = ("_path", "_read_only", "_timeout")
+    __slots__ = ("_index", "_path", "_read_only", "_timeout")
 
     def __init__(
         self,
@@ -253,6 +277,7 @@ class JsonLinesStore:
         read_only: bool = False,
     ) -> None:
         self._path = Path(path)
+        self._index: _KeyIndex | None = None
         self._timeout = _check_timeout(timeout)
         self._read_only = bool(read_only)
         if read_only:
@@ -360,15 +385,67 @@ class JsonLinesStore:
             yield self._parse(line, f"{self._path.name} line {lineno}")
 
     def history(self, key: JournalKey) -> Iterator[JournalEntry]:
-        """Yield the entries whose key is ``key``, in order (only lines with that key are fully parsed)."""
-        wanted = list(key)
-        for lineno, line in self._lines():
-            try:
-                data = strict_json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
-                data = None
-            if not isinstance(data, dict) or data.get("key") == wanted:
-                yield self._parse(line, f"{self._path.name} line {lineno}")
+        """Yield the entries whose key is ``key``, in order.
+
+        The store keeps an index of the lines of each key (:class:`_KeyIndex`), so a call reads only the
+        lines appended since the last call (by any process) and then the lines of ``key``: the check an
+        append makes for a once-per-key entry no longer re-reads the whole journal. The index is dropped
+        and rebuilt when the file is replaced, shrinks, or its last indexed line changed. A damaged line
+        raises :class:`JournalIntegrityError`, as :meth:`entries` does.
+        """
+        wanted = tuple(key)
+        with open(self._path, "rb") as handle:
+            index, tail = self._fresh_index(handle)
+            found: list[tuple[int, bytes]] = []
+            for lineno, offset, length in index.by_key.get(wanted, ()):
+                handle.seek(offset)
+                found.append((lineno, handle.read(length)))
+        if tail is not None and tail[2] == wanted:
+            found.append((tail[0], tail[1]))
+        for lineno, line in found:
+            yield self._parse(line, f"{self._path.name} line {lineno}")
+
+    def _fresh_index(self, handle: IO[bytes]) -> tuple[_KeyIndex, tuple[int, bytes, tuple[Any, ...]] | None]:
+        """The key index brought up to the file's end; also a last line saved without its newline."""
+        st = os.fstat(handle.fileno())
+        index = self._index
+        if index is not None and (
+            index.ident != (st.st_dev, st.st_ino) or st.st_size < index.end or not index.tail_holds(handle)
+        ):
+            index = None
+        if index is None:
+            index = _KeyIndex((st.st_dev, st.st_ino))
+        handle.seek(index.end)
+        offset, lineno = index.end, index.lineno
+        tail: tuple[int, bytes, tuple[Any, ...]] | None = None
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                if self._whole_entry(raw):  # an editor's last line: read, never indexed
+                    tail = (lineno + 1, raw, self._key_of(raw, lineno + 1))
+                break  # else a torn tail: an append that never returned
+            lineno += 1
+            line = raw[:-1]
+            if not line.strip():
+                raise JournalIntegrityError(
+                    f"{self._path.name} line {lineno}: empty line; journal files hold one entry per line"
+                )
+            index.by_key.setdefault(self._key_of(line, lineno), []).append((lineno, offset, len(line)))
+            index.last_line = (offset, line)
+            offset += len(raw)
+        index.end, index.lineno = offset, lineno
+        self._index = index
+        return index, tail
+
+    def _key_of(self, line: bytes, lineno: int) -> tuple[Any, ...]:
+        try:
+            data = strict_json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            data = None
+        key = data.get("key") if isinstance(data, dict) else None
+        if not isinstance(key, list) or not all(isinstance(k, str) for k in key):
+            self._parse(line, f"{self._path.name} line {lineno}")  # raises, naming the line
+            raise JournalIntegrityError(f"{self._path.name} line {lineno}: the key is not a list of strings")
+        return tuple(key)
 
     def last(self) -> JournalEntry | None:
         """Return the entry on the last line, or ``None`` for an empty file."""
@@ -456,7 +533,7 @@ class SqliteStore:
         The file is not an SQLite database, or (read-only) holds no journal table.
     """
 
-    __slots__ = ("_path", "_read_only", "_timeout")
+    __slots__ = ("_index", "_path", "_read_only", "_timeout")
 
     def __init__(
         self,
@@ -466,6 +543,7 @@ class SqliteStore:
         read_only: bool = False,
     ) -> None:
         self._path = Path(path)
+        self._index: _KeyIndex | None = None
         self._timeout = _check_timeout(timeout)
         self._read_only = bool(read_only)
         if read_only:

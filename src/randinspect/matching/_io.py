@@ -40,6 +40,7 @@ _TASK_ALIASES = {
     "专长": "specialties",
     "任务类别": "category",
     "备注": "note",
+    "检查方式": "method",
     "监管层级": "level",
     "服务领域": "service_fields",
     "执法人员专长": "officer_specialties",

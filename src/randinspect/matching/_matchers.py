@@ -23,6 +23,7 @@ from randinspect.errors import (
     SeedChangedError,
     UnsupportedVersionError,
 )
+from randinspect.items import InspectionMethod
 from randinspect.matching import _flow
 from randinspect.matching._problem import CONFLICT_RULES, STAGES, MatchingProblem
 from randinspect.matching._result import (
@@ -543,7 +544,8 @@ def match_inspectors(
     Raises
     ------
     MatchInputError
-        Also when ``context`` is empty or holds a control character.
+        Also when ``context`` is empty or holds a control character, or a task is a desk task (online,
+        document or credit-commitment check, §四(八)): those get no inspection group.
 
     Examples
     --------
@@ -557,6 +559,13 @@ def match_inspectors(
         raise MatchInputError(
             f"the matching context {context!r} is empty or holds a control character; give a printable name "
             "(the context names the matching in its record and the journal)"
+        )
+    tasks = tuple(tasks)
+    desk = next((t for t in tasks if t.method is not InspectionMethod.ON_SITE), None)
+    if desk is not None:
+        raise MatchInputError(
+            f"task {desk.id!r} is a desk task ({desk.method.zh}, §四(八)): it needs no on-site inspection "
+            "group; match only on-site tasks (CycleResult.tasks) and enter desk results with no group"
         )
     problem = MatchingProblem.build(
         tasks,

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from randinspect.errors import ConfigurationError, InputError
-from randinspect.items import SupervisionLevel, ThirdParty
+from randinspect.items import InspectionMethod, SupervisionLevel, ThirdParty
 
 __all__ = [
     "DEFAULT_SEAT_RULE",
@@ -64,6 +64,13 @@ def _category(value: Any) -> TaskCategory:
 def _level(value: Any) -> SupervisionLevel:
     try:
         return SupervisionLevel.parse(value)
+    except ConfigurationError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _method(value: Any) -> InspectionMethod:
+    try:
+        return InspectionMethod.parse(value)
     except ConfigurationError as exc:
         raise InputError(str(exc)) from None
 
@@ -171,6 +178,13 @@ class InspectionTask:
         Random draw, special campaign or case (:class:`TaskCategory`).
     note:
         Free text: the campaign or case reference of a special or case task.
+    method:
+        How the items are checked (检查方式, §四(八)1): ``on_site`` (实地检查, the default) tasks get an
+        inspection group; ``online`` (网上检查), ``documents`` (书面检查) and ``credit_commitment``
+        (信用承诺) tasks are desk tasks of the department, with no visit and no group (see
+        :func:`randinspect.planning.inspection_tasks`).
+
+        .. versionadded:: 0.2.0
     """
 
     id: str = attrs.field(converter=str)
@@ -187,6 +201,7 @@ class InspectionTask:
     third_parties: tuple[ThirdParty, ...] = attrs.field(default=(), converter=_third_parties)
     category: TaskCategory = attrs.field(default=TaskCategory.RANDOM, converter=_category)
     note: str = attrs.field(default="", converter=str)
+    method: InspectionMethod = attrs.field(default=InspectionMethod.ON_SITE, converter=_method)
 
     def __attrs_post_init__(self) -> None:
         if not self.id.strip():
@@ -244,6 +259,8 @@ class InspectionTask:
             out["category"] = self.category.value
         if self.note:
             out["note"] = self.note
+        if self.method is not InspectionMethod.ON_SITE:
+            out["method"] = self.method.value
         return out
 
     @classmethod
@@ -270,6 +287,7 @@ class InspectionTask:
                 third_parties=data.get("third_parties") or (),
                 category=data.get("category") or TaskCategory.RANDOM,
                 note=data.get("note") or "",
+                method=data.get("method") or InspectionMethod.ON_SITE,
             )
         except KeyError as exc:
             raise InputError(

@@ -10,6 +10,7 @@ Every function is pure: it returns new frozen values and never changes its input
 from __future__ import annotations
 
 from randinspect.planning._adjust import PlanChange, PlanRevision, TaskKey, adjust, current_period
+from randinspect.planning._convert import OnSiteConversion, convert_to_on_site
 from randinspect.planning._cycle import DEFAULT_DEADLINES, AnnualCycle, Milestone, MilestoneStatus
 from randinspect.planning._department import (
     DEFAULT_PERIODS,
@@ -53,6 +54,7 @@ from randinspect.planning._joint import (
 )
 from randinspect.planning._run import (
     CycleResult,
+    commit_cycle,
     immediate_task,
     inspection_tasks,
     journal_cycle,
@@ -86,6 +88,7 @@ __all__ = [
     "Milestone",
     "MilestoneStatus",
     "MissingAnswer",
+    "OnSiteConversion",
     "OverlapMerger",
     "OverlayChange",
     "PlanChange",
@@ -98,6 +101,8 @@ __all__ = [
     "adjust",
     "balanced_targets",
     "co_draw_graph",
+    "commit_cycle",
+    "convert_to_on_site",
     "current_period",
     "department_object_graph",
     "effective_list",

@@ -24,7 +24,7 @@ from randinspect.errors import ConfigurationError, PlanError
 from randinspect.planning._department import DepartmentPlan, ItemDraw
 
 if TYPE_CHECKING:
-    from randinspect.typing import RandomSource
+    from randinspect.typing import CreditRiskMatrix, RandomSource
 
 __all__ = ["PlanChange", "PlanRevision", "TaskKey", "adjust", "current_period"]
 
@@ -159,6 +159,7 @@ def adjust(
     source: RandomSource,
     items: Mapping[str, Any] | None = None,
     applied_on: dt.date | None = None,
+    matrix: CreditRiskMatrix | None = None,
 ) -> DepartmentPlan:
     """Re-plan only what ``change`` affects; return the new plan with the revision in its history.
 
@@ -174,9 +175,13 @@ def adjust(
     source:
         RandomSource for the periods of new visits (context ``"plan|<year>|<department>|adjust|<n>"``).
     items:
-        Optional mapping item id → CheckItem to check new draws' frequency against.
+        Optional mapping item id → CheckItem to check new draws' rounds against
+        (:func:`randinspect.draw.item_rounds`).
     applied_on:
         When the change is applied (default: its effective date); never before its publication date.
+    matrix:
+        The department's credit-risk matrix, when a round share above 1 gives an item more rounds than its
+        frequency (checked against ``items``; ``None``: the item's frequency).
 
     Returns
     -------
@@ -192,6 +197,8 @@ def adjust(
         plan, a removed item is not in the plan, no open period is left, or the capacity of the open periods
         is too small. Nothing is applied.
     """
+    from randinspect.draw import item_rounds
+
     if change.published_on is None:
         raise PlanError(
             f"plan of {plan.department}: change {change.reason!r} has no publication date; a plan change is "
@@ -222,8 +229,17 @@ def adjust(
             item = items.get(d.item_id)
             if item is None:
                 raise PlanError(f"change draws item {d.item_id!r}, unknown to the department's list")
-            if d.round > item.frequency:
-                raise PlanError(f"item {d.item_id!r} has frequency {item.frequency}; no round {d.round}")
+            rounds = item_rounds(item, matrix)
+            if d.round > rounds:
+                raised = "" if rounds == item.frequency else f", {rounds} rounds a year under the matrix"
+                raise PlanError(
+                    f"item {d.item_id!r} has frequency {item.frequency}{raised}; no round {d.round}"
+                    + (
+                        " (a raised round share of the department's matrix adds rounds: pass matrix=)"
+                        if matrix is None
+                        else ""
+                    )
+                )
     first_open = max(current_period(change.effective_on, plan.year, plan.periods), 0)
     if first_open >= plan.periods:
         raise PlanError(

@@ -39,7 +39,7 @@ from randinspect.items import CheckItem
 if TYPE_CHECKING:
     from randinspect.items import ItemList
     from randinspect.planning._adjust import PlanRevision
-    from randinspect.typing import RandomSource
+    from randinspect.typing import CreditRiskMatrix, RandomSource
 
 StrArray: TypeAlias = npt.NDArray[np.str_]
 """A numpy array of ids (unicode strings)."""
@@ -84,7 +84,8 @@ class ItemDraw:
     item_id:
         The check item.
     round:
-        1-based round; items with frequency ``f`` have rounds ``1..f``.
+        1-based round; items with frequency ``f`` have rounds ``1..f`` (more when the department's matrix
+        raises a cell's frequency, :func:`randinspect.draw.item_rounds`).
     selected_ids:
         Ids of the drawn objects (no duplicates).
 
@@ -469,6 +470,7 @@ def plan_department(
     year: int | None = None,
     capacity: Sequence[int] | None = None,
     periods: int = DEFAULT_PERIODS,
+    matrix: CreditRiskMatrix | None = None,
 ) -> DepartmentPlan:
     """Build a department's plan: give every drawn object its periods (检查时段), balanced and random.
 
@@ -488,6 +490,9 @@ def plan_department(
         Visits the department can make in each period, or ``None`` for no limit.
     periods:
         Number of periods (4 quarters by default; 12 for months).
+    matrix:
+        The department's credit-risk matrix, when a round share above 1 raises an item's frequency: an
+        item has :func:`randinspect.draw.item_rounds` rounds a year (``None``: its frequency).
 
     Returns
     -------
@@ -498,9 +503,12 @@ def plan_department(
     Raises
     ------
     PlanError
-        If a draw names an unknown item or another department's item, a round is outside ``1..frequency``, a
-        round is given twice, an item's frequency exceeds the number of periods, or the capacity is too small.
+        If a draw names an unknown item or another department's item, a round is outside the item's rounds
+        (``1..item_rounds(item, matrix)``), a round is given twice, an item's rounds exceed the number of
+        periods, or the capacity is too small.
     """
+    from randinspect.draw import item_rounds
+
     by_id = _items_by_id(items)
     draws = [d if isinstance(d, ItemDraw) else ItemDraw.from_record(d) for d in draws]
     years = {item.year for item in by_id.values()}
@@ -521,13 +529,20 @@ def plan_department(
             problems.append(f"item {d.item_id!r} belongs to {item.department}, not {department}")
         if item.year != year:
             problems.append(f"item {d.item_id!r} is for {item.year}, plan is for {year}")
-        if d.round > item.frequency:
+        rounds = item_rounds(item, matrix)
+        if d.round > rounds:
+            raised = "" if rounds == item.frequency else f", {rounds} rounds a year under the matrix"
             problems.append(
-                f"item {d.item_id!r} has frequency {item.frequency}; round {d.round} does not exist"
+                f"item {d.item_id!r} has frequency {item.frequency}{raised}; round {d.round} does not exist"
+                + (
+                    " (a raised round share of the department's matrix adds rounds: pass matrix=)"
+                    if matrix is None
+                    else ""
+                )
             )
-        if item.frequency > periods:
+        if rounds > periods:
             problems.append(
-                f"item {d.item_id!r} has frequency {item.frequency} but the plan has {periods} periods; "
+                f"item {d.item_id!r} has {rounds} rounds a year but the plan has {periods} periods; "
                 "rounds "
                 "need distinct periods (use periods=12)"
             )

@@ -16,10 +16,17 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from randinspect.errors import ConfigurationError, MatchInputError, PlanError
+from randinspect.errors import (
+    CommitmentMismatchError,
+    ConfigurationError,
+    InputError,
+    MatchInputError,
+    PlanError,
+)
 from randinspect.items import (
     CheckItem,
     DistrictOverlay,
+    InspectionMethod,
     ItemList,
     ItemOrigin,
     SupervisionLevel,
@@ -30,10 +37,19 @@ from randinspect.planning._department import DEFAULT_PERIODS, DepartmentPlan, It
 from randinspect.planning._joint import Answer, JointPlan, OverlapMerger, ProposalRound
 
 if TYPE_CHECKING:
+    from randinspect.draw import Commitment
     from randinspect.ledger import Journal
     from randinspect.typing import JointPlanMerger, RandomSource, WorkCalendar
 
-__all__ = ["CycleResult", "immediate_task", "inspection_tasks", "journal_cycle", "period_window", "run_cycle"]
+__all__ = [
+    "CycleResult",
+    "commit_cycle",
+    "immediate_task",
+    "inspection_tasks",
+    "journal_cycle",
+    "period_window",
+    "run_cycle",
+]
 
 #: A task mixing items of several supervision levels takes the highest one set by law.
 _LEVEL_RANK: dict[SupervisionLevel, int] = {
@@ -70,7 +86,11 @@ def period_window(year: int, period: int, periods: int = DEFAULT_PERIODS) -> tup
 
 
 def inspection_tasks(
-    joint: JointPlan, objects: Any, items: Mapping[str, CheckItem] | Iterable[CheckItem]
+    joint: JointPlan,
+    objects: Any,
+    items: Mapping[str, CheckItem] | Iterable[CheckItem],
+    *,
+    credit_commitments: Iterable[Any] = (),
 ) -> tuple[Any, ...]:
     """The inspection tasks of a joint plan, for :func:`randinspect.matching.match_inspectors`.
 
@@ -79,10 +99,37 @@ def inspection_tasks(
     ``"<department>|<object id>|<visit>"``). The window is the visit's period; region and unit come from the
     object directory; expert specialties from the items.
 
+    The item's method decides what the task is (§四(八)): on-site items (实地检查) make the visit's on-site
+    task, the only kind that gets an inspection group; online (网上检查), document (书面检查) and
+    credit-commitment (信用承诺) items make desk tasks of their department, one per department, object,
+    visit and method (id ``"<department>|<object id>|<visit>|<method>"``, ``method`` set on the task), with
+    no visit; a visit whose items are all desk items makes no on-site task, and a block's on-site task lists
+    only the departments with an on-site item. An object that signed a credit commitment for an item
+    (:class:`randinspect.results.CommitmentStandIn`) is not visited for it: the item leaves the visit and
+    the commitment's stand-in task (id ``"commitment|<item>|<object>"``, method ``credit_commitment``, the
+    whole year) takes its place, once however many rounds drew the object.
+
+    Parameters
+    ----------
+    joint:
+        The joint plan.
+    objects:
+        The object directory.
+    items:
+        The items of the plan (a mapping by id or an iterable).
+    credit_commitments:
+        Credit commitments standing in for items (:class:`randinspect.results.CommitmentStandIn`).
+
+    Returns
+    -------
+    tuple
+        The on-site tasks (blocks first, then department visits), then the desk tasks in id order.
+
     Raises
     ------
     PlanError
-        If an object is not in the directory or an item is unknown.
+        If an object is not in the directory, an item is unknown, or a credit commitment names an unknown
+        item, another department than its item's, or an object outside the directory, or repeats one.
     """
     from randinspect.matching import InspectionTask
 
@@ -90,6 +137,7 @@ def inspection_tasks(
     ids = np.asarray(objects.ids)
     regions = np.asarray(objects.regions)
     units = np.asarray(objects.units)
+    covered = _commitments_by_pair(credit_commitments, by_id, ids)
     needed = np.unique(np.concatenate([p.object_ids for p in joint.plans] or [np.empty(0, dtype="U1")]))
     at = np.zeros(len(needed), dtype=np.int64)
     if len(needed):
@@ -129,13 +177,16 @@ def inspection_tasks(
         or i.level is not SupervisionLevel.TERRITORIAL
     }
     windows = {q: period_window(joint.year, q, periods) for q in range(periods)}
+    on_site = InspectionMethod.ON_SITE
 
     def make(
-        task_id: str, object_id: str, departments: Sequence[str], item_ids: list[str], period: int
+        task_id: str,
+        object_id: str,
+        departments: Sequence[str],
+        item_ids: list[str],
+        period: int,
+        method: InspectionMethod = on_site,
     ) -> Any:
-        unknown = sorted({i for i in item_ids if i not in by_id})
-        if unknown:
-            raise PlanError(f"items {unknown} of the plan are not in the item list")
         its = [by_id[i] for i in sorted(set(item_ids))]
         specialties = sorted({s for it in its if (s := it.expert_specialty)})
         k = position[object_id]
@@ -153,6 +204,8 @@ def inspection_tasks(
                 ),
                 "third_parties": _unique(it.third_party for it in its if it.third_party is not None),
             }
+        if method is not on_site:
+            extra["method"] = method
         return InspectionTask(
             id=task_id,
             object_id=object_id,
@@ -165,14 +218,74 @@ def inspection_tasks(
             **extra,
         )
 
+    desk: list[Any] = []
+    stand_ins: dict[str, Any] = {}
+
+    def split(object_id: str, visit: int, item_ids: list[str], period: int) -> list[str]:
+        """The visit's on-site items; its desk tasks and stand-ins go to ``desk`` and ``stand_ins``."""
+        unknown = sorted({i for i in item_ids if i not in by_id})
+        if unknown:
+            raise PlanError(f"items {unknown} of the plan are not in the item list")
+        kept: list[str] = []
+        remote: dict[tuple[str, InspectionMethod], list[str]] = defaultdict(list)
+        for i in item_ids:
+            stand = covered.get((object_id, i))
+            if stand is not None:
+                stand_ins.setdefault(stand.task_id, stand)
+            elif by_id[i].method is on_site:
+                kept.append(i)
+            else:
+                remote[(by_id[i].department, by_id[i].method)].append(i)
+        for (d, m), its in sorted(remote.items(), key=lambda kv: (kv[0][0], kv[0][1].value)):
+            desk.append(make(f"{d}|{object_id}|{visit}|{m.value}", object_id, (d,), its, period, m))
+        return kept
+
     tasks = []
     for block in joint.blocks:
         for o in block.object_ids:
-            its = [i for d in block.departments for i in visit_items[(d, o, 0)]]
-            tasks.append(make(f"{block.id}|{o}", o, block.departments, its, block.period))
+            its: list[str] = []
+            departments: list[str] = []
+            for d in block.departments:
+                planned = visit_items[(d, o, 0)]
+                kept = split(o, 0, planned, block.period)
+                if kept or not planned:  # a member whose items all went to the desk sends nobody
+                    its += kept
+                    departments.append(d)
+            if its:
+                tasks.append(make(f"{block.id}|{o}", o, departments, its, block.period))
     for d, o, v, q in sorted(solo):
-        tasks.append(make(f"{d}|{o}|{v}", o, (d,), visit_items[(d, o, v)], q))
-    return tuple(tasks)
+        kept = split(o, v, visit_items[(d, o, v)], q)
+        if kept:
+            tasks.append(make(f"{d}|{o}|{v}", o, (d,), kept, q))
+    for stand in stand_ins.values():
+        desk.append(stand.task(objects, joint.year))
+    desk.sort(key=lambda t: t.id)
+    return (*tasks, *desk)
+
+
+def _commitments_by_pair(
+    commitments: Iterable[Any], by_id: Mapping[str, CheckItem], ids: Any
+) -> dict[tuple[str, str], Any]:
+    """(object id, item id) -> credit commitment, each checked against the items and the directory."""
+    out: dict[tuple[str, str], Any] = {}
+    listed = list(commitments)
+    known = np.isin(np.asarray([c.object_id for c in listed] or [""], dtype=str), ids)[: len(listed)]
+    for n, c in enumerate(listed, start=1):
+        where = f"credit commitment {n} (object {c.object_id!r}, item {c.item_id!r})"
+        item = by_id.get(c.item_id)
+        if item is None:
+            raise PlanError(f"{where} names an item that is not in the item list; correct the item id")
+        if c.department != item.department:
+            raise PlanError(
+                f"{where} is made to department {c.department!r}, but the item is {item.department!r}'s; "
+                "a commitment stands in for its own department's item"
+            )
+        if not known[n - 1]:
+            raise PlanError(f"{where} names an object that is not in the object directory")
+        if (c.object_id, c.item_id) in out:
+            raise PlanError(f"{where} repeats a commitment for the same object and item; give it once")
+        out[(c.object_id, c.item_id)] = c
+    return out
 
 
 def immediate_task(
@@ -259,7 +372,7 @@ class CycleResult:
     joint:
         The joint plan (merged department plans, blocks, savings).
     tasks:
-        The inspection tasks.
+        The on-site inspection tasks (实地检查), the ones matched to inspection groups, and the extra tasks.
     matching:
         The matching result, or ``None`` when no inspectors were given.
     timings:
@@ -272,6 +385,14 @@ class CycleResult:
         Provenance of every item drawn that a district overlay shaped (区(市、县)调整补充): item id →
         ``{"origin", "district", "city_item", "changes", "provenance"}``; city items narrowed to leave an
         overlaid district out are listed with origin ``"city-outside-overlays"``.
+    desk_tasks:
+        The desk tasks (§四(八)): online (网上检查), document (书面检查) and credit-commitment (信用承诺)
+        checks of drawn objects, and the stand-ins of signed credit commitments; no group, no visit. Enter
+        their results with :meth:`assignments`; a finding that needs a visit becomes an on-site task by
+        :func:`randinspect.planning.convert_to_on_site`.
+    match_options:
+        The matching rules the cycle used (``matcher``, ``rule``, ``conflicts``, ``history``, ``caps``),
+        so that tasks added later are matched under the same ones.
     """
 
     year: int
@@ -286,6 +407,17 @@ class CycleResult:
     skipped: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     origins: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    desk_tasks: tuple[Any, ...] = ()
+    match_options: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    def assignments(self) -> dict[str, tuple[str, ...]]:
+        """Task id → inspector ids of its group, for :func:`randinspect.results.enter_results`: every matched
+        on-site task with its group, every desk task with none (the department checks it at its desk)."""
+        out: dict[str, tuple[str, ...]] = {t.id: () for t in self.desk_tasks}
+        if self.matching is not None:
+            for g in self.matching.groups:
+                out[g.task_id] = tuple(g.inspector_ids)
+        return out
 
     def summary(self) -> dict[str, Any]:
         """What a city officer wants to see, JSON-ready: draws per department and tier, joint blocks, visits
@@ -302,6 +434,11 @@ class CycleResult:
         categories: dict[str, int] = defaultdict(int)
         for task in self.tasks:
             categories[task.category.value] += 1
+        desk: dict[str, int] = defaultdict(int)
+        for task in self.desk_tasks:
+            desk[task.method.value] += 1
+        plan_visits = [t for t in self.tasks if t.category.value == "random"]
+        without = sum(len(t.departments) for t in plan_visits)
         return {
             "year": self.year,
             "drawn": {d: dict(t) for d, t in sorted(drawn.items())},
@@ -314,6 +451,14 @@ class CycleResult:
             "visits_saved": savings.saved,
             "tasks": len(self.tasks),
             "tasks_by_category": dict(sorted(categories.items())),
+            "desk_tasks": len(self.desk_tasks),
+            "desk_tasks_by_method": dict(sorted(desk.items())),
+            "commitment_stand_ins": sum(1 for t in self.desk_tasks if t.id.startswith("commitment|")),
+            "on_site_visits": {
+                "without_joint": without,
+                "with_joint": len(plan_visits),
+                "saved": without - len(plan_visits),
+            },
             "answers": _answers_summary(self.joint),
             "matching": matched,
             "deadlines": {m.value: d.isoformat() for m, d in self.cycle.schedule()},
@@ -534,6 +679,128 @@ def _with_extra_tasks(tasks: tuple[Any, ...], extra: tuple[Any, ...], objects: A
     return (*tasks, *extra)
 
 
+def _commitments_by_context(commitments: Iterable[Commitment]) -> dict[str, Commitment]:
+    """The commitments keyed by context; a context given twice is refused."""
+    from randinspect.draw import Commitment
+
+    out: dict[str, Commitment] = {}
+    for n, c in enumerate(commitments, start=1):
+        if not isinstance(c, Commitment):
+            raise InputError(
+                f"commitment {n} is a {type(c).__name__}, not a randinspect.draw.Commitment (read a "
+                "published one with Commitment.from_json_dict)"
+            )
+        if c.context in out:
+            raise InputError(f"commitment {n} repeats the draw {c.context!r}; give one commitment per draw")
+        out[c.context] = c
+    return out
+
+
+def _cycle_items(
+    objects: Any,
+    items: ItemList | Iterable[CheckItem],
+    year: int | None,
+    overlays: Iterable[DistrictOverlay],
+) -> tuple[int, tuple[CheckItem, ...], dict[str, Any]]:
+    """The plan year and the items a cycle draws (district overlays applied), with their provenance."""
+    item_tuple = tuple(items.items if isinstance(items, ItemList) else items)
+    years = {i.year for i in item_tuple}
+    if year is None:
+        if len(years) != 1:
+            raise PlanError(f"items span years {sorted(years)}; pass year=")
+        year = years.pop()
+    drawn, origins = _apply_overlays(item_tuple, year, tuple(overlays), objects)
+    return year, drawn, origins
+
+
+def commit_cycle(
+    objects: Any,
+    items: ItemList | Iterable[CheckItem],
+    *,
+    year: int | None = None,
+    policy: Any = None,
+    skip_empty: bool = False,
+    overlays: Iterable[DistrictOverlay] = (),
+    committed_on: dt.date | None = None,
+    journal: Journal | None = None,
+) -> tuple[Commitment, ...]:
+    """The commitments of every draw :func:`run_cycle` would make, to publish before the seed exists.
+
+    Mirrors the draw stage of :func:`run_cycle` (same items, district overlays, per-department policies,
+    rounds and empty-frame rule): pass the result back as ``run_cycle(..., commitments=...)`` with the
+    same inputs and the public seed, and the cycle draws exactly the committed draws, or stops with
+    :class:`randinspect.errors.CommitmentMismatchError` naming what changed. Use the same policy objects
+    in both calls: a tiered policy's ``reason_salt`` is part of what is committed.
+
+    Parameters
+    ----------
+    objects, items, year, policy, skip_empty, overlays:
+        As for :func:`run_cycle`.
+    committed_on:
+        The date the commitments are made; the complaint window of a tiered policy without
+        ``reference_date`` ends on it (default: the cycle's draw deadline, 10 November of the year
+        before, :func:`randinspect.draw.default_commitment_date`).
+    journal:
+        A :class:`randinspect.ledger.Journal` to which every commitment is appended (``commitment``, key
+        (item, year, round)) once all are made; every entry is checked before the first is appended, so a
+        refusal leaves the ledger as it was. :func:`run_cycle` with the same journal then checks each
+        draw against its journalled commitment.
+
+    Returns
+    -------
+    tuple of Commitment
+        One per item and round, in the order :func:`run_cycle` draws them (items, then rounds).
+
+    Raises
+    ------
+    PlanError
+        If the items span several years or an overlay does not apply (as :func:`run_cycle`).
+    EmptyFrameError
+        If an item's scope selects no alive object and ``skip_empty`` is false.
+    ComplaintWindowError
+        If a policy's ``reference_date`` is after ``committed_on``.
+    JournalError
+        The journal refused a commitment (one journalled before for the same draw, without a reason).
+
+    Examples
+    --------
+    >>> from randinspect.datasets import demo_city, demo_items
+    >>> from randinspect.draw import PublicSeedSource
+    >>> city = demo_city(n_objects=2_000, seed=1)
+    >>> commitments = commit_cycle(city.objects, demo_items(), skip_empty=True)  # publish these
+    >>> result = run_cycle(city.objects, demo_items(), source=PublicSeedSource("3 1 4 1 5 9"),
+    ...                    commitments=commitments, skip_empty=True)
+    >>> [r.commitment.digest for r in result.records] == [c.digest for c in commitments]
+    True
+    """
+    from randinspect.draw import commit, item_rounds
+    from randinspect.errors import EmptyFrameError
+
+    year, item_tuple, _ = _cycle_items(objects, items, year, overlays)
+    out: list[Commitment] = []
+    for item in item_tuple:
+        item_policy = policy.get(item.department) if isinstance(policy, Mapping) else policy
+        try:
+            out.extend(
+                commit(objects, item, policy=item_policy, year=year, round=r, committed_on=committed_on)
+                for r in range(1, item_rounds(item, _matrix_of(item_policy)) + 1)
+            )
+        except EmptyFrameError:
+            if not skip_empty:
+                raise
+    if journal is not None:
+        for c in out:
+            journal.check_append("commitment", c)
+        for c in out:
+            journal.append_commitment(c)
+    return tuple(out)
+
+
+def _matrix_of(policy: Any) -> Any:
+    """The credit-risk matrix whose round shares set an item's rounds (None: the item's own frequency)."""
+    return None if policy is None else getattr(policy, "matrix", None)
+
+
 def run_cycle(
     objects: Any,
     items: ItemList | Iterable[CheckItem],
@@ -557,7 +824,10 @@ def run_cycle(
     caps: int | Mapping[str, int] | None = None,
     overlays: Iterable[DistrictOverlay] = (),
     extra_tasks: Iterable[Any] = (),
+    credit_commitments: Iterable[Any] = (),
     journal: Journal | None = None,
+    commitments: Iterable[Commitment] | None = None,
+    committed_on: dt.date | None = None,
 ) -> CycleResult:
     """Run plan → draw → joint plan → matching for a city in one call.
 
@@ -576,7 +846,10 @@ def run_cycle(
     policy:
         Sampling policy for the draws (default: the draw's own default), or a mapping from department code
         to the policy of that department's items (departments missing from it use the default), since
-        problem-object rules differ by department (12315 complaints concern market regulation).
+        problem-object rules differ by department (12315 complaints concern market regulation). An item
+        is drawn in :func:`randinspect.draw.item_rounds` rounds under its policy's matrix: its frequency,
+        or more when a cell's round share is above 1 (raised frequency, 提高抽查频次); the department plan
+        gets the same matrix.
     capacities:
         Department → visits per period; every department named must have items in the list.
     merger:
@@ -615,6 +888,10 @@ def run_cycle(
         Tasks outside the yearly draw that enter the same matching: special campaigns (专项检查) and
         case-triggered tasks (:class:`randinspect.matching.TaskCategory`), with ids unique among the
         cycle's tasks and objects of the directory.
+    credit_commitments:
+        Signed credit commitments (:class:`randinspect.results.CommitmentStandIn`, 信用承诺) standing in
+        for items: a drawn object that committed is not visited for the item; its stand-in desk task takes
+        the item's place (see :func:`inspection_tasks`). The draws are unchanged, so they still verify.
     journal:
         A :class:`randinspect.ledger.Journal` (全程留痕) to which the cycle appends what it decided, once
         every stage has succeeded (a failed cycle journals nothing): each draw record (``draw``, checked
@@ -623,6 +900,14 @@ def run_cycle(
         ``("joint-answer", proposal, department)``), the joint plan (``plan``, key ``("joint-plan", year)``)
         and the matching record (``match``). The item list and the commitments are journalled earlier, by
         whoever fixes them. ``None`` journals nothing.
+    commitments:
+        The draw commitments published before the seed, as :func:`commit_cycle` made them from the same
+        inputs: each draw is checked against its own (same item, year and round) and the cycle draws
+        exactly the committed draws. ``None`` commits at draw time.
+    committed_on:
+        The commitment date of the draws (the complaint windows of tiered policies without a reference
+        date end on it; see :func:`randinspect.draw.commit`). With ``commitments`` each draw takes the
+        date its commitment stored.
 
     Raises
     ------
@@ -633,19 +918,18 @@ def run_cycle(
     MatchInputError
         If a conflict or history record names an unknown inspector or object (its position given), history
         is dated in the plan year or later, or an extra task repeats an id or names an unknown object.
+    CommitmentMismatchError
+        With ``commitments``: a draw's inputs no longer give its commitment (the message names the item,
+        the round and what changed: directory, frame, π table, item, policy parameters ...), a draw has
+        no commitment, or a commitment has no draw (an item left out or skipped).
     JournalError
         Journal errors (a draw journalled before, another commitment) pass through, raised before anything
         of this cycle is appended (see :func:`journal_cycle`).
     """
-    from randinspect.draw import draw
+    from randinspect.draw import draw, draw_context, item_rounds
     from randinspect.errors import EmptyFrameError
 
-    item_tuple = tuple(items.items if isinstance(items, ItemList) else items)
-    years = {i.year for i in item_tuple}
-    if year is None:
-        if len(years) != 1:
-            raise PlanError(f"items span years {sorted(years)}; pass year=")
-        year = years.pop()
+    year, item_tuple, origins = _cycle_items(objects, items, year, overlays)
     from randinspect.matching import ConflictList
 
     history_list = tuple(history)
@@ -663,8 +947,6 @@ def run_cycle(
     if inspectors is not None and (conflict_list.pairs or history_list):
         _check_conflicts_and_history(conflict_list, history_list, inspectors, objects, year)
     extra = tuple(extra_tasks)
-    overlay_list = tuple(overlays)
-    item_tuple, origins = _apply_overlays(item_tuple, year, overlay_list, objects)
     unknown = sorted(set(capacities or {}) - {i.department for i in item_tuple})
     if unknown:
         raise PlanError(
@@ -679,21 +961,50 @@ def run_cycle(
     timings: dict[str, float] = {}
 
     start = time.perf_counter()
+    committed = None if commitments is None else _commitments_by_context(commitments)
     records = []
     draws_by_department: dict[str, list[ItemDraw]] = defaultdict(list)
     skipped: list[str] = []
     for item in item_tuple:
         item_policy = policy.get(item.department) if isinstance(policy, Mapping) else policy
-        for r in range(1, item.frequency + 1):
+        for r in range(1, item_rounds(item, _matrix_of(item_policy)) + 1):
+            context = draw_context(item.id, year, r)
+            commitment = None if committed is None else committed.pop(context, None)
             try:
-                record = draw(objects, item, source, policy=item_policy, year=year, round=r)
-            except EmptyFrameError:
+                record = draw(
+                    objects,
+                    item,
+                    source,
+                    policy=item_policy,
+                    year=year,
+                    round=r,
+                    commitment=commitment,
+                    committed_on=committed_on,
+                )
+            except EmptyFrameError as exc:
+                if commitment is not None:
+                    raise CommitmentMismatchError(
+                        f"item {item.id!r} round {r} was committed over {commitment.frame_size} objects but "
+                        f"its frame is now empty ({exc}); changed since the commitment: directory, frame"
+                    ) from None
                 if not skip_empty:
                     raise
                 skipped.append(item.id)
                 break
+            if committed is not None and commitment is None:
+                raise CommitmentMismatchError(
+                    f"item {item.id!r} round {r} of {year} ({context!r}) has no commitment: it was added, "
+                    "its frequency raised or its frame filled since the commitments were made; commit it "
+                    "(commit_cycle) before the seed"
+                )
             records.append(record)
             draws_by_department[item.department].append(ItemDraw.from_record(record))
+    if committed:
+        left = sorted(committed)
+        raise CommitmentMismatchError(
+            f"{len(left)} committed draw(s) have no draw in this cycle ({', '.join(left[:5])}): an item was "
+            "removed, skipped or its frequency lowered since the commitments; draw with the committed inputs"
+        )
     if skipped:
         item_tuple = tuple(i for i in item_tuple if i.id not in set(skipped))
     timings["draw"] = time.perf_counter() - start
@@ -711,6 +1022,7 @@ def run_cycle(
             year=year,
             capacity=None if capacities is None else capacities.get(department),
             periods=periods,
+            matrix=_matrix_of(policy.get(department) if isinstance(policy, Mapping) else policy),
         )
         for department in sorted(by_department)
     )
@@ -735,9 +1047,16 @@ def run_cycle(
     timings["merge"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    tasks = inspection_tasks(joint, objects, item_tuple)
+    every = inspection_tasks(joint, objects, item_tuple, credit_commitments=credit_commitments)
+    tasks = tuple(t for t in every if t.method is InspectionMethod.ON_SITE)
+    desk_tasks = tuple(t for t in every if t.method is not InspectionMethod.ON_SITE)
     if extra:
         tasks = _with_extra_tasks(tasks, extra, objects)
+        clash = {t.id for t in extra} & {t.id for t in desk_tasks}
+        if clash:
+            raise MatchInputError(
+                f"extra task {sorted(clash)[0]!r} repeats a desk task's id; give a unique id"
+            )
     timings["tasks"] = time.perf_counter() - start
 
     matching = None
@@ -771,6 +1090,14 @@ def run_cycle(
         skipped=tuple(skipped),
         warnings=tuple(warnings),
         origins=origins,
+        desk_tasks=desk_tasks,
+        match_options={
+            "matcher": matcher,
+            "rule": rule,
+            "conflicts": conflict_list,
+            "history": history_list,
+            "caps": caps,
+        },
     )
     if journal is not None:
         journal_cycle(journal, result, answers=answers)

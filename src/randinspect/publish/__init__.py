@@ -18,7 +18,7 @@ assessment (考核评估) with its charts and referral counts come from the resu
 from __future__ import annotations
 
 from randinspect.publish._html import Html, Page, Para, Table, Text
-from randinspect.publish._records import RECORD_FILES, DrawEntry, YearRecords, load_records
+from randinspect.publish._records import RECORD_FILES, STORE_KINDS, DrawEntry, YearRecords, load_records
 from randinspect.publish._results import PublicResults, public_results
 from randinspect.publish._sections import DEFAULT_SECTIONS, Section, SiteData
 from randinspect.publish._site import SITE_MARKER, PublishReport, public_frame_csv, publish
@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_SECTIONS",
     "RECORD_FILES",
     "SITE_MARKER",
+    "STORE_KINDS",
     "DrawEntry",
     "Html",
     "Page",

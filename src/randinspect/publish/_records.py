@@ -21,9 +21,11 @@ from randinspect.errors import LoadError, Problem, PublishError
 if TYPE_CHECKING:
     from randinspect.directory import ObjectDirectory
     from randinspect.draw import DrawRecord
+    from randinspect.ledger import Journal
     from randinspect.results import Publication
+    from randinspect.typing import RecordStore
 
-__all__ = ["RECORD_FILES", "DrawEntry", "YearRecords", "load_records"]
+__all__ = ["RECORD_FILES", "STORE_KINDS", "DrawEntry", "YearRecords", "load_records"]
 
 RECORD_FILES: Final[Mapping[str, str]] = {
     "draws": "draws/*.json: draw records (randinspect draw, demo, plan)",
@@ -150,6 +152,45 @@ def _read_json(path: Path) -> Any:
         ) from None
 
 
+def _journal_times(
+    journal: Journal,
+) -> tuple[dict[str, tuple[str, str]], dict[str, str], str, int]:
+    """Verify a journal; return first commitment (digest, time) by context, draw times by commitment
+    digest, the head and the length."""
+    committed: dict[str, tuple[str, str]] = {}
+    drawn_at: dict[str, str] = {}
+    check = journal.verify()
+    for entry in journal.entries():
+        payload = entry.payload
+        if entry.kind == "commitment" and isinstance(payload.get("digest"), str):
+            context = str(payload.get("context"))
+            committed.setdefault(context, (str(payload["digest"]), entry.recorded_at))
+        elif entry.kind == "draw":
+            commitment = payload.get("commitment")
+            if isinstance(commitment, Mapping) and isinstance(commitment.get("digest"), str):
+                drawn_at.setdefault(str(commitment["digest"]), entry.recorded_at)
+    return committed, drawn_at, check.head, check.length
+
+
+def _check_opening(opening: Any, source: str) -> None:
+    if (
+        not isinstance(opening, Mapping)
+        or opening.get("format") != "randinspect-draw-opening"
+        or not isinstance(opening.get("commitment_digest"), str)
+        or not isinstance(opening.get("policy"), Mapping)
+    ):
+        raise LoadError(
+            [
+                Problem(
+                    message="not a draw opening (format randinspect-draw-opening with "
+                    "commitment_digest and policy)",
+                    source=source,
+                    hint="write it with `randinspect draw --opening OPENING.json`",
+                )
+            ]
+        )
+
+
 _JSON_FILES: Final = {
     "ceremony": "ceremony.json",
     "summary": "summary.json",
@@ -161,17 +202,30 @@ _JSON_FILES: Final = {
 
 
 def load_records(
-    folder: str | os.PathLike[str], *, objects: str | os.PathLike[str] | None = None
+    folder: str | os.PathLike[str] | RecordStore,
+    *,
+    objects: str | os.PathLike[str] | None = None,
+    year: int | None = None,
+    journal: Journal | None = None,
 ) -> YearRecords:
-    """Read a year's records folder.
+    """Read a year's records folder, or a year's records from a record store.
 
     Parameters
     ----------
     folder:
         The folder (``randinspect demo`` writes ``./randinspect-demo``; ``randinspect plan --out``
-        another). See :data:`RECORD_FILES` for the files read.
+        another; see :data:`RECORD_FILES` for the files read), or a
+        :class:`~randinspect.typing.RecordStore` (:class:`randinspect.ledger.FileRecordStore`,
+        :class:`randinspect.ledger.sql.SqlAlchemyRecordStore`), from which the records of ``year`` are read
+        by kind (:data:`STORE_KINDS`).
     objects:
-        The object directory file, when it is not ``objects.csv`` in the folder.
+        The object directory file, when it is not ``objects.csv`` in the folder (for a store: the object
+        directory the draws were made from; without it the draws cannot be verified).
+    year:
+        The plan year to read from a store (required for a store, unused for a folder).
+    journal:
+        The ledger that dates a store's commitments and draws; by default, for a store that has one (the
+        SQL record store: the ledger in its database), that one.
 
     Returns
     -------
@@ -180,13 +234,17 @@ def load_records(
     Raises
     ------
     PublishError
-        If the folder does not exist or holds none of the known files.
+        If the folder does not exist or holds none of the known files, a store holds no record of the
+        year, or holds two records of a kind a year has once (``summary``, ``ceremony`` ...).
     LoadError, InputError
         If a file is present but cannot be read (naming the file).
     """
     from randinspect.directory import ObjectDirectory
     from randinspect.draw import DrawRecord, Journal, JsonLinesStore
+    from randinspect.typing import RecordStore
 
+    if isinstance(folder, RecordStore):
+        return _load_from_store(folder, year=year, objects=objects, journal=journal)
     root = Path(folder)
     if not root.is_dir():
         raise PublishError(
@@ -202,40 +260,14 @@ def load_records(
     journal_path = root / "journal.jsonl"
     if journal_path.is_file():
         present.add("journal")
-        journal = Journal(JsonLinesStore(journal_path))
-        check = journal.verify()
-        head, length = check.head, check.length
-        for entry in journal.entries():
-            payload = entry.payload
-            if entry.kind == "commitment" and isinstance(payload.get("digest"), str):
-                context = str(payload.get("context"))
-                committed.setdefault(context, (str(payload["digest"]), entry.recorded_at))
-            elif entry.kind == "draw":
-                commitment = payload.get("commitment")
-                if isinstance(commitment, Mapping) and isinstance(commitment.get("digest"), str):
-                    drawn_at.setdefault(str(commitment["digest"]), entry.recorded_at)
+        committed, drawn_at, head, length = _journal_times(Journal(JsonLinesStore(journal_path)))
 
     openings: dict[str, Mapping[str, Any]] = {}
     openings_dir = root / "openings"
     if openings_dir.is_dir():
         for path in sorted(openings_dir.glob("*.json")):
             opening = _read_json(path)
-            if (
-                not isinstance(opening, Mapping)
-                or opening.get("format") != "randinspect-draw-opening"
-                or not isinstance(opening.get("commitment_digest"), str)
-                or not isinstance(opening.get("policy"), Mapping)
-            ):
-                raise LoadError(
-                    [
-                        Problem(
-                            message="not a draw opening (format randinspect-draw-opening with "
-                            "commitment_digest and policy)",
-                            source=str(path),
-                            hint="write it with `randinspect draw --opening OPENING.json`",
-                        )
-                    ]
-                )
+            _check_opening(opening, str(path))
             openings[str(opening["commitment_digest"])] = opening
         if openings:
             present.add("openings")
@@ -325,6 +357,121 @@ def load_records(
         plan_tasks=tasks,
         publications=tuple(publications),
         overdue=overdue,
+        journal_head=head,
+        journal_length=length,
+        present=frozenset(present),
+    )
+
+
+STORE_KINDS: Final[Mapping[str, str]] = {
+    "draw": "draws",
+    "opening": "openings",
+    "publication": "public_results",
+    "ceremony": "ceremony",
+    "summary": "summary",
+    "department-plans": "department_plans",
+    "joint-plan": "joint_plan",
+    "result-book": "results_book",
+    "assessment": "assessment",
+}
+"""The record kinds :func:`load_records` reads from a record store, by the key of :data:`RECORD_FILES`
+they stand for. ``draw``, ``opening`` and ``publication`` may hold many records a year; the others one
+(its id is free, e.g. the year). The CSV files (``plan-tasks.csv``, ``overdue.csv``) are not records;
+the object directory is given as ``objects``."""
+
+_ONCE: Final = frozenset(STORE_KINDS) - {"draw", "opening", "publication"}
+
+
+def _load_from_store(
+    store: RecordStore,
+    *,
+    year: int | None,
+    objects: str | os.PathLike[str] | None,
+    journal: Journal | None,
+) -> YearRecords:
+    """:func:`load_records` for a record store: the records of ``year`` by kind."""
+    from randinspect.directory import load_objects
+    from randinspect.draw import DrawRecord
+    from randinspect.results import Publication
+
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise PublishError(f"reading records from {store!r} needs the plan year: pass year=2027 (--year)")
+    root = Path(repr(store))
+    present: set[str] = set()
+    committed: dict[str, tuple[str, str]] = {}
+    drawn_at: dict[str, str] = {}
+    head: str | None = None
+    length = 0
+    if journal is None:
+        own = getattr(store, "journal", None)
+        journal = own() if callable(own) else None
+    if journal is not None and len(journal) > 0:
+        present.add("journal")
+        committed, drawn_at, head, length = _journal_times(journal)
+
+    by_kind: dict[str, list[Any]] = {}
+    for kind in STORE_KINDS:
+        by_kind[kind] = list(store.records(kind=kind, year=year))
+    openings: dict[str, Mapping[str, Any]] = {}
+    for stored in by_kind["opening"]:
+        opening = stored.document
+        _check_opening(opening, f"{root}/opening/{stored.id}")
+        openings[str(opening["commitment_digest"])] = opening
+    if openings:
+        present.add("openings")
+    entries: list[DrawEntry] = []
+    for stored in by_kind["draw"]:
+        try:
+            record = DrawRecord.from_json_dict(stored.document)
+        except Exception as exc:
+            raise PublishError(f"draw record {stored.id!r} of {store!r} cannot be read: {exc}") from None
+        published = committed.get(record.context)
+        entries.append(
+            DrawEntry(
+                path=Path(f"{stored.id}.json"),
+                record=record,
+                published_commitment=None if published is None else published[0],
+                committed_at=None if published is None else published[1],
+                recorded_at=drawn_at.get(record.commitment.digest),
+                opening=openings.get(record.commitment.digest),
+            )
+        )
+    if entries:
+        present.add("draws")
+    entries.sort(key=lambda e: (e.record.item_id, e.record.round, e.path.name))
+    json_files: dict[str, Any] = {}
+    for kind in sorted(_ONCE):
+        found = by_kind[kind]
+        if len(found) > 1:
+            raise PublishError(
+                f"{store!r} holds {len(found)} {kind} records for {year} ({', '.join(r.id for r in found)}); "
+                "a year has one"
+            )
+        if found:
+            present.add(STORE_KINDS[kind])
+            json_files[STORE_KINDS[kind]] = found[0].document
+    publications = []
+    for stored in by_kind["publication"]:
+        source = f"{root}/publication/{stored.id}"
+        publications.append((Path(source), Publication.from_json_dict(stored.document, where=source)))
+    if publications:
+        present.add("public_results")
+    directory = None
+    if objects is not None:
+        if not Path(objects).exists():
+            raise PublishError(f"object directory {os.fspath(objects)!r} does not exist")
+        present.add("objects")
+        directory = load_objects(objects)
+    if not present - {"objects"}:
+        raise PublishError(f"{store!r} holds no records of {year} (kinds read: {', '.join(STORE_KINDS)})")
+    return YearRecords(
+        folder=root,
+        draws=tuple(entries),
+        directory=directory,
+        json_files=json_files,
+        plan_tasks=(),
+        publications=tuple(publications),
+        overdue=(),
         journal_head=head,
         journal_length=length,
         present=frozenset(present),

@@ -28,6 +28,7 @@ from randinspect.publish._sections import DEFAULT_SECTIONS, Section, SiteData
 
 if TYPE_CHECKING:
     from randinspect.draw import InclusionTable
+    from randinspect.typing import RecordStore
 
 __all__ = ["SITE_MARKER", "PublishReport", "public_frame_csv", "publish"]
 
@@ -313,10 +314,11 @@ def _nav(built: Sequence[tuple[Section, tuple[Page, ...]]]) -> list[tuple[str, T
 
 
 def publish(
-    records: str | os.PathLike[str] | YearRecords,
+    records: str | os.PathLike[str] | YearRecords | RecordStore,
     out: str | os.PathLike[str],
     *,
     objects: str | os.PathLike[str] | None = None,
+    year: int | None = None,
     sections: Sequence[Section] = DEFAULT_SECTIONS,
     title: Text | None = None,
 ) -> PublishReport:
@@ -325,13 +327,17 @@ def publish(
     Parameters
     ----------
     records:
-        The records folder (``randinspect demo`` writes ``./randinspect-demo``), or loaded
-        :class:`YearRecords`.
+        The records folder (``randinspect demo`` writes ``./randinspect-demo``), a record store
+        (:class:`~randinspect.typing.RecordStore`: the records of ``year`` are read, with the ledger of
+        its database; see :func:`load_records`), or loaded :class:`YearRecords`.
     out:
         The site folder. It must not exist, be empty, or be a site written before by ``publish``
         (it is then replaced whole).
     objects:
-        The object directory file, when it is not ``objects.csv`` in the records folder.
+        The object directory file, when it is not ``objects.csv`` in the records folder (for a store: the
+        object directory the draws were made from).
+    year:
+        The plan year, when ``records`` is a record store.
     sections:
         The sections to build (default :data:`DEFAULT_SECTIONS`); each is built only when its files are
         present, the others are reported in :attr:`PublishReport.left_out`.
@@ -350,7 +356,9 @@ def publish(
         If the records folder is missing or empty, or ``out`` is a folder publish must not replace.
     """
     started = time.perf_counter()
-    year_records = records if isinstance(records, YearRecords) else load_records(records, objects=objects)
+    year_records = (
+        records if isinstance(records, YearRecords) else load_records(records, objects=objects, year=year)
+    )
     target = Path(out)
     if target.exists():
         if not target.is_dir():

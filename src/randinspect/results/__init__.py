@@ -12,6 +12,7 @@ optional :class:`randinspect.draw.journal.Journal` to leave their trace (全程�
 from __future__ import annotations
 
 from randinspect.results._assess import (
+    CHART_ALT,
     CHART_FILES,
     AnnualSummary,
     Assessment,
@@ -21,7 +22,7 @@ from randinspect.results._assess import (
     assess,
     assessment_charts,
 )
-from randinspect.results._book import EnteredResult, ResultBook, enter_results
+from randinspect.results._book import EnteredResult, ResultBook, enter_results, inspection_record_entry
 from randinspect.results._feedback import DEFAULT_FEEDBACK, DefaultFeedback, FeedbackResult, apply_feedback
 from randinspect.results._methods import (
     CaseTrigger,
@@ -70,6 +71,7 @@ from randinspect.results._vocabulary import (
 )
 
 __all__ = [
+    "CHART_ALT",
     "CHART_FILES",
     "DEFAULT_FEEDBACK",
     "DEFAULT_REDACTION",
@@ -117,6 +119,7 @@ __all__ = [
     "deadline_report",
     "enter_results",
     "immediate_task",
+    "inspection_record_entry",
     "load_inspection_records",
     "publication_due",
     "publish",

@@ -410,6 +410,14 @@ def _charts(a: Assessment, out: Path) -> list[str]:
 CHART_FILES: tuple[str, ...] = ("rates.png", "problems.png")
 """The charts :func:`assessment_charts` writes, in order: entry/publication/on-time rates, problem rate."""
 
+CHART_ALT: dict[str, str] = {
+    "rates.png": "各部门抽查结果录入率、公示率和按期公示率柱状图（数据见上表） / "
+    "Entry, publication and on-time publication rates by department (figures in the table above)",
+    "problems.png": "各部门发现问题率柱状图（数据见上表） / Problem-finding rate by department "
+    "(figures in the table above)",
+}
+"""Text alternatives of the charts, Chinese first, for the summary's ``alt`` text (accessibility)."""
+
 
 def assessment_charts(rows: Sequence[AssessmentRow], *, year: int, out: str | Path) -> tuple[str, ...]:
     """Write the assessment's charts (图表) as PNG files in ``out``; return their file names.
@@ -554,7 +562,7 @@ def annual_summary(
         ]
         lines += md_table(ms_rows, ["节点 Milestone", "期限 Due", "完成 Done", "状态 State"])
     if chart_files:
-        lines += ["", "## 图表 Charts", ""] + [f"![{c}](charts/{c})" for c in chart_files]
+        lines += ["", "## 图表 Charts", ""] + [f"![{CHART_ALT.get(c, c)}](charts/{c})" for c in chart_files]
     if note:
         lines += ["", note]
     markdown = "\n".join(lines) + "\n"
@@ -587,7 +595,11 @@ def annual_summary(
         parts += ["<h2>时间节点 Deadlines</h2>", html_table(ms_rows, ["节点", "期限", "完成", "状态"])]
     if chart_files:
         parts.append("<h2>图表 Charts</h2>")
-        parts += [f'<p><img src="charts/{c}" alt="{c}"></p>' for c in chart_files]
+        parts += [
+            f'<p><img src="charts/{html.escape(c, quote=True)}" '
+            f'alt="{html.escape(CHART_ALT.get(c, c), quote=True)}"></p>'
+            for c in chart_files
+        ]
     if note:
         parts.append(f"<p>{html.escape(note)}</p>")
     parts.append("</body></html>")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -24,7 +25,7 @@ from randinspect.items import InspectionMethod
 from randinspect.results._records import InspectionRecord
 from randinspect.results._vocabulary import DEFAULT_VOCABULARY, FindingVocabulary, ResultCategory
 
-__all__ = ["EnteredResult", "ResultBook", "enter_results"]
+__all__ = ["EnteredResult", "ResultBook", "enter_results", "inspection_record_entry"]
 
 
 @attrs.frozen(kw_only=True)
@@ -169,6 +170,61 @@ class ResultBook:
             raise ResultInputError(f"{where}: malformed: {exc!r}") from None
 
 
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def inspection_record_entry(record: InspectionRecord) -> dict[str, Any]:
+    """The ledger payload of an inspection record (``inspection-record`` entry, 抽查记录表留痕).
+
+    Everything the record says, in a form that can be kept where the journal goes: the inspectors present
+    with the certificates shown, the representative's acknowledgement as a digest (never a name, ID-card or
+    phone number), each finding's category and check content with its note as a SHA-256 digest (notes may
+    hold trade secrets or personal data), and the attachments by digest and reference only (never the file's
+    bytes). ``digest`` is :meth:`InspectionRecord.digest`, which fixes the whole record.
+
+    .. versionadded:: 0.2.0
+    """
+    ack: dict[str, Any] | None = None
+    if record.acknowledgement is not None:
+        rep = record.acknowledgement.representative
+        ack = {
+            "signed": record.acknowledgement.signed,
+            "refusal": record.acknowledgement.refusal,
+            "representative_digest": None if rep is None else rep.digest(),
+        }
+    return {
+        "record_id": record.record_id,
+        "digest": record.digest(),
+        "task_id": record.task_id,
+        "item_id": record.item_id,
+        "object_id": record.object_id,
+        "department": record.department,
+        "method": record.method.value,
+        "origin": record.origin.value,
+        "follows": record.follows,
+        "start": record.start.isoformat(),
+        "end": record.end.isoformat(),
+        "entered_on": record.entered_on.isoformat(),
+        "inspectors": [{"id": p.inspector_id, "certificate": p.certificate} for p in record.inspectors],
+        "acknowledgement": ack,
+        "findings": [
+            {
+                "content": f.content,
+                "category": f.category,
+                "note_digest": _text_digest(f.note) if f.note else None,
+                "trade_secret": f.trade_secret,
+                "needs_on_site": f.needs_on_site,
+            }
+            for f in record.findings
+        ],
+        "attachments": [
+            {"digest": a.digest, "reference": a.reference, "kind": a.kind} for a in record.attachments
+        ],
+        "correction": record.correction,
+    }
+
+
 def _positions(objects: Any, ids: Iterable[str]) -> dict[str, int]:
     """Id -> position in the directory for the ``ids`` found in it (a directory keeps its ids sorted)."""
     wanted = sorted(set(ids))
@@ -231,8 +287,12 @@ def enter_results(
     deregistered:
         Object id -> deregistration date; an inspection starting after it is refused.
     journal:
-        A :class:`randinspect.draw.journal.Journal`; when given, the batch is journalled as one ``result``
-        entry (record digests, never personal data) after every check passed.
+        A :class:`randinspect.draw.journal.Journal`; when given, after every check passed, the batch is
+        journalled as one ``inspection-record`` entry (the records as :func:`inspection_record_entry`
+        gives them: attachments by digest, never personal data or bytes; key ``("inspection-records",
+        year, first entry day, first record id)``) and one ``result`` entry (record digests and
+        categories; key ``("results", ...)`` likewise); corrections in the batch are named in both
+        entries' reason.
     min_officers:
         Inspectors an on-site record must show present (two law-enforcement officers, §四(七)1).
 
@@ -358,29 +418,40 @@ def enter_results(
         from randinspect.draw.journal import EntryKind
 
         corrections = [r.record_id for r in entered if r.superseded]
-        journal.append(
-            EntryKind.RESULT,
-            {
-                "year": book.year,
-                "records": [
-                    {
-                        "id": r.record_id,
-                        "object_id": r.record.object_id,
-                        "department": r.record.department,
-                        "category": r.category.code,
-                        "entered_on": r.record.entered_on.isoformat(),
-                        "digest": r.record.digest(),
-                        "attachments": [a.digest for a in r.record.attachments],
-                    }
-                    for r in entered
-                ],
-            },
-            key=(
-                "results",
-                str(book.year),
-                min(r.record.entered_on for r in entered).isoformat(),
-                entered[0].record_id,
+        reason = "corrections: " + ", ".join(corrections) if corrections else None
+        first = (str(book.year), min(r.record.entered_on for r in entered).isoformat(), entered[0].record_id)
+        # The batch's inspection records (抽查记录表) and its results: one entry each, both checked before
+        # either is appended, so a refusal leaves the journal as it was. One entry per batch, not per
+        # record: a ledger appends in time linear in its length, so per-record entries would make a year's
+        # entry quadratic.
+        entries = [
+            (
+                EntryKind.INSPECTION_RECORD,
+                {"year": book.year, "records": [inspection_record_entry(r.record) for r in entered]},
+                ("inspection-records", *first),
             ),
-            reason="corrections: " + ", ".join(corrections) if corrections else None,
-        )
+            (
+                EntryKind.RESULT,
+                {
+                    "year": book.year,
+                    "records": [
+                        {
+                            "id": r.record_id,
+                            "object_id": r.record.object_id,
+                            "department": r.record.department,
+                            "category": r.category.code,
+                            "entered_on": r.record.entered_on.isoformat(),
+                            "digest": r.record.digest(),
+                            "attachments": [a.digest for a in r.record.attachments],
+                        }
+                        for r in entered
+                    ],
+                },
+                ("results", *first),
+            ),
+        ]
+        for kind, payload, key in entries:
+            journal.check_append(kind, payload, key=key, reason=reason)
+        for kind, payload, key in entries:
+            journal.append(kind, payload, key=key, reason=reason)
     return new_book

@@ -138,7 +138,8 @@ class CommitmentStandIn:
         return f"commitment|{self.item_id}|{self.object_id}"
 
     def task(self, objects: Any, year: int) -> Any:
-        """The stand-in as a task (window: the whole year), assigned to no inspector but valid for results."""
+        """The stand-in as a desk task (window: the whole year; method ``credit_commitment``), assigned to no
+        inspector but valid for results."""
         i = int(objects.index_of([self.object_id])[0])
         return _task_class()(
             id=self.task_id,
@@ -148,6 +149,7 @@ class CommitmentStandIn:
             window=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
             items=(self.item_id,),
             departments=(self.department,),
+            method=InspectionMethod.CREDIT_COMMITMENT,
         )
 
 

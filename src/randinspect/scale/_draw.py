@@ -424,7 +424,7 @@ def _distributed_draw(
             f"{policy.algorithm_version} records in memory with randinspect.draw.verify"
         )
     # the item's own checks before any part is read (as the policy's inclusion makes them first)
-    _check_round(item, round)
+    _check_round(item, round, policy.rounds(item))
     _check_share(item.ratio, "ratio", item.id)
     if item.cap is not None:
         _check_share(item.cap, "cap", item.id)
@@ -647,7 +647,7 @@ def _distributed_draw(
         context=context,
         year=y,
         round=round,
-        rounds=item.frequency,
+        rounds=policy.rounds(item),
         item=item.to_dict(),
         policy=public,
         stratum=stratum,

@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from randinspect.draw import DrawFrame, NumpySource, select
+from randinspect.draw import DrawFrame, NumpySource, item_rounds, select
 from randinspect.errors import ConfigurationError, EmptyFrameError, SimulationError
 from randinspect.simulate._models import ObjectView
 
@@ -203,7 +203,7 @@ def run_replication(
                 continue
             policy = scenario.policy_for(item.department)
             pos = base.positions[alive[base.positions]]
-            for round_no in range(1, item.frequency + 1):
+            for round_no in range(1, item_rounds(item, getattr(policy, "matrix", None)) + 1):
                 table = policy.inclusion(frame, item, round=round_no)
                 pi = table.numerators / float(table.denominator)
                 pi_sum[pos] += pi

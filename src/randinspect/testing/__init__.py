@@ -13,6 +13,8 @@ of scikit-learn's ``check_estimator``: each raises ``AssertionError`` naming the
 - :func:`check_feedback_rules`: a ``FeedbackRules`` (determinism, reasons, known ids, inputs unchanged).
 - :func:`check_journal_store`: a ``JournalStore`` (append-only order, round trip, refusal of non-extending
   entries).
+- :func:`check_record_store`: a ``RecordStore`` (canonical text and digest, immutability, idempotent
+  repeats, validation, ordering).
 - :func:`check_violation_model`, :func:`check_detection_model`, :func:`check_deterrence_model`,
   :func:`check_transition_model`, :func:`check_population_model`: the behaviour models of
   :mod:`randinspect.simulate` (values in range, determinism, randomness only from ``rng``, picklable).
@@ -33,6 +35,7 @@ from randinspect.testing._matching import (
     tiny_tasks,
 )
 from randinspect.testing._planning import check_joint_plan_merger, joint_plan_problems
+from randinspect.testing._records import check_record_store
 from randinspect.testing._results import check_feedback_rules
 from randinspect.testing._simulate import (
     check_detection_model,
@@ -52,6 +55,7 @@ __all__ = [
     "check_joint_plan_merger",
     "check_journal_store",
     "check_population_model",
+    "check_record_store",
     "check_sampling_policy",
     "check_transition_model",
     "check_violation_model",

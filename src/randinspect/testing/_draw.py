@@ -20,6 +20,7 @@ from randinspect.draw import (
     SamrMatrix,
     TableMatrix,
     canonical_json,
+    item_rounds,
 )
 from randinspect.model import DEFAULT_CREDIT_SCALE, DEFAULT_RISK_SCALE
 
@@ -211,7 +212,7 @@ def check_sampling_policy(
     """
     for frame in frames if frames is not None else _example_frames():
         for item in items if items is not None else _example_items():
-            for rnd in range(1, item.frequency + 1):
+            for rnd in range(1, item_rounds(item, getattr(policy, "matrix", None)) + 1):
                 _check_one(policy, frame, item, rnd)
 
 

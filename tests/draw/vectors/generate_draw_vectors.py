@@ -8,6 +8,7 @@ the selection vectors against plain integer arithmetic, so the file is not only 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from fractions import Fraction
@@ -22,6 +23,7 @@ from randinspect.draw import (
     TICKET_VERSION,
     DrawFrame,
     PublicSeedSource,
+    SamrMatrix,
     StratifiedPolicy,
     TieredPolicy,
     canonical_json,
@@ -36,6 +38,9 @@ from randinspect.draw._privacy import object_salt, reason_digest
 from randinspect.items import CheckItem
 
 OUT = Path(__file__).with_name("draw_vectors.json")
+
+REFERENCE = dt.date(2027, 1, 1)
+"""The reference date of the tiered cases (stated, since the default is the commitment date)."""
 
 SALT = "5a" * 32
 """The reason salt of the vectors (a real draw uses a fresh secret, kept for auditors)."""
@@ -76,8 +81,15 @@ def frame_from(rows: list[dict[str, object]]) -> DrawFrame:
     )
 
 
-def selection_case(name: str, item: CheckItem, policy: object, seed: str, rnd: int = 1) -> dict[str, object]:
-    rows = frame_rows()
+def selection_case(
+    name: str,
+    item: CheckItem,
+    policy: object,
+    seed: str,
+    rnd: int = 1,
+    rows: list[dict[str, object]] | None = None,
+) -> dict[str, object]:
+    rows = frame_rows() if rows is None else rows
     frame = frame_from(rows)
     table = inclusion_probabilities(frame, item, policy, round=rnd)  # type: ignore[arg-type]
     record = draw(frame, item, seed, policy=policy, round=rnd)  # type: ignore[arg-type]
@@ -117,6 +129,90 @@ def selection_case(name: str, item: CheckItem, policy: object, seed: str, rnd: i
         ).decode("utf-8"),
         "record": record.to_json_dict(),
     }
+
+
+def directory_rows() -> list[dict[str, object]]:
+    """A small object directory (rows of the demo city, two made dormant) for the scope vectors."""
+    from randinspect.datasets import demo_city
+
+    rows = demo_city(n_objects=60, seed=5).objects.to_records()[:24]
+    out = []
+    for r in rows:
+        row = {k: v for k, v in r.items() if not k.startswith("risk@")}
+        row["risk@SAMR"] = r["risk@SAMR"]
+        row["alive"] = r["id"] not in ("91520103MA160T855L", "92520102847174460D")
+        out.append(row)
+    return out
+
+
+SCOPE_CASES = [
+    {"regions": ["520102", "520103"], "kinds": ["企业", "个体户"]},
+    {"industries": ["C"]},
+    {"industries": ["F", "75"], "alive_only": False},
+    {"industries": ["c 18", "５２"]},
+    {"units": ["520102-SAMR-01", "520103-SAMR-04"]},
+    {"tags_any": ["SAMR:food", "HEALTH:public-place"]},
+    {"tags_all": ["SAMR:food"], "regions": ["5201"]},
+    {"credit": ["b", "C类（信用风险较高）"]},
+    {"risk": ["高", "medium"]},
+    {"risk": ["H"], "department": "SAMR"},
+    {"kinds": []},
+]
+
+
+def scope_vectors() -> tuple[dict[str, object], dict[str, object]]:
+    """The scope filter cases over the small directory and a tiered draw whose key tier is its key scope."""
+    from randinspect.directory import ObjectDirectory
+
+    rows = directory_rows()
+    directory = ObjectDirectory.from_records(rows)
+    cases = [
+        {"scope": scope, "in_scope": directory.ids[directory.mask(Scope.from_dict(scope))].tolist()}
+        for scope in SCOPE_CASES
+    ]
+    item = CheckItem(
+        id="SAMR-2027-010",
+        name="食品经营检查",
+        department="SAMR",
+        year=2027,
+        scope=Scope.from_dict(SCOPE_CASES[0]),
+        key_scope=Scope(industries=("C",)),
+        ratio=Fraction(1, 4),
+        legal_basis=["《中华人民共和国食品安全法》"],
+    )
+    frame = DrawFrame.from_directory(directory, item)
+    frame_rows = [
+        {
+            "id": i,
+            "stratum": s,
+            "credit": frame.credit_levels[c],
+            "risk": frame.risk_levels[k],
+            "key": bool(key),
+        }
+        for i, s, c, k, key in zip(
+            frame.ids.tolist(),
+            frame.strata.tolist(),
+            frame.credit_codes.tolist(),
+            frame.risk_codes.tolist(),
+            frame.key.tolist(),
+            strict=True,
+        )
+    ]
+    case = selection_case(
+        "tiered, key scope (industry section C) over the directory of the scope vectors",
+        item,
+        TieredPolicy(reason_salt=SALT, reference_date=REFERENCE),
+        "31415926",
+        rows=frame_rows,
+    )
+    scopes = {
+        "directory": rows,
+        "directory_canonical_text": "".join(directory.canonical_lines()),
+        "directory_digest": directory.digest,
+        "cases": cases,
+        "draw": case["name"],
+    }
+    return scopes, case
 
 
 def main() -> None:
@@ -167,7 +263,7 @@ def main() -> None:
         selection_case(
             "tiered, cap 1/4",
             CheckItem(id="SAMR-2027-001", ratio=Fraction(1, 4), **base),
-            TieredPolicy(filed_case_ids=["B05"], reason_salt=SALT),
+            TieredPolicy(filed_case_ids=["B05"], reason_salt=SALT, reference_date=REFERENCE),
             "31415926",
         ),
         selection_case(
@@ -175,7 +271,7 @@ def main() -> None:
             CheckItem(
                 id="SAMR-2027-009", ratio=Fraction(1, 3), cap=None, category="key", frequency=2, **base
             ),
-            TieredPolicy(reason_salt=SALT),
+            TieredPolicy(reason_salt=SALT, reference_date=REFERENCE),
             "2027-01-05 03 07 12",
             rnd=2,
         ),
@@ -191,7 +287,7 @@ def main() -> None:
         selection_case(
             "tiered, cap 1/5 of 12 (ceiling 2.4): at most 2 drawn",
             CheckItem(id="SAMR-2027-003", ratio=Fraction(1, 5), cap=Fraction(1, 5), **base),
-            TieredPolicy(reason_salt=SALT),
+            TieredPolicy(reason_salt=SALT, reference_date=REFERENCE),
             "6 6 6 1",
         ),
         # Version 2: a twice-yearly item with a yearly ceiling 1/4 of 12 = 3 visits. A04 (key) takes one
@@ -199,7 +295,7 @@ def main() -> None:
         selection_case(
             "tiered, volume, frequency 2, yearly cap 1/4, round 1",
             CheckItem(id="SAMR-2027-004", ratio=Fraction(1, 4), frequency=2, **base),
-            TieredPolicy(reason_salt=SALT),
+            TieredPolicy(reason_salt=SALT, reference_date=REFERENCE),
             "6 6 6 1",
         ),
         selection_case(
@@ -212,15 +308,37 @@ def main() -> None:
                 frequency=2,
                 **base,
             ),
-            TieredPolicy(ratio_mode="absolute", reason_salt=SALT),
+            TieredPolicy(ratio_mode="absolute", reason_salt=SALT, reference_date=REFERENCE),
             "6 6 6 1",
             rnd=2,
         ),
         selection_case(
             "tiered, independent units (one start per stratum)",
             CheckItem(id="SAMR-2027-007", ratio=Fraction(1, 3), cap=None, category="key", **base),
-            TieredPolicy(units="independent", reason_salt=SALT),
+            TieredPolicy(units="independent", reason_salt=SALT, reference_date=REFERENCE),
             "31415926",
+        ),
+        # Raised frequency (§四(八)4): D-grade round share 2 gives a frequency-1 item two rounds a year.
+        # Round 1 holds only the D-grade objects (A05) and the key object A04; B, C and A (share 1/2 → one
+        # round) take part in round 2 only. The yearly ceiling 1/4 of 12 = 3 visits: A04 uses 2.
+        selection_case(
+            "tiered, raised frequency (D share 2), frequency 1 → 2 rounds, round 1",
+            CheckItem(id="SAMR-2027-010", ratio=Fraction(1, 4), cap=Fraction(1, 2), **base),
+            TieredPolicy(
+                matrix=SamrMatrix(credit_round_shares={"A": "1/2", "B": 1, "C": 1, "D": 2}),
+                reason_salt=SALT,
+            ),
+            "6 6 6 1",
+        ),
+        selection_case(
+            "tiered, raised frequency (D share 2), frequency 1 → 2 rounds, round 2",
+            CheckItem(id="SAMR-2027-010", ratio=Fraction(1, 4), cap=Fraction(1, 2), **base),
+            TieredPolicy(
+                matrix=SamrMatrix(credit_round_shares={"A": "1/2", "B": 1, "C": 1, "D": 2}),
+                reason_salt=SALT,
+            ),
+            "6 6 6 1",
+            rnd=2,
         ),
         selection_case(
             "stratified, volume, frequency 3, round 3",
@@ -230,6 +348,8 @@ def main() -> None:
             rnd=3,
         ),
     ]
+    scopes, key_scope_case = scope_vectors()
+    cases.append(key_scope_case)
     data = {
         "format": "randinspect-draw-vectors",
         "algorithm_version": ALGORITHM_VERSION,
@@ -242,6 +362,7 @@ def main() -> None:
             {"numerator": a, "pi": decimal_string(a)} for a in (0, 1, 2**31, 3 * 2**30, 429496730, 2**32)
         ],
         "selections": cases,
+        "scopes": scopes,
         "reason_digests": [
             {
                 "salt": SALT,
