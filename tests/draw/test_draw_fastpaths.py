@@ -315,3 +315,16 @@ class TestSelectionMadeOnUse:
         read = DrawRecord.from_json(record.to_json())
         assert read == record
         assert f"selected={record.selected!r}" in repr(record)
+
+    def test_a_fresh_record_does_not_keep_its_frame_alive(self) -> None:
+        """The record of a draw holds its drawn rows only: the frame can be freed while the record lives."""
+        import gc
+        import weakref
+
+        frame = DrawFrame.from_arrays(ids=[f"ID{k:03d}" for k in range(60)])
+        record = draw(frame, item("1/2"), "7")
+        alive = weakref.ref(frame)
+        del frame
+        gc.collect()
+        assert alive() is None
+        assert len(record.selected) == record.counts["total"] == 30

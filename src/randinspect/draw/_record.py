@@ -370,12 +370,12 @@ class _Selection:
     only hashes the record, need not pay for a Python object per drawn object up front.
     """
 
-    __slots__ = ("_denominator", "_frame", "_numerators", "_objects", "_positions", "_strata", "_tiers")
+    __slots__ = ("_denominator", "_ids", "_numerators", "_objects", "_strata", "_tiers")
 
     def __init__(self, table: InclusionTable, positions: npt.NDArray[np.int64], *, disclose: bool) -> None:
+        # Only the drawn rows are kept (a record must not hold its frame, which may be a whole directory).
         labels = np.asarray(table.frame.stratum_labels, dtype=object)
-        self._frame: DrawFrame | None = table.frame
-        self._positions = positions
+        self._ids = table.frame._ids_at(positions)
         self._strata = labels[table.frame.stratum_codes[positions]]
         self._tiers = table.tier_codes[positions] if disclose else None
         self._numerators = table.numerators[positions] if disclose else None
@@ -383,19 +383,18 @@ class _Selection:
         self._objects: tuple[SelectedObject, ...] | None = None
 
     def __len__(self) -> int:
-        return int(self._positions.shape[0])
+        return int(self._ids.shape[0])
 
     def ids(self) -> tuple[str, ...]:
         """The drawn ids, canonical order."""
-        if self._objects is not None or self._frame is None:
-            return tuple(s.id for s in self.objects())
-        return tuple(self._frame._ids_at(self._positions).tolist())
+        if self._objects is not None:
+            return tuple(s.id for s in self._objects)
+        return tuple(self._ids.tolist())
 
     def objects(self) -> tuple[SelectedObject, ...]:
-        """The drawn objects (made once; the frame is let go then)."""
+        """The drawn objects (made once)."""
         if self._objects is None:
-            assert self._frame is not None
-            ids = self._frame._ids_at(self._positions).tolist()
+            ids = self._ids.tolist()
             strata = self._strata.tolist()
             if self._tiers is None or self._numerators is None:
                 hidden = [None] * len(ids)
@@ -418,7 +417,6 @@ class _Selection:
                         decimals[which].tolist(),
                     )
                 )
-            self._frame = None
         return self._objects
 
     def __getstate__(self) -> tuple[SelectedObject, ...]:
@@ -426,8 +424,7 @@ class _Selection:
 
     def __setstate__(self, state: tuple[SelectedObject, ...]) -> None:
         self._objects = state
-        self._frame = None
-        self._positions = np.arange(len(state), dtype=np.int64)
+        self._ids = np.asarray([s.id for s in state], dtype=str)
 
 
 def _selected_tuple(value: tuple[SelectedObject, ...] | _Selection) -> tuple[SelectedObject, ...]:
