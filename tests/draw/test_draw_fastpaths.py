@@ -196,3 +196,135 @@ class TestCanonicalCheck:
         frame = DrawFrame.from_arrays(ids=[f"ID{i:04d}" for i in range(50)])
         record = draw(frame, make_item(), "7")
         assert _plain(record.to_json_dict())
+
+
+def tie_heavy_tickets(data: st.DataObject, n: int) -> np.ndarray:
+    """Tickets whose high bits repeat (runs tied in the packed sort) while their low bits differ."""
+    high = np.asarray(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)), dtype=np.uint64)
+    low = np.asarray(data.draw(st.lists(st.integers(0, 2**12), min_size=n, max_size=n)), dtype=np.uint64)
+    return (high << np.uint64(60)) | low
+
+
+class TestSelectionOrderPackedSort:
+    @settings(deadline=None, max_examples=60)
+    @given(st.data())
+    def test_runs_tied_in_the_high_bits_are_ordered_by_whole_ticket(self, data: st.DataObject) -> None:
+        """Tickets equal in the bits the packed sort keeps still come out by whole ticket, then position."""
+        n = data.draw(st.integers(1, 300))
+        strata = np.asarray(data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)))
+        tickets = tie_heavy_tickets(data, n)
+        expected = np.lexsort((np.arange(n), tickets, strata))
+        assert selection_order(strata, tickets).tolist() == expected.tolist()
+
+    @pytest.mark.parametrize(
+        ("n", "n_strata", "seed"), [(100_000, 1, 1), (200_000, 100, 2), (50_000, 3000, 3)]
+    )
+    def test_large_frames_equal_the_lexicographic_order(self, n: int, n_strata: int, seed: int) -> None:
+        """On large random frames (one, a hundred, thousands of strata): by stratum, ticket, position."""
+        rng = np.random.default_rng(seed)
+        strata = rng.integers(0, n_strata, n)
+        tickets = rng.integers(0, 2**64, n, dtype=np.uint64, endpoint=False)
+        tickets[::97] = tickets[0]  # some whole tickets tied too
+        expected = np.lexsort((np.arange(n), tickets, strata))
+        assert selection_order(strata, tickets).tolist() == expected.tolist()
+
+    def test_codes_outside_the_small_range_take_the_general_path(self) -> None:
+        """Negative or large stratum codes are ordered like any others."""
+        strata = np.asarray([2**20, -5, 2**20, -5])
+        tickets = np.asarray([3, 9, 1, 2], dtype=np.uint64)
+        assert selection_order(strata, tickets).tolist() == [3, 1, 2, 0]
+
+
+def plain_group_numerators(codes: list[int], bases: list[int], extras: list[int]) -> list[int]:
+    """The definition: base of the group, plus one for the group's first ``extras`` members by position."""
+    seen = [0] * len(bases)
+    out = []
+    for g in codes:
+        out.append(bases[g] + (1 if seen[g] < extras[g] else 0))
+        seen[g] += 1
+    return out
+
+
+class TestGroupNumerators:
+    @settings(deadline=None, max_examples=80)
+    @given(st.data())
+    def test_equals_the_definition(self, data: st.DataObject) -> None:
+        """Every member gets its group's base, and the first ``extras[g]`` members of group g one more."""
+        from randinspect.draw._inclusion import group_numerators
+
+        n_groups = data.draw(st.integers(1, 6))
+        codes = data.draw(st.lists(st.integers(0, n_groups - 1), min_size=1, max_size=80))
+        sizes = [codes.count(g) for g in range(n_groups)]
+        bases = data.draw(st.lists(st.integers(0, 2**31), min_size=n_groups, max_size=n_groups))
+        extras = [data.draw(st.integers(0, s)) for s in sizes]
+        got = group_numerators(np.asarray(codes, dtype=np.int64), bases, extras)
+        assert got.tolist() == plain_group_numerators(codes, bases, extras)
+
+    @pytest.mark.parametrize(("n", "n_groups"), [(70_000, 5), (40_000, 400)])
+    def test_large_frames_across_blocks_and_with_many_groups(self, n: int, n_groups: int) -> None:
+        """Members found block by block (few groups) or by one sort (many) give the same numerators."""
+        from randinspect.draw._inclusion import group_numerators
+
+        rng = np.random.default_rng(n_groups)
+        codes = rng.integers(0, n_groups, n)
+        sizes = np.bincount(codes, minlength=n_groups)
+        extras = [int(rng.integers(0, s + 1)) for s in sizes.tolist()]
+        bases = rng.integers(0, 2**32, n_groups).tolist()
+        got = group_numerators(codes, bases, extras)
+        assert got.tolist() == plain_group_numerators(codes.tolist(), bases, extras)
+
+
+class TestFrameRowsOfADirectory:
+    def test_ids_taken_on_use_equal_the_scoped_directory_ids(
+        self, city: Any, make_item: Callable[..., CheckItem]
+    ) -> None:
+        """A frame from a directory reads its scoped ids on use, read-only, and pickles as its own ids."""
+        import pickle
+
+        directory = city.objects
+        scoped = make_item()
+        frame = DrawFrame.from_directory(directory, scoped)
+        expected = np.asarray(directory.ids)[np.asarray(directory.mask(scoped.scope))]
+        positions = np.asarray([0, len(frame) - 1], dtype=np.int64)
+        assert frame._ids_at(positions).tolist() == expected[positions].tolist()
+        outside = np.asarray(directory.ids)[~np.asarray(directory.mask(scoped.scope))].tolist()
+        asked = [*expected[::7].tolist(), *outside[:5], "NOT-AN-ID", str(expected[0])]
+        found, missing = frame.positions(asked)
+        assert found.tolist() == sorted({int(np.searchsorted(expected, x)) for x in expected[::7].tolist()})
+        assert missing == [*outside[:5], "NOT-AN-ID"]
+        assert frame.ids.tolist() == expected.tolist()
+        assert not frame.ids.flags.writeable
+        again = pickle.loads(pickle.dumps(frame))
+        assert again.ids.tolist() == expected.tolist()
+        assert again.digest == frame.digest
+
+
+class TestSelectionMadeOnUse:
+    @settings(deadline=None, max_examples=6)
+    @given(ascii_ids.filter(lambda ids: len(ids) >= 3), st.sampled_from(["public", "auditors"]))
+    def test_a_fresh_record_equals_its_json_and_pickled_forms(self, ids: list[str], disclosure: str) -> None:
+        """A record fresh from a draw equals the record read back from its JSON and from a pickle."""
+        import pickle
+
+        from randinspect.draw import DrawRecord
+
+        frame = DrawFrame.from_arrays(ids=ids, strata=[f"u{len(i) % 2}" for i in ids])
+        record = draw(frame, item("1/2"), "7", policy=TieredPolicy(disclosure=disclosure))
+        assert record.selected_ids == tuple(s.id for s in record.selected)
+        assert pickle.loads(pickle.dumps(record)) == record
+        read = DrawRecord.from_json(record.to_json())
+        assert read == record
+        assert f"selected={record.selected!r}" in repr(record)
+
+    def test_a_fresh_record_does_not_keep_its_frame_alive(self) -> None:
+        """The record of a draw holds its drawn rows only: the frame can be freed while the record lives."""
+        import gc
+        import weakref
+
+        frame = DrawFrame.from_arrays(ids=[f"ID{k:03d}" for k in range(60)])
+        record = draw(frame, item("1/2"), "7")
+        alive = weakref.ref(frame)
+        del frame
+        gc.collect()
+        assert alive() is None
+        assert len(record.selected) == record.counts["total"] == 30

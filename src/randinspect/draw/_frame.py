@@ -84,6 +84,37 @@ def _readonly(arr: npt.ArrayLike) -> npt.NDArray[Any]:
     return out
 
 
+class _Rows:
+    """The ids of a frame as rows of a directory's id column (ascending, unique), taken on first use.
+
+    :meth:`DrawFrame.from_directory` keeps the directory's column and the frame's row positions instead of
+    copying the ids: a simulated draw reads only the ids it selects. ``rows`` is ``None`` for every row.
+    """
+
+    __slots__ = ("base", "rows")
+
+    def __init__(self, base: npt.NDArray[np.str_], rows: IntArray | None) -> None:
+        self.base = base
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return int(self.base.shape[0] if self.rows is None else self.rows.shape[0])
+
+    def take(self, positions: IntArray | slice | None = None) -> npt.NDArray[np.str_]:
+        """The ids at ``positions`` of the frame (all of them for ``None``)."""
+        if self.rows is None:
+            return self.base if positions is None else self.base[positions]
+        return self.base[self.rows if positions is None else self.rows[positions]]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # pickled (to a dask worker, say) as the frame's own ids, not the whole directory column
+        return (_readonly, (np.array(self.take()),))
+
+
+def _frame_ids(value: npt.ArrayLike | _Rows) -> npt.NDArray[Any] | _Rows:
+    return value if isinstance(value, _Rows) else _readonly(value)
+
+
 def _categorical(values: npt.ArrayLike, what: str) -> tuple[IntArray, tuple[str, ...]]:
     arr = np.asarray(values)
     if arr.ndim != 1:
@@ -106,8 +137,6 @@ class DrawFrame:
 
     Attributes
     ----------
-    ids:
-        Object ids, ascending by code point, unique.
     stratum_codes, stratum_labels:
         Integer stratum per object indexing ``stratum_labels`` (sorted by code point).
     credit_codes, credit_levels:
@@ -122,7 +151,9 @@ class DrawFrame:
         Digest of the directory the frame was built from, or ``None`` for array frames.
     """
 
-    ids: npt.NDArray[Any] = attrs.field(converter=_readonly)
+    # The ids (constructor keyword ``ids``; read them as :attr:`ids`): an array, or directory rows
+    # taken on first use (from_directory).
+    _ids: npt.NDArray[Any] | _Rows = attrs.field(converter=_frame_ids)
     stratum_codes: IntArray = attrs.field(converter=_readonly)
     stratum_labels: tuple[str, ...]
     credit_codes: IntArray = attrs.field(converter=_readonly)
@@ -135,7 +166,7 @@ class DrawFrame:
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False)
 
     def __attrs_post_init__(self) -> None:
-        n = self.ids.shape[0]
+        n = len(self)
         for name in ("stratum_codes", "credit_codes", "risk_codes", "key"):
             if getattr(self, name).shape != (n,):
                 raise InputError(
@@ -143,14 +174,15 @@ class DrawFrame:
                 )
         if list(self.stratum_labels) != sorted(self.stratum_labels):
             raise InputError("stratum labels must be sorted by code point")
-        if n:
-            if self.ids.dtype.kind != "U":
+        if n and not isinstance(self._ids, _Rows):
+            # (rows of a directory come ascending and unique, with codes of its own categories)
+            ids = self._ids
+            if ids.dtype.kind != "U":
                 raise InputError("frame ids must be a numpy string array")
-            if not bool(np.all(self.ids[1:] > self.ids[:-1])):
-                dup = np.flatnonzero(self.ids[1:] <= self.ids[:-1])[0]
+            if not bool(np.all(ids[1:] > ids[:-1])):
+                dup = np.flatnonzero(ids[1:] <= ids[:-1])[0]
                 raise InputError(
-                    f"frame ids must be unique and ascending; check id {self.ids[dup + 1]!r} "
-                    f"at position {dup + 1}"
+                    f"frame ids must be unique and ascending; check id {ids[dup + 1]!r} at position {dup + 1}"
                 )
             for name, labels in (
                 ("stratum_codes", self.stratum_labels),
@@ -161,8 +193,25 @@ class DrawFrame:
                 if int(codes.min()) < 0 or int(codes.max()) >= len(labels):
                     raise InputError(f"frame column {name} has codes outside its {len(labels)} labels")
 
+    @property
+    def ids(self) -> npt.NDArray[Any]:
+        """Object ids, ascending by code point, unique (read-only)."""
+        value = self._ids
+        if not isinstance(value, _Rows):
+            return value
+        found = self._cache.get("ids")
+        if found is None:
+            found = _readonly(value.take())
+            self._cache["ids"] = found
+        return found
+
+    def _ids_at(self, positions: IntArray | slice) -> npt.NDArray[Any]:
+        """``ids[positions]``, without taking every id of the frame first."""
+        value = self._ids
+        return value.take(positions) if isinstance(value, _Rows) else value[positions]
+
     def __len__(self) -> int:
-        return int(self.ids.shape[0])
+        return len(self._ids) if isinstance(self._ids, _Rows) else int(self._ids.shape[0])
 
     def __repr__(self) -> str:
         return (
@@ -195,7 +244,7 @@ class DrawFrame:
         """
         table = np.asarray(suffixes, dtype=object)
         pieces = np.empty(2 * (stop - start), dtype=object)
-        pieces[0::2] = _utf8(self.ids[start:stop])
+        pieces[0::2] = _utf8(self._ids_at(slice(start, stop)))
         pieces[1::2] = table[codes[start:stop]]
         out: list[bytes] = pieces.tolist()
         return out
@@ -206,9 +255,17 @@ class DrawFrame:
         found = self._cache.get("digest")
         if found is None:
             suffixes = [f"\t{label}\n".encode() for label in self.stratum_labels]
-            found = _lines_digest(
-                len(self), lambda start, stop: self._line_pieces(start, stop, suffixes, self.stratum_codes)
-            )
+            table = _ByteTable(suffixes)
+
+            def pieces(start: int, stop: int) -> list[bytes]:
+                text = _ascii_lines(
+                    self._ids_at(slice(start, stop)), [(table, self.stratum_codes[start:stop])]
+                )
+                if text is not None:
+                    return [text]
+                return self._line_pieces(start, stop, suffixes, self.stratum_codes)
+
+            found = _lines_digest(len(self), pieces)
             self._cache["digest"] = found
         return str(found)
 
@@ -217,11 +274,18 @@ class DrawFrame:
         wanted = np.asarray(ids, dtype=str).reshape(-1)
         if wanted.size == 0 or len(self) == 0:
             return np.zeros(0, dtype=np.int64), [str(x) for x in wanted.tolist()]
-        pos = np.searchsorted(self.ids, wanted)
-        pos_clipped = np.minimum(pos, len(self) - 1)
-        found = self.ids[pos_clipped] == wanted
+        rows = self._ids
+        if isinstance(rows, _Rows) and rows.rows is not None and "ids" not in self._cache:
+            # search the directory's column, then keep the rows the frame holds (no copy of the ids)
+            at = np.minimum(np.searchsorted(rows.base, wanted), rows.base.shape[0] - 1)
+            in_base = rows.base[at] == wanted
+            pos = np.minimum(np.searchsorted(rows.rows, at), len(self) - 1)
+            found = in_base & (rows.rows[pos] == at)
+        else:
+            pos = np.minimum(np.searchsorted(self.ids, wanted), len(self) - 1)
+            found = self.ids[pos] == wanted
         missing = [str(x) for x in wanted[~found].tolist()]
-        return np.unique(pos_clipped[found]).astype(np.int64), missing
+        return np.unique(pos[found]).astype(np.int64), missing
 
     @classmethod
     def from_arrays(
@@ -340,13 +404,19 @@ class DrawFrame:
                 f"item {item.id!r}: its scope selects no alive object in the directory "
                 f"({len(directory)} objects); check the scope's kinds, industries, regions and units"
             )
+        every = idx.size == len(directory)
+
+        def take(values: npt.ArrayLike) -> npt.NDArray[Any]:
+            arr = np.asarray(values)
+            return arr if every else arr[idx]
+
         if stratum == "none":
             s_codes = np.zeros(idx.size, dtype=np.int64)
             s_labels: tuple[str, ...] = ("-",)
         else:
             codes, cats = directory.codes(stratum)
-            sub = np.asarray(codes)[idx].astype(np.int64)
-            present = np.unique(sub)
+            sub = take(codes)
+            present = np.flatnonzero(np.bincount(sub, minlength=len(cats)))
             labels = [str(cats[int(c)]) for c in present.tolist()]
             order = np.argsort(np.asarray(labels, dtype=str), kind="stable")
             remap = np.zeros(len(cats), dtype=np.int64)
@@ -357,16 +427,16 @@ class DrawFrame:
         risk_column = f"risk@{item.department}" if item.department in directory.departments else "risk"
         r_codes, r_levels = directory.codes(risk_column)
         if item.key_scope is not None:
-            key = np.asarray(directory.mask(item.key_scope), dtype=bool)[idx]
+            key = take(np.asarray(directory.mask(item.key_scope), dtype=bool))
         else:
             key = np.zeros(idx.size, dtype=bool)
         return cls(
-            ids=np.asarray(directory.ids)[idx],
+            ids=_Rows(np.asarray(directory.ids), None if every else idx),
             stratum_codes=s_codes,
             stratum_labels=s_labels,
-            credit_codes=np.asarray(c_codes)[idx].astype(np.int64),
+            credit_codes=take(c_codes).astype(np.int64),
             credit_levels=tuple(c_levels),
-            risk_codes=np.asarray(r_codes)[idx].astype(np.int64),
+            risk_codes=take(r_codes).astype(np.int64),
             risk_levels=tuple(r_levels),
             key=key,
             stratum_column=stratum,
@@ -382,6 +452,70 @@ def _utf8(ids: npt.NDArray[np.str_]) -> list[bytes]:
     return [x.encode("utf-8") for x in ids.tolist()]
 
 
+class _ByteTable:
+    """A small table of byte strings as a zero-padded ``uint8`` matrix and the mask of its real bytes."""
+
+    def __init__(self, items: Sequence[bytes]) -> None:
+        width = max((len(b) for b in items), default=0)
+        self.bytes = np.zeros((len(items), width), dtype=np.uint8)
+        self.mask = np.zeros((len(items), width), dtype=bool)
+        for i, b in enumerate(items):
+            self.bytes[i, : len(b)] = np.frombuffer(b, dtype=np.uint8)
+            self.mask[i, : len(b)] = True
+        self.full = bool(self.mask.all())
+
+
+def _ascii_lines(
+    ids: npt.NDArray[np.str_],
+    tables: Sequence[tuple[_ByteTable, IntArray]],
+) -> bytes | None:
+    """The UTF-8 text of one line per id, built in numpy without a Python object per row: the id, then
+    for each ``(table, codes)`` the byte string ``table[codes[row]]``. ``None`` when an id is not ASCII
+    (the caller then takes the general path).
+
+    The parts are written side by side into one padded byte matrix, with a mask of the real bytes; the
+    text is the masked bytes in row-major order (the whole matrix when nothing is padding). An id's bytes
+    are its code points up to its last non-NUL one, which is exactly the string numpy gives back
+    (trailing NULs are padding).
+    """
+    n = ids.shape[0]
+    width = ids.dtype.itemsize // 4
+    if n == 0 or width == 0:
+        return None
+    codes = np.ascontiguousarray(ids).view(np.uint32).reshape(n, width)
+    if int(codes.max()) >= 128:
+        return None
+    total = width + sum(t.bytes.shape[1] for t, _ in tables)
+    out = np.empty((n, total), dtype=np.uint8)
+    np.copyto(out[:, :width], codes, casting="unsafe")
+    keep: BoolArray | None = None
+
+    def masked() -> BoolArray:
+        nonlocal keep
+        if keep is None:
+            keep = np.ones((n, total), dtype=bool)
+        return keep
+
+    full = out[:, width - 1] != 0
+    if not bool(full.all()):
+        # ids shorter than the column width: each ends at its last non-NUL code point
+        written = out[:, :width] != 0
+        last = np.argmax(written[:, ::-1], axis=1)
+        length = width - last
+        length[(last == 0) & ~full] = 0
+        masked()[:, :width] = np.arange(width) < length[:, None]
+    at = width
+    for table, rows in tables:
+        w = table.bytes.shape[1]
+        np.take(table.bytes, rows, axis=0, out=out[:, at : at + w], mode="clip")
+        if not table.full:
+            np.take(table.mask, rows, axis=0, out=masked()[:, at : at + w], mode="clip")
+        at += w
+    if keep is None:
+        return bytes(out.data)
+    return bytes(out[keep].data)
+
+
 def _lines_digest(n: int, pieces: Callable[[int, int], list[bytes]]) -> str:
     """SHA-256 of the UTF-8 text of ``n`` lines, built and hashed in chunks of rows.
 
@@ -389,7 +523,7 @@ def _lines_digest(n: int, pieces: Callable[[int, int], list[bytes]]) -> str:
     concatenation is those lines, each ending with LF.
     """
     h = hashlib.sha256()
-    step = 1 << 16
+    step = 1 << 14
     for start in range(0, n, step):
         h.update(b"".join(pieces(start, min(n, start + step))))
     return h.hexdigest()

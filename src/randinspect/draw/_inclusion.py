@@ -25,7 +25,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from randinspect.draw._frame import TIERS, DrawFrame, _lines_digest, _readonly, _utf8
+from randinspect.draw._frame import (
+    TIERS,
+    DrawFrame,
+    _ascii_lines,
+    _ByteTable,
+    _lines_digest,
+    _readonly,
+    _utf8,
+)
 from randinspect.errors import InputError
 
 __all__ = [
@@ -143,6 +151,61 @@ def largest_remainder_units(
         extras[g] = take
         left -= take
     return bases, extras
+
+
+def group_numerators(group_of: IntArray, bases: Sequence[int], extras: Sequence[int]) -> IntArray:
+    """The numerators :func:`largest_remainder` gives when its groups are the values of ``group_of``:
+    every member of group ``g`` gets ``bases[g]``, and its first ``extras[g]`` members by position one
+    more (the rounding of :func:`largest_remainder_units`), in a few passes over the frame whatever the
+    number of groups.
+
+    A member gets the extra unit when its position is below that of its group's first member without
+    one (the member at index ``extras[g]``, counting from 0 by position).
+    """
+    codes = np.asarray(group_of)
+    n = int(codes.shape[0])
+    base = np.asarray(bases, dtype=np.int64)
+    out = base[codes]
+    extra = np.asarray(extras, dtype=np.int64)
+    if n == 0 or not bool(extra.any()):
+        return out
+    out += np.arange(n) < _member_positions(codes, extra)[codes]
+    return out
+
+
+_BLOCK: Final = 1 << 13
+"""Rows per block when :func:`_member_positions` counts group members block by block."""
+
+
+def _member_positions(codes: IntArray, index: IntArray) -> IntArray:
+    """Per group ``g``, the position of its member number ``index[g]`` (from 0, by position), or the
+    frame size when the group has no such member.
+
+    The members are counted per block of rows, so only the block holding the member is searched; with
+    many groups one stable sort of the codes is cheaper.
+    """
+    n = int(codes.shape[0])
+    n_groups = int(index.shape[0])
+    sizes = np.bincount(codes, minlength=n_groups)
+    out = np.full(n_groups, n, dtype=np.int64)
+    wanted = np.flatnonzero(index < sizes)
+    if wanted.size > 256:
+        keys = codes.astype(np.int16) if n_groups <= 2**15 else codes  # a stable int16 sort is a radix sort
+        by_group = np.argsort(keys, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        out[wanted] = by_group[starts[wanted] + index[wanted]]
+        return out
+    counted = np.cumsum(
+        np.stack([np.bincount(codes[lo : lo + _BLOCK], minlength=n_groups) for lo in range(0, n, _BLOCK)]),
+        axis=0,
+    )
+    for g in wanted.tolist():
+        k = int(index[g])
+        block = int(np.searchsorted(counted[:, g], k, side="right"))
+        before = int(counted[block - 1, g]) if block else 0
+        lo = block * _BLOCK
+        out[g] = lo + int(np.flatnonzero(codes[lo : lo + _BLOCK] == g)[k - before])
+    return out
 
 
 def _frac_str(value: Fraction | None) -> str | None:
@@ -444,20 +507,24 @@ class InclusionTable:
         found = self._cache.get("digest")
         if found is None:
             n_tiers = len(TIERS)
-            middles = np.asarray(
-                [f"\t{s}\t{t.value}\t".encode() for s in self.frame.stratum_labels for t in TIERS],
-                dtype=object,
-            )
+            middles = [f"\t{s}\t{t.value}\t".encode() for s in self.frame.stratum_labels for t in TIERS]
             cells = self.frame.stratum_codes * n_tiers + self.tier_codes
+            middle_table = _ByteTable(middles)
+            numbers = _NumberTexts()
 
             def pieces(start: int, stop: int) -> list[bytes]:
                 # id ‖ TAB stratum TAB tier TAB ‖ numerator LF; numerators take few distinct values.
-                values, which = np.unique(self.numerators[start:stop], return_inverse=True)
-                tails = np.asarray([f"{a}\n".encode() for a in values.tolist()], dtype=object)
+                which = numbers.codes(self.numerators[start:stop])
+                text = _ascii_lines(
+                    self.frame._ids_at(slice(start, stop)),
+                    [(middle_table, cells[start:stop]), (numbers.table, which)],
+                )
+                if text is not None:
+                    return [text]
                 out = np.empty(3 * (stop - start), dtype=object)
-                out[0::3] = _utf8(self.frame.ids[start:stop])
-                out[1::3] = middles[cells[start:stop]]
-                out[2::3] = tails[which.reshape(-1)]
+                out[0::3] = _utf8(self.frame._ids_at(slice(start, stop)))
+                out[1::3] = np.asarray(middles, dtype=object)[cells[start:stop]]
+                out[2::3] = numbers.texts[which]
                 lines: list[bytes] = out.tolist()
                 return lines
 
@@ -493,6 +560,28 @@ class InclusionTable:
                 "pi": self.pi,
             }
         )
+
+
+class _NumberTexts:
+    """The text ``f"{a}\\n"`` of every numerator seen so far, as codes into a growing table (numerators
+    take few distinct values, so after the first rows every value is known and a lookup is a
+    binary search)."""
+
+    def __init__(self) -> None:
+        self.values = np.zeros(0, dtype=np.int64)
+        self.texts = np.zeros(0, dtype=object)
+        self.table = _ByteTable([])
+
+    def codes(self, numerators: IntArray) -> IntArray:
+        """Index of each numerator in :attr:`values` (and so in :attr:`texts` and :attr:`table`)."""
+        at = np.searchsorted(self.values, numerators)
+        if self.values.size and bool((self.values[np.minimum(at, self.values.size - 1)] == numerators).all()):
+            return at.astype(np.int64)
+        self.values = np.union1d(self.values, numerators).astype(np.int64)
+        texts = [f"{a}\n".encode() for a in self.values.tolist()]
+        self.texts = np.asarray(texts, dtype=object)
+        self.table = _ByteTable(texts)
+        return np.searchsorted(self.values, numerators).astype(np.int64)
 
 
 def _int_bincount(codes: npt.ArrayLike, weights: IntArray, length: int) -> list[int]:

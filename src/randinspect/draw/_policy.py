@@ -23,6 +23,7 @@ from randinspect.draw._inclusion import (
     DENOMINATOR,
     CapReport,
     InclusionTable,
+    group_numerators,
     largest_remainder,
 )
 from randinspect.draw._matrix import SamrMatrix, matrix_from_dict
@@ -599,11 +600,11 @@ class TieredPolicy:
             "complaint_ids": tuple(sorted(set(self.complaint_ids) | set(flagged))),
         }
         problem = np.zeros(n, dtype=bool)
-        resolved: dict[str, list[str]] = {"key_ids": frame.ids[key_pos].tolist()}
+        resolved: dict[str, list[str]] = {"key_ids": frame._ids_at(key_pos).tolist()}
         for name, ids in sources.items():
             pos, _ = frame.positions(ids)
             problem[pos] = True
-            resolved[name] = frame.ids[pos].tolist()
+            resolved[name] = frame._ids_at(pos).tolist()
         if self.risk_threshold not in frame.risk_levels:
             raise ScaleError(
                 f"risk threshold {self.risk_threshold!r} is not a risk class of the frame "
@@ -955,16 +956,15 @@ class StratifiedPolicy:
         """
         n = len(frame)
         n_strata = len(frame.stratum_labels)
-        members = _positions_by_group(frame.stratum_codes, n_strata)
-        strata_sizes = [int(m.size) for m in members]
+        strata_sizes = np.bincount(frame.stratum_codes, minlength=n_strata).tolist()
         alloc, report = self.allocation(item, round, strata_sizes)
-        numerators = np.zeros(n, dtype=np.int64)
-        for h in range(n_strata):
-            if strata_sizes[h]:
-                part = largest_remainder(
-                    [Fraction(alloc[h], strata_sizes[h])], [members[h]], alloc[h] * DENOMINATOR, n
-                )
-                numerators[members[h]] = part[members[h]]
+        # largest_remainder of each stratum on its own (π = n_h / N_h, the stratum's sum exact): every
+        # member gets floor(n_h·D / N_h), and the first (n_h·D mod N_h) members by position one more
+        units = [
+            divmod(a * DENOMINATOR, size) if size else (0, 0)
+            for a, size in zip(alloc, strata_sizes, strict=True)
+        ]
+        numerators = group_numerators(frame.stratum_codes, [b for b, _ in units], [e for _, e in units])
         return InclusionTable(
             frame=frame,
             tier_codes=np.full(n, Tier.GENERAL.code, dtype=np.int8),
@@ -1007,10 +1007,10 @@ class StratifiedPolicy:
             sizes = self.round_sizes(n, item)
             size = sizes[round - 1]
         n_strata = len(strata_sizes)
-        quotas = [Fraction(size * s, n) for s in strata_sizes]
-        alloc = [math.floor(q) for q in quotas]
+        # quota size·N_h/N: its floor, and its fractional part as an integer numerator over N
+        alloc = [size * s // n for s in strata_sizes]
         left = size - sum(alloc)
-        for h in sorted(range(n_strata), key=lambda h: (-(quotas[h] - alloc[h]), h))[:left]:
+        for h in sorted(range(n_strata), key=lambda h: (-(size * strata_sizes[h] % n), h))[:left]:
             alloc[h] += 1
         volume = (
             None

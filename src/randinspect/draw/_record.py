@@ -28,7 +28,7 @@ from randinspect.draw._inclusion import ALGORITHM_VERSION, DENOMINATOR, Inclusio
 from randinspect.draw._policy import policy_from_dict
 from randinspect.draw._privacy import open_reasons, public_policy
 from randinspect.draw._random import TICKET_VERSION, NumpySource, PublicSeedSource, normalise_seed
-from randinspect.draw._select import selection_order, systematic_select
+from randinspect.draw._select import _systematic_unchecked, selection_order, systematic_select
 from randinspect.errors import (
     CommitmentMismatchError,
     EmptyFrameError,
@@ -119,24 +119,29 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
     # Objects with π = 0 or 1 need no ticket: one with a = D covers exactly one lattice point and shifts
     # the later cumulative sums by D, one with a = 0 covers none, so leaving them out of the ordering
     # changes nothing for the others (spec §4). This saves hashing in rounds where whole cells sit out.
-    inner = np.flatnonzero((nums > 0) & (nums < denominator))
-    strata = table.frame.stratum_codes[inner]
+    middle = (nums > 0) & (nums < denominator)
+    inner: npt.NDArray[np.int64] | None = None if bool(middle.all()) else np.flatnonzero(middle)
+    size = len(table) if inner is None else int(inner.size)
+    codes = table.frame.stratum_codes
+    if len(table.frame.stratum_labels) < 2**15:
+        codes = codes.astype(np.int16)  # a stable sort of small integers is a radix sort
+    strata = codes if inner is None else codes[inner]
     permutation = getattr(source, "permutation", None)
     if not source.verifiable and callable(permutation):
-        perm = np.asarray(permutation(context, inner.size), dtype=np.int64)
-        codes = strata[perm]
-        if len(table.frame.stratum_labels) < 2**15:
-            codes = codes.astype(np.int16)
-        order = inner[perm[np.argsort(codes, kind="stable")]]
+        perm = np.asarray(permutation(context, size), dtype=np.int64)
+        if size < 2**31:
+            perm = perm.astype(np.int32)  # half the bytes to gather at random
+        order = perm[np.argsort(strata[perm], kind="stable")]
     else:
         # A ticket depends only on the context and its id (the RandomSource contract), so the ids can go
         # to the source in slices: no copy of the whole id column is held at once.
-        tickets = np.empty(inner.size, dtype=np.uint64)
-        for lo in range(0, inner.size, _TICKET_SLICE):
-            tickets[lo : lo + _TICKET_SLICE] = source.tickets(
-                context, table.frame.ids[inner[lo : lo + _TICKET_SLICE]]
-            )
-        order = inner[selection_order(strata, tickets)]
+        tickets = np.empty(size, dtype=np.uint64)
+        for lo in range(0, size, _TICKET_SLICE):
+            at = slice(lo, lo + _TICKET_SLICE) if inner is None else inner[lo : lo + _TICKET_SLICE]
+            tickets[lo : lo + _TICKET_SLICE] = source.tickets(context, table.frame._ids_at(at))
+        order = selection_order(strata, tickets)
+    if inner is not None:
+        order = inner[order]
     mask = nums == denominator
     if table.policy.get("units") == "independent":
         # One systematic sample per stratum, each with its own start (spec §4, independent units).
@@ -149,7 +154,7 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
                 mask[order[lo:hi][systematic_select(nums[order[lo:hi]], start_h, denominator)]] = True
         return mask, 0
     start = int(source.integer_below(_start_context(context), denominator))
-    chosen = systematic_select(nums[order], start, denominator)
+    chosen = _systematic_unchecked(nums[order], start, denominator)
     mask[order[chosen]] = True
     return mask, start
 
@@ -358,6 +363,79 @@ class SelectedObject:
         return out
 
 
+class _Selection:
+    """The drawn objects of a fresh draw as columns, made into :class:`SelectedObject` values on first use.
+
+    A draw selects tens of thousands of objects; a simulation that only counts them, or a journal that
+    only hashes the record, need not pay for a Python object per drawn object up front.
+    """
+
+    __slots__ = ("_denominator", "_ids", "_numerators", "_objects", "_strata", "_tiers")
+
+    def __init__(self, table: InclusionTable, positions: npt.NDArray[np.int64], *, disclose: bool) -> None:
+        # Only the drawn rows are kept (a record must not hold its frame, which may be a whole directory).
+        labels = np.asarray(table.frame.stratum_labels, dtype=object)
+        self._ids = table.frame._ids_at(positions)
+        self._strata = labels[table.frame.stratum_codes[positions]]
+        self._tiers = table.tier_codes[positions] if disclose else None
+        self._numerators = table.numerators[positions] if disclose else None
+        self._denominator = table.denominator
+        self._objects: tuple[SelectedObject, ...] | None = None
+
+    def __len__(self) -> int:
+        return int(self._ids.shape[0])
+
+    def ids(self) -> tuple[str, ...]:
+        """The drawn ids, canonical order."""
+        if self._objects is not None:
+            return tuple(s.id for s in self._objects)
+        return tuple(self._ids.tolist())
+
+    def objects(self) -> tuple[SelectedObject, ...]:
+        """The drawn objects (made once)."""
+        if self._objects is None:
+            ids = self._ids.tolist()
+            strata = self._strata.tolist()
+            if self._tiers is None or self._numerators is None:
+                hidden = [None] * len(ids)
+                self._objects = tuple(map(SelectedObject, ids, hidden, strata, hidden, hidden))
+            else:
+                tier_names = np.asarray([t.value for t in TIERS], dtype=object)
+                # π takes few distinct values (one or two per cell): format each once.
+                values, which = np.unique(self._numerators, return_inverse=True)
+                decimals = np.asarray(
+                    [decimal_string(a, self._denominator) for a in values.tolist()], dtype=object
+                )
+                which = which.reshape(-1)
+                self._objects = tuple(
+                    map(
+                        SelectedObject,
+                        ids,
+                        tier_names[self._tiers].tolist(),
+                        strata,
+                        values[which].tolist(),
+                        decimals[which].tolist(),
+                    )
+                )
+        return self._objects
+
+    def __getstate__(self) -> tuple[SelectedObject, ...]:
+        return self.objects()
+
+    def __setstate__(self, state: tuple[SelectedObject, ...]) -> None:
+        self._objects = state
+        self._ids = np.asarray([s.id for s in state], dtype=str)
+
+
+def _selected_tuple(value: tuple[SelectedObject, ...] | _Selection) -> tuple[SelectedObject, ...]:
+    """The selected objects of a record as a tuple, whichever form the record holds them in."""
+    return value if isinstance(value, tuple) else value.objects()
+
+
+def _selected_repr(value: tuple[SelectedObject, ...] | _Selection) -> str:
+    return repr(_selected_tuple(value))
+
+
 @attrs.frozen(kw_only=True)
 class DrawRecord:
     """The public record of one draw round (抽查结果记录): everything needed to re-run and check it.
@@ -372,8 +450,6 @@ class DrawRecord:
         The systematic start ``u`` in ``[0, D)`` (0 with independent units).
     starts:
         With independent units, the start of every stratum (``None`` otherwise).
-    selected:
-        The drawn objects in canonical id order.
     counts:
         ``{"total": n, "by_tier": {...}, "by_stratum": {...}}``: drawn objects per tier and stratum.
     version:
@@ -383,7 +459,9 @@ class DrawRecord:
     commitment: Commitment
     source: Mapping[str, Any]
     start: int
-    selected: tuple[SelectedObject, ...]
+    # The drawn objects: a tuple, or (fresh from a draw) columns made into the tuple on first use; the
+    # constructor's keyword is ``selected``, and :attr:`selected` always gives the tuple.
+    _selected: tuple[SelectedObject, ...] | _Selection = attrs.field(eq=_selected_tuple, repr=_selected_repr)
     counts: Mapping[str, Any]
     version: int = ALGORITHM_VERSION
     opening: Mapping[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
@@ -446,9 +524,16 @@ class DrawRecord:
         return None if seed is None else str(seed)
 
     @property
+    def selected(self) -> tuple[SelectedObject, ...]:
+        """The drawn objects (被抽中的检查对象) in canonical id order."""
+        return _selected_tuple(self._selected)
+
+    @property
     def selected_ids(self) -> tuple[str, ...]:
         """Ids of the drawn objects, canonical order."""
-        return tuple(s.id for s in self.selected)
+        if isinstance(self._selected, _Selection):
+            return self._selected.ids()
+        return tuple(s.id for s in self._selected)
 
     @property
     def verifiable(self) -> bool:
@@ -632,11 +717,11 @@ def _which_differs(made: Commitment, published: Commitment) -> str:
     return ", ".join(changed) if changed else "a committed field"
 
 
-def _counts(table: InclusionTable, mask: npt.NDArray[np.bool_]) -> dict[str, Any]:
-    by_tier = np.bincount(table.tier_codes[mask].astype(np.int64), minlength=len(TIERS))
-    by_stratum = np.bincount(table.frame.stratum_codes[mask], minlength=len(table.frame.stratum_labels))
+def _counts(table: InclusionTable, positions: npt.NDArray[np.int64]) -> dict[str, Any]:
+    by_tier = np.bincount(table.tier_codes[positions].astype(np.int64), minlength=len(TIERS))
+    by_stratum = np.bincount(table.frame.stratum_codes[positions], minlength=len(table.frame.stratum_labels))
     return {
-        "total": int(mask.sum()),
+        "total": int(positions.size),
         "by_tier": {t.value: int(by_tier[t.code]) for t in TIERS},
         "by_stratum": {
             s: int(k) for s, k in zip(table.frame.stratum_labels, by_stratum.tolist(), strict=True)
@@ -646,26 +731,8 @@ def _counts(table: InclusionTable, mask: npt.NDArray[np.bool_]) -> dict[str, Any
 
 def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSource) -> DrawRecord:
     mask, start = select(table, source, commitment.context)
-    idx = np.flatnonzero(mask)
-    tiers = np.asarray([t.value for t in TIERS], dtype=object)[table.tier_codes[idx]].tolist()
-    strata = np.asarray(table.frame.stratum_labels, dtype=object)[table.frame.stratum_codes[idx]].tolist()
-    # π takes few distinct values (one or two per cell): format each once.
-    values, which = np.unique(table.numerators[idx], return_inverse=True)
-    decimals = np.asarray([decimal_string(a, table.denominator) for a in values.tolist()], dtype=object)
-    if table.policy.get("disclosure") == "auditors":
-        hidden = [None] * int(idx.size)
-        selected = tuple(map(SelectedObject, table.frame.ids[idx].tolist(), hidden, strata, hidden, hidden))
-    else:
-        selected = tuple(
-            map(
-                SelectedObject,
-                table.frame.ids[idx].tolist(),
-                tiers,
-                strata,
-                values[which.reshape(-1)].tolist(),
-                decimals[which.reshape(-1)].tolist(),
-            )
-        )
+    positions = np.flatnonzero(mask)
+    selected = _Selection(table, positions, disclose=table.policy.get("disclosure") != "auditors")
     full = dict(table.policy)
     starts = unit_starts(table, source, commitment.context)
     return DrawRecord(
@@ -673,7 +740,7 @@ def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSo
         source=source.describe(),
         start=start,
         selected=selected,
-        counts=_counts(table, mask),
+        counts=_counts(table, positions),
         version=commitment.version,
         opening=full if full != dict(commitment.policy) else None,
         starts=starts or None,

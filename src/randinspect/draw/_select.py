@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +26,7 @@ import numpy.typing as npt
 from randinspect.errors import InputError
 
 __all__ = ["exact_selection_probabilities", "selection_order", "systematic_select"]
+
 
 IntArray = npt.NDArray[np.int64]
 
@@ -38,18 +40,65 @@ def selection_order(stratum_codes: npt.ArrayLike, tickets: npt.ArrayLike) -> Int
     tk = np.asarray(tickets, dtype=np.uint64)
     if strata.shape != tk.shape:
         raise InputError("stratum codes and tickets must have the same length")
-    by_ticket = np.argsort(tk)
-    ranked = tk[by_ticket]
-    tied = ranked.size > 1 and bool(np.any(ranked[1:] == ranked[:-1]))
-    del ranked
-    if tied:
-        # Equal tickets (probability about n**2 / 2**65): the unstable sort may have put them out of
-        # position order, so sort again stably. Without ties every sort gives the same order.
-        by_ticket = np.argsort(tk, kind="stable")
-    codes = strata[by_ticket]
-    if codes.size and int(codes.min()) >= 0 and int(codes.max()) < 2**15:
-        codes = codes.astype(np.int16)  # stable sort of small integers is a radix sort
-    return by_ticket[np.argsort(codes, kind="stable")].astype(np.int64)
+    if tk.ndim != 1 or tk.size == 0:
+        return np.argsort(tk.reshape(-1), kind="stable").astype(np.int64)
+    if strata.dtype.kind not in "iub" or int(strata.min()) < 0 or int(strata.max()) >= 2**15:
+        return _selection_order_general(strata, tk)
+    # Group the positions by stratum (a stable sort of small integers is a radix sort, and keeps each
+    # stratum's positions ascending), then order each stratum by ticket on its own: sorting many small
+    # arrays that fit in cache is several times faster than one argsort of the whole frame.
+    codes = strata.astype(np.int16)
+    by_stratum = np.argsort(codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes))])
+    out = np.empty(tk.size, dtype=np.int64)
+    for lo, hi in itertools.pairwise(bounds.tolist()):
+        if hi > lo:
+            members = by_stratum[lo:hi]
+            out[lo:hi] = members[_ticket_order(tk[members])]
+    return out
+
+
+def _selection_order_general(strata: npt.NDArray[Any], tk: npt.NDArray[np.uint64]) -> IntArray:
+    """:func:`selection_order` for stratum codes of any comparable type (one global argsort)."""
+    by_ticket = np.argsort(tk, kind="stable")
+    return by_ticket[np.argsort(strata[by_ticket], kind="stable")].astype(np.int64)
+
+
+_MAX_TIE_RUNS: Final = 64
+"""Runs of tickets equal in their high bits fixed one by one by :func:`_ticket_order`; beyond, one
+stable argsort of the stratum is cheaper."""
+
+
+def _ticket_order(tk: npt.NDArray[np.uint64]) -> IntArray:
+    """``argsort(tk, kind="stable")``: indices by ticket, then by index, for one stratum's tickets.
+
+    Sorting values is much faster than sorting indices, so each ticket's low ``b`` bits (``2**b`` at
+    least the number of tickets) are replaced by its index and the packed values are sorted; the index is
+    read back from the low bits. Tickets whose high ``64 - b`` bits are equal (probability about
+    ``m**2 / 2**(65 - b)`` for ``m`` tickets) may then be out of order: each such run is sorted again by
+    whole ticket and index.
+    """
+    m = int(tk.size)
+    bits = max(1, (m - 1).bit_length())
+    shift = np.uint64(bits)
+    low = np.uint64((1 << bits) - 1)
+    packed = ((tk >> shift) << shift) | np.arange(m, dtype=np.uint64)
+    packed.sort()
+    order = (packed & low).astype(np.int64)
+    high = packed >> shift
+    tied = np.flatnonzero(high[1:] == high[:-1])
+    if tied.size == 0:
+        return order
+    run_starts = tied[np.concatenate([[True], tied[1:] != tied[:-1] + 1])]
+    if run_starts.size > _MAX_TIE_RUNS:
+        return np.argsort(tk, kind="stable").astype(np.int64)
+    for start in run_starts.tolist():
+        stop = start + 1
+        while stop < m and high[stop] == high[start]:
+            stop += 1
+        run = order[start:stop]
+        order[start:stop] = run[np.lexsort((run, tk[run]))]
+    return order
 
 
 def _counts_below(x: IntArray, start: int, denominator: int) -> IntArray:
@@ -91,12 +140,24 @@ def systematic_select(numerators: npt.ArrayLike, start: int, denominator: int) -
         return np.zeros(0, dtype=bool)
     if int(a.min()) < 0 or int(a.max()) > denominator:
         raise InputError(f"numerators must lie in [0, {denominator}]")
-    cum = np.cumsum(a)
-    hits = _counts_below(cum, start, denominator)
-    before = np.empty_like(hits)
-    before[0] = 0
-    before[1:] = hits[:-1]
-    return np.asarray((hits - before) == 1, dtype=bool)
+    return _systematic_unchecked(a, start, denominator)
+
+
+def _systematic_unchecked(a: IntArray, start: int, denominator: int) -> npt.NDArray[np.bool_]:
+    """:func:`systematic_select` for int64 numerators already known to lie in ``[0, D]``."""
+    if a.size == 0:
+        return np.zeros(0, dtype=bool)
+    hits = np.cumsum(a)
+    if denominator & (denominator - 1) == 0:
+        # D a power of two: the lattice count is a shift (the operand is never negative)
+        hits += denominator - 1 - start
+        hits >>= denominator.bit_length() - 1
+    else:
+        hits = _counts_below(hits, start, denominator)
+    chosen = np.empty(hits.shape, dtype=bool)
+    chosen[0] = hits[0] == 1
+    np.equal(hits[1:] - hits[:-1], 1, out=chosen[1:])
+    return chosen
 
 
 def exact_selection_probabilities(numerators: npt.ArrayLike, denominator: int) -> list[Fraction]:
