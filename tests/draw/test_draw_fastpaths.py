@@ -328,3 +328,21 @@ class TestSelectionMadeOnUse:
         gc.collect()
         assert alive() is None
         assert len(record.selected) == record.counts["total"] == 30
+
+
+class TestDigestsBesideTheTickets:
+    def test_threaded_digests_give_the_same_record(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A draw whose digests are made in a second thread beside the tickets gives byte for byte the
+        record of the same draw made in one thread, and verifies."""
+        from randinspect.draw import _record, verify
+
+        ids = [f"91520100{k:010d}" for k in range(3_000)]
+        frame = DrawFrame.from_arrays(ids=ids, strata=[f"u{k % 7}" for k in range(len(ids))])
+        policy = TieredPolicy(reason_salt="00" * 16)
+        monkeypatch.setattr(_record, "_OVERLAP_MIN", 10**12)
+        alone = draw(frame, item("1/20"), "2027 01 05", policy=policy).to_json()
+        monkeypatch.setattr(_record, "_OVERLAP_MIN", 1)
+        fresh = DrawFrame.from_arrays(ids=ids, strata=[f"u{k % 7}" for k in range(len(ids))])
+        beside = draw(fresh, item("1/20"), "2027 01 05", policy=policy)
+        assert beside.to_json() == alone
+        verify(beside, fresh, opening=beside.opening)

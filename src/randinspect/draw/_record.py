@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -729,8 +730,36 @@ def _counts(table: InclusionTable, positions: npt.NDArray[np.int64]) -> dict[str
     }
 
 
-def _record_from(table: InclusionTable, commitment: Commitment, source: RandomSource) -> DrawRecord:
-    mask, start = select(table, source, commitment.context)
+#: Frames of at least this many objects have their digests computed in a second thread during selection.
+_OVERLAP_MIN = 100_000
+
+
+def _select_beside_digests(
+    table: InclusionTable, source: RandomSource, context: str
+) -> tuple[npt.NDArray[np.bool_], int]:
+    """:func:`select`, while a second thread computes the frame and π-table digests (cached on them).
+
+    The ticket loop holds the interpreter lock; the digests spend most of their time in hashlib and numpy
+    over large buffers, which release it. So on a machine with a free core the digests cost little wall
+    time beside the tickets (at 10,000,000 objects about 1.5 s of 2 s). Nothing else changes: each digest
+    is a pure function of its object, computed once and cached. No thread is started for small frames.
+    """
+    if len(table) < _OVERLAP_MIN:
+        return select(table, source, context)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="randinspect-digests") as pool:
+        pending = pool.submit(lambda: (table.frame.digest, table.digest))
+        out = select(table, source, context)
+        pending.result()
+    return out
+
+
+def _record_from(
+    table: InclusionTable,
+    commitment: Commitment,
+    source: RandomSource,
+    selection: tuple[npt.NDArray[np.bool_], int] | None = None,
+) -> DrawRecord:
+    mask, start = select(table, source, commitment.context) if selection is None else selection
     positions = np.flatnonzero(mask)
     selected = _Selection(table, positions, disclose=table.policy.get("disclosure") != "auditors")
     full = dict(table.policy)
@@ -877,6 +906,11 @@ def draw(
     """
     source = _coerce_source(seed)
     table = _table(directory, item, policy, round, stratum, _committed_date(policy, commitment, committed_on))
+    selection = None
+    if source.verifiable:
+        # The tickets are hashed while a second thread makes the digests the commitment needs.
+        context = draw_context(item.id, item.year if year is None else year, table.round)
+        selection = _select_beside_digests(table, source, context)
     # A simulation (a source that is not verifiable) publishes nothing: it skips the SHA-256 digests.
     made = Commitment.from_table(table, item, year=year, digests=source.verifiable or commitment is not None)
     if commitment is not None:
@@ -892,7 +926,7 @@ def draw(
                 f"item {item.id!r}: the inputs give commitment {made.digest[:16]}…, not the published "
                 f"{expected[:16]}…; changed since the commitment: {what}"
             )
-    return _record_from(table, made, source)
+    return _record_from(table, made, source, selection)
 
 
 def _first_difference(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) -> str:
