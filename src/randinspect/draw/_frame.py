@@ -249,6 +249,18 @@ class DrawFrame:
         out: list[bytes] = pieces.tolist()
         return out
 
+    def _sort_codes(self) -> npt.NDArray[np.integer[Any]]:
+        """The stratum codes as int16 when they fit (a stable sort of small integers is a radix sort),
+        made once per frame: simulations draw the same frame many times."""
+        found = self._cache.get("sort_codes")
+        if found is None:
+            found = self.stratum_codes
+            if len(self.stratum_labels) < 2**15:
+                found = found.astype(np.int16)
+                found.flags.writeable = False
+            self._cache["sort_codes"] = found
+        return found
+
     @property
     def digest(self) -> str:
         """Hex SHA-256 of the frame: lines ``id TAB stratum LF`` in canonical order (see the spec)."""

@@ -409,8 +409,10 @@ class InclusionTable:
         n = len(self.frame)
         if self.tier_codes.shape != (n,) or self.numerators.shape != (n,):
             raise InputError(f"tier codes and numerators must have one value per frame object ({n})")
-        if n and (int(self.numerators.min()) < 0 or int(self.numerators.max()) > self.denominator):
+        lowest, highest = (int(self.numerators.min()), int(self.numerators.max())) if n else (1, 0)
+        if lowest < 0 or highest > self.denominator:
             raise InputError(f"numerators must lie in [0, {self.denominator}]")
+        self._cache["numerator_range"] = (lowest, highest)
         if n and (int(self.tier_codes.min()) < 0 or int(self.tier_codes.max()) >= len(TIERS)):
             raise InputError("tier codes must be 0 (key), 1 (problem), 2 (risk) or 3 (general)")
         mandatory = self.tier_codes <= 1
@@ -419,6 +421,15 @@ class InclusionTable:
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    def _numerator_range(self) -> tuple[int, int]:
+        """The smallest and largest numerator, found by the checks at construction (``(1, 0)`` if empty)."""
+        found: tuple[int, int] | None = self._cache.get("numerator_range")
+        if found is None:
+            nums = self.numerators
+            found = (int(nums.min()), int(nums.max())) if nums.size else (1, 0)
+            self._cache["numerator_range"] = found
+        return found
 
     def __repr__(self) -> str:
         return (

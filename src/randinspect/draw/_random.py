@@ -574,7 +574,7 @@ class NumpySource:
         each stratum) without hashing the ids.
         """
         _check_count(n)
-        return self.generator(context + "|order").permutation(int(n)).astype(np.int64)
+        return self.generator(context + "|order").permutation(int(n)).astype(np.int64, copy=False)
 
     def uniforms(self, context: str, n: int) -> npt.NDArray[np.float64]:
         """``n`` numbers in [0, 1) (53 bits) from the context's Philox stream."""

@@ -120,12 +120,12 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
     # Objects with π = 0 or 1 need no ticket: one with a = D covers exactly one lattice point and shifts
     # the later cumulative sums by D, one with a = 0 covers none, so leaving them out of the ordering
     # changes nothing for the others (spec §4). This saves hashing in rounds where whole cells sit out.
-    middle = (nums > 0) & (nums < denominator)
-    inner: npt.NDArray[np.int64] | None = None if bool(middle.all()) else np.flatnonzero(middle)
+    lowest, highest = table._numerator_range()
+    inner: npt.NDArray[np.int64] | None = None
+    if lowest == 0 or highest == denominator:  # else every object needs a ticket: no mask to build
+        inner = np.flatnonzero((nums > 0) & (nums < denominator))
     size = len(table) if inner is None else int(inner.size)
-    codes = table.frame.stratum_codes
-    if len(table.frame.stratum_labels) < 2**15:
-        codes = codes.astype(np.int16)  # a stable sort of small integers is a radix sort
+    codes = table.frame._sort_codes()
     strata = codes if inner is None else codes[inner]
     permutation = getattr(source, "permutation", None)
     if not source.verifiable and callable(permutation):
@@ -143,7 +143,7 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
         order = selection_order(strata, tickets)
     if inner is not None:
         order = inner[order]
-    mask = nums == denominator
+    mask = nums == denominator if highest == denominator else np.zeros(nums.shape[0], dtype=bool)
     if table.policy.get("units") == "independent":
         # One systematic sample per stratum, each with its own start (spec §4, independent units).
         codes = table.frame.stratum_codes[order]
