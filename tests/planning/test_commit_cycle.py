@@ -123,6 +123,22 @@ class TestCommitCycle:
         with pytest.raises(InputError, match=r"not a randinspect\.draw\.Commitment"):
             run_cycle(city.objects, _items(), source=PublicSeedSource("s"), commitments=["abc"])  # type: ignore[list-item]
 
+    def test_raised_frequency_rounds_are_committed(self, city: DemoCity) -> None:
+        """Under a matrix whose D-grade share is 2, commit_cycle commits every round run_cycle draws
+        (twice the item's frequency), and the committed cycle gives the same records."""
+        from randinspect.draw import SamrMatrix, item_rounds
+
+        raised = TieredPolicy(matrix=SamrMatrix(credit_round_shares={"A": "1/2", "B": 1, "C": 1, "D": 2}))
+        policies = {"SAMR": raised, "HEALTH": raised, "FIRE": raised}
+        items = _items()
+        commitments = commit_cycle(city.objects, items, policy=policies)
+        rounds = sum(item_rounds(i, raised.matrix) for i in items.items)
+        assert len(commitments) == rounds == 2 * sum(i.frequency for i in items.items)
+        seed = PublicSeedSource("2 7 1 8")
+        committed = run_cycle(city.objects, items, source=seed, policy=policies, commitments=commitments)
+        alone = run_cycle(city.objects, items, source=seed, policy=policies)
+        assert [r.to_json_dict() for r in committed.records] == [r.to_json_dict() for r in alone.records]
+
     def test_complaint_window_after_commitment_refused(self, city: DemoCity) -> None:
         """A policy whose complaint window ends after the commitment date is refused at commitment."""
         late = TieredPolicy(complaints=city.complaints, reference_date=dt.date(2026, 12, 31))
