@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import math
 import unicodedata
 from collections.abc import Callable
 from fractions import Fraction
@@ -30,6 +31,7 @@ from randinspect.draw import (
     selection_order,
 )
 from randinspect.draw._random import _id_bytes
+from randinspect.draw._select import stratum_groups
 from randinspect.errors import InputError
 from randinspect.items import CheckItem
 
@@ -259,6 +261,10 @@ class TestGroupNumerators:
         extras = [data.draw(st.integers(0, s)) for s in sizes]
         got = group_numerators(np.asarray(codes, dtype=np.int64), bases, extras)
         assert got.tolist() == plain_group_numerators(codes, bases, extras)
+        grouped = group_numerators(
+            np.asarray(codes, dtype=np.int64), bases, extras, stratum_groups(codes, n_groups)
+        )
+        assert grouped.tolist() == got.tolist()
 
     @pytest.mark.parametrize(("n", "n_groups"), [(70_000, 5), (40_000, 400)])
     def test_large_frames_across_blocks_and_with_many_groups(self, n: int, n_groups: int) -> None:
@@ -272,6 +278,91 @@ class TestGroupNumerators:
         bases = rng.integers(0, 2**32, n_groups).tolist()
         got = group_numerators(codes, bases, extras)
         assert got.tolist() == plain_group_numerators(codes.tolist(), bases, extras)
+        grouped = group_numerators(codes, bases, extras, stratum_groups(codes, n_groups))
+        assert grouped.tolist() == got.tolist()
+
+
+class TestStratumGroups:
+    @settings(deadline=None, max_examples=80)
+    @given(st.lists(st.integers(0, 40), max_size=300), st.integers(0, 50))
+    def test_equals_a_stable_argsort_and_the_counts(self, codes: list[int], strata: int) -> None:
+        """Positions by code (ascending within a code) and bounds from the counts, with every stratum up
+        to ``strata`` present (empty ones as empty runs); a frame caches the same for its strata."""
+        positions, bounds = stratum_groups(codes, strata)
+        expected = np.argsort(np.asarray(codes, dtype=np.int64), kind="stable")
+        assert positions.tolist() == expected.tolist()
+        assert positions.dtype == np.int32
+        counts = np.bincount(np.asarray(codes, dtype=np.int64), minlength=strata)
+        assert bounds.tolist() == [0, *np.cumsum(counts).tolist()]
+        if codes:
+            frame = DrawFrame.from_arrays(
+                ids=[f"id{i:04d}" for i in range(len(codes))], strata=[f"s{c:02d}" for c in codes]
+            )
+            cached, cached_bounds = frame._stratum_groups()
+            dense = np.unique(np.asarray(codes), return_inverse=True)[1].reshape(-1)
+            assert cached.tolist() == np.argsort(dense, kind="stable").tolist()
+            assert cached_bounds.tolist() == [0, *np.cumsum(np.bincount(dense)).tolist()]
+            assert frame._stratum_groups() is frame._stratum_groups()
+
+
+class TestSimulatedSelectionPaths:
+    @pytest.mark.parametrize("per_stratum", [8, 400], ids=["one permutation", "a shuffle per stratum"])
+    def test_floor_or_ceiling_per_stratum_and_mandatory_objects(self, per_stratum: int) -> None:
+        """On both paths of NumpySource.shuffle_groups (strata of 8 and of 400 objects), a simulated draw
+        selects every object of π = 1, none of π = 0, and ⌊Σπ⌋ or ⌈Σπ⌉ objects of each stratum."""
+        from randinspect.draw import DENOMINATOR, NumpySource, inclusion_probabilities, select
+
+        rng = np.random.default_rng(per_stratum)
+        n = per_stratum * 5
+        frame = DrawFrame.from_arrays(
+            ids=[f"9152{i:06d}Q" for i in range(n)],
+            strata=[f"U{k}" for k in np.repeat(np.arange(5), per_stratum)[rng.permutation(n)]],
+            credit=rng.choice(list("ABCD"), n),
+            risk=rng.choice(["low", "medium", "high"], n),
+            key=rng.random(n) < 0.05,
+        )
+        table = inclusion_probabilities(frame, item("1/4"))
+        expected = table.expected_by_stratum()
+        for r in range(40):
+            mask, _ = select(table, NumpySource(r), "sim")
+            assert bool(np.all(mask[table.numerators == DENOMINATOR]))
+            assert not bool(np.any(mask[table.numerators == 0]))
+            for h, label in enumerate(table.frame.stratum_labels):
+                got = int(mask[table.frame.stratum_codes == h].sum())
+                assert math.floor(expected[label]) <= got <= math.ceil(expected[label])
+
+    @pytest.mark.statistical
+    def test_frequencies_match_pi_on_the_per_stratum_path(self) -> None:
+        """Over 3,000 NumpySource replications of a frame of 3 strata of 150 objects (the per-stratum
+        shuffle), each object's count lies in its binomial acceptance interval.
+
+        Counts are Binomial(3000, π_i) for objects with 0 < π_i < 1; exact central intervals at level
+        1 − 1e-6/m (Bonferroni over the m such objects) bound the false-failure rate by 1e-6.
+        Entropies 0..2999.
+        """
+        from scipy.stats import binom
+
+        from randinspect.draw import DENOMINATOR, NumpySource, inclusion_probabilities, select
+
+        rng = np.random.default_rng(5)
+        n = 450
+        frame = DrawFrame.from_arrays(
+            ids=[f"9152{i:06d}Q" for i in range(n)],
+            strata=[f"U{k}" for k in np.repeat(np.arange(3), 150)[rng.permutation(n)]],
+            credit=rng.choice(list("ABCD"), n),
+            risk=rng.choice(["low", "medium", "high"], n),
+        )
+        table = inclusion_probabilities(frame, item("1/3"))
+        runs = 3000
+        counts = np.zeros(len(table), dtype=np.int64)
+        for r in range(runs):
+            counts += select(table, NumpySource(r), "sim")[0]
+        pi = table.numerators / DENOMINATOR
+        inner = (pi > 0) & (pi < 1)
+        alpha = 1e-6 / int(inner.sum())
+        lo = binom.ppf(alpha / 2, runs, pi[inner])
+        hi = binom.isf(alpha / 2, runs, pi[inner])
+        assert bool(np.all((counts[inner] >= lo) & (counts[inner] <= hi)))
 
 
 class TestFrameRowsOfADirectory:

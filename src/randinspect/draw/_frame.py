@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from randinspect.draw._random import _ascii_id_bytes
+from randinspect.draw._select import stratum_groups
 from randinspect.errors import EmptyFrameError, InputError
 from randinspect.model import DEFAULT_CREDIT_SCALE, DEFAULT_RISK_SCALE
 
@@ -259,6 +260,17 @@ class DrawFrame:
                 found = found.astype(np.int16)
                 found.flags.writeable = False
             self._cache["sort_codes"] = found
+        return found
+
+    def _stratum_groups(self) -> tuple[npt.NDArray[np.signedinteger[Any]], IntArray]:
+        """The frame's positions grouped by stratum and the bounds of each stratum's run
+        (``stratum_groups``), made once per frame. Only for frames of fewer than ``2**15`` strata."""
+        found = self._cache.get("stratum_groups")
+        if found is None:
+            positions, bounds = stratum_groups(self._sort_codes(), len(self.stratum_labels))
+            positions.flags.writeable = False
+            bounds.flags.writeable = False
+            found = self._cache["stratum_groups"] = (positions, bounds)
         return found
 
     @property

@@ -153,14 +153,21 @@ def largest_remainder_units(
     return bases, extras
 
 
-def group_numerators(group_of: IntArray, bases: Sequence[int], extras: Sequence[int]) -> IntArray:
+def group_numerators(
+    group_of: IntArray,
+    bases: Sequence[int],
+    extras: Sequence[int],
+    groups: tuple[npt.NDArray[np.signedinteger[Any]], IntArray] | None = None,
+) -> IntArray:
     """The numerators :func:`largest_remainder` gives when its groups are the values of ``group_of``:
     every member of group ``g`` gets ``bases[g]``, and its first ``extras[g]`` members by position one
     more (the rounding of :func:`largest_remainder_units`), in a few passes over the frame whatever the
     number of groups.
 
     A member gets the extra unit when its position is below that of its group's first member without
-    one (the member at index ``extras[g]``, counting from 0 by position).
+    one (the member at index ``extras[g]``, counting from 0 by position). ``groups``, the positions
+    grouped by ``group_of`` and their bounds (``stratum_groups``, which a frame keeps for its strata),
+    finds those members without a pass over the frame.
     """
     codes = np.asarray(group_of)
     n = int(codes.shape[0])
@@ -169,7 +176,15 @@ def group_numerators(group_of: IntArray, bases: Sequence[int], extras: Sequence[
     extra = np.asarray(extras, dtype=np.int64)
     if n == 0 or not bool(extra.any()):
         return out
-    out += np.arange(n) < _member_positions(codes, extra)[codes]
+    if groups is None:
+        first_without = _member_positions(codes, extra)
+    else:
+        positions, bounds = groups
+        sizes = np.diff(bounds)[: extra.size]
+        first_without = np.full(extra.size, n, dtype=np.int64)
+        wanted = np.flatnonzero(extra < sizes)
+        first_without[wanted] = positions[bounds[wanted] + extra[wanted]]
+    out += np.arange(n) < first_without[codes]
     return out
 
 

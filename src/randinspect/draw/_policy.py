@@ -956,7 +956,10 @@ class StratifiedPolicy:
         """
         n = len(frame)
         n_strata = len(frame.stratum_labels)
-        strata_sizes = np.bincount(frame.stratum_codes, minlength=n_strata).tolist()
+        if n_strata < 2**15:
+            strata_sizes = np.diff(frame._stratum_groups()[1]).tolist()
+        else:
+            strata_sizes = np.bincount(frame.stratum_codes, minlength=n_strata).tolist()
         alloc, report = self.allocation(item, round, strata_sizes)
         # largest_remainder of each stratum on its own (π = n_h / N_h, the stratum's sum exact): every
         # member gets floor(n_h·D / N_h), and the first (n_h·D mod N_h) members by position one more
@@ -964,7 +967,10 @@ class StratifiedPolicy:
             divmod(a * DENOMINATOR, size) if size else (0, 0)
             for a, size in zip(alloc, strata_sizes, strict=True)
         ]
-        numerators = group_numerators(frame.stratum_codes, [b for b, _ in units], [e for _, e in units])
+        groups = frame._stratum_groups() if n_strata < 2**15 else None
+        numerators = group_numerators(
+            frame.stratum_codes, [b for b, _ in units], [e for _, e in units], groups
+        )
         return InclusionTable(
             frame=frame,
             tier_codes=np.full(n, Tier.GENERAL.code, dtype=np.int8),

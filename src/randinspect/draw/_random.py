@@ -11,6 +11,7 @@ many independent draws. The byte layout of the public-seed source is fixed by th
 from __future__ import annotations
 
 import hashlib
+import itertools
 import unicodedata
 from collections.abc import Iterable
 from typing import Any, Final
@@ -44,6 +45,10 @@ _SEP: Final = b"\x1f"
 _TWO_53: Final = float(2**53)
 _CHUNK: Final = 1 << 16
 """Ids hashed per chunk, so memory stays flat for large frames."""
+
+_SMALL_GROUPS: Final = 32
+"""Below this mean group size :meth:`NumpySource.shuffle_groups` draws one permutation of all the values
+instead of a Fisher–Yates shuffle per group."""
 
 
 def _control_chars(text: str) -> list[str]:
@@ -575,6 +580,64 @@ class NumpySource:
         """
         _check_count(n)
         return self.generator(context + "|order").permutation(int(n)).astype(np.int64, copy=False)
+
+    def shuffle_groups(self, context: str, values: npt.ArrayLike, bounds: npt.ArrayLike) -> npt.NDArray[Any]:
+        """A copy of ``values`` with each group ``values[bounds[k]:bounds[k + 1]]`` in a uniformly random
+        order, the groups independent of each other (the fast path of simulated draws).
+
+        :func:`randinspect.draw.select` gives it the frame's positions grouped by stratum, so each
+        stratum comes out in a uniformly random order, the distribution the tickets of a verifiable source
+        give, without hashing the ids. Each group is shuffled where it lies (Fisher–Yates from the
+        context's stream ``context + "|order"``), a short run of memory that stays in cache, and no
+        frame-wide permutation is gathered and sorted back into strata. When the groups are many and small
+        (fewer than 32 values each on average) one permutation of all the values is drawn instead and
+        regrouped by a stable sort, which costs less than a call per group; both orders are uniform.
+
+        Parameters
+        ----------
+        context:
+            The context of the draw.
+        values:
+            A one-dimensional array (not changed).
+        bounds:
+            Non-decreasing group boundaries, from 0 to ``len(values)``.
+
+        Raises
+        ------
+        InputError
+            If ``values`` is not one-dimensional or ``bounds`` do not cut it into groups.
+
+        Examples
+        --------
+        >>> out = NumpySource(7).shuffle_groups("sim", [0, 1, 2, 10, 11, 12, 13], [0, 3, 7])
+        >>> sorted(out[:3].tolist()), sorted(out[3:].tolist())
+        ([0, 1, 2], [10, 11, 12, 13])
+        """
+        out = np.array(values, copy=True)
+        cuts = np.asarray(bounds, dtype=np.int64)
+        if out.ndim != 1:
+            raise InputError(f"shuffle_groups takes a one-dimensional array, not shape {out.shape}")
+        if (
+            cuts.ndim != 1
+            or cuts.size == 0
+            or int(cuts[0]) != 0
+            or int(cuts[-1]) != out.size
+            or bool(np.any(np.diff(cuts) < 0))
+        ):
+            raise InputError(
+                f"group bounds must rise from 0 to the number of values ({out.size}); got "
+                f"{cuts.tolist()[:8]}{' ...' if cuts.size > 8 else ''}"
+            )
+        generator = self.generator(context + "|order")
+        groups = cuts.size - 1
+        if groups * _SMALL_GROUPS > out.size:
+            group_of = np.repeat(np.arange(groups, dtype=np.int64), np.diff(cuts))
+            perm = generator.permutation(out.size)
+            return out[perm[np.argsort(group_of[perm], kind="stable")]]
+        for lo, hi in itertools.pairwise(cuts.tolist()):
+            if hi - lo > 1:
+                generator.shuffle(out[lo:hi])
+        return out
 
     def uniforms(self, context: str, n: int) -> npt.NDArray[np.float64]:
         """``n`` numbers in [0, 1) (53 bits) from the context's Philox stream."""

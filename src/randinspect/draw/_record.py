@@ -29,7 +29,12 @@ from randinspect.draw._inclusion import ALGORITHM_VERSION, DENOMINATOR, Inclusio
 from randinspect.draw._policy import policy_from_dict
 from randinspect.draw._privacy import open_reasons, public_policy
 from randinspect.draw._random import TICKET_VERSION, NumpySource, PublicSeedSource, normalise_seed
-from randinspect.draw._select import _systematic_unchecked, selection_order, systematic_select
+from randinspect.draw._select import (
+    _systematic_unchecked,
+    selection_order,
+    stratum_groups,
+    systematic_select,
+)
 from randinspect.errors import (
     CommitmentMismatchError,
     EmptyFrameError,
@@ -111,9 +116,10 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
     ``"independent"``) every stratum is a systematic sample of its own, with the start
     ``source.integer_below(context + "|start|" + stratum, D)`` (:func:`unit_starts`), and the start
     returned is 0. This is the whole random step of a draw. A source that
-    is not verifiable and has a ``permutation(context, n)`` method (:class:`NumpySource`) orders each
-    stratum by that random permutation instead of by tickets: the fast path of simulations, with the same
-    distribution.
+    is not verifiable and has a ``shuffle_groups(context, values, bounds)`` method (:class:`NumpySource`)
+    orders each stratum by shuffling its positions instead of by tickets (one with only a
+    ``permutation(context, n)`` method, by that permutation): the fast path of simulations, with the same
+    distribution, a uniformly random order within each stratum.
     """
     nums = table.numerators
     denominator = table.denominator
@@ -127,8 +133,14 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
     size = len(table) if inner is None else int(inner.size)
     codes = table.frame._sort_codes()
     strata = codes if inner is None else codes[inner]
+    groups = None
+    if codes.dtype == np.int16:  # positions by stratum: the frame's own, or those of the inner objects
+        groups = table.frame._stratum_groups() if inner is None else stratum_groups(strata)
+    shuffle = getattr(source, "shuffle_groups", None)
     permutation = getattr(source, "permutation", None)
-    if not source.verifiable and callable(permutation):
+    if not source.verifiable and callable(shuffle) and groups is not None:
+        order = shuffle(context, groups[0], groups[1])
+    elif not source.verifiable and callable(permutation):
         perm = np.asarray(permutation(context, size), dtype=np.int64)
         if size < 2**31:
             perm = perm.astype(np.int32)  # half the bytes to gather at random
@@ -140,7 +152,7 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
         for lo in range(0, size, _TICKET_SLICE):
             at = slice(lo, lo + _TICKET_SLICE) if inner is None else inner[lo : lo + _TICKET_SLICE]
             tickets[lo : lo + _TICKET_SLICE] = source.tickets(context, table.frame._ids_at(at))
-        order = selection_order(strata, tickets)
+        order = selection_order(strata, tickets, groups)
     if inner is not None:
         order = inner[order]
     mask = nums == denominator if highest == denominator else np.zeros(nums.shape[0], dtype=bool)
@@ -155,6 +167,10 @@ def select(table: InclusionTable, source: RandomSource, context: str) -> tuple[n
                 mask[order[lo:hi][systematic_select(nums[order[lo:hi]], start_h, denominator)]] = True
         return mask, 0
     start = int(source.integer_below(_start_context(context), denominator))
+    if denominator <= 2**32:
+        # Only positions with 0 < a < D are in the order, so their numerators fit 32 bits: gathering
+        # them at random from an array half the size is about three times faster on a large frame.
+        nums = nums.astype(np.uint32)
     chosen = _systematic_unchecked(nums[order], start, denominator)
     mask[order[chosen]] = True
     return mask, start

@@ -25,16 +25,21 @@ import numpy.typing as npt
 
 from randinspect.errors import InputError
 
-__all__ = ["exact_selection_probabilities", "selection_order", "systematic_select"]
+__all__ = ["exact_selection_probabilities", "selection_order", "stratum_groups", "systematic_select"]
 
 
 IntArray = npt.NDArray[np.int64]
 
 
-def selection_order(stratum_codes: npt.ArrayLike, tickets: npt.ArrayLike) -> IntArray:
+def selection_order(
+    stratum_codes: npt.ArrayLike,
+    tickets: npt.ArrayLike,
+    groups: tuple[npt.NDArray[np.signedinteger[Any]], IntArray] | None = None,
+) -> IntArray:
     """Positions of the frame in selection order: by stratum code, then ticket, then position.
 
-    The frame is in canonical order (ascending id), so ties of tickets fall back to id order.
+    The frame is in canonical order (ascending id), so ties of tickets fall back to id order. ``groups``
+    is :func:`stratum_groups` of the codes when the caller has it already (a frame keeps it).
     """
     strata = np.asarray(stratum_codes)
     tk = np.asarray(tickets, dtype=np.uint64)
@@ -42,20 +47,39 @@ def selection_order(stratum_codes: npt.ArrayLike, tickets: npt.ArrayLike) -> Int
         raise InputError("stratum codes and tickets must have the same length")
     if tk.ndim != 1 or tk.size == 0:
         return np.argsort(tk.reshape(-1), kind="stable").astype(np.int64)
-    if strata.dtype.kind not in "iub" or int(strata.min()) < 0 or int(strata.max()) >= 2**15:
-        return _selection_order_general(strata, tk)
-    # Group the positions by stratum (a stable sort of small integers is a radix sort, and keeps each
-    # stratum's positions ascending), then order each stratum by ticket on its own: sorting many small
-    # arrays that fit in cache is several times faster than one argsort of the whole frame.
-    codes = strata.astype(np.int16)
-    by_stratum = np.argsort(codes, kind="stable")
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(codes))])
+    if groups is None:
+        if strata.dtype.kind not in "iub" or int(strata.min()) < 0 or int(strata.max()) >= 2**15:
+            return _selection_order_general(strata, tk)
+        groups = stratum_groups(strata)
+    # Order each stratum by ticket on its own: sorting many small arrays that fit in cache is several
+    # times faster than one argsort of the whole frame.
+    by_stratum, bounds = groups
     out = np.empty(tk.size, dtype=np.int64)
     for lo, hi in itertools.pairwise(bounds.tolist()):
         if hi > lo:
             members = by_stratum[lo:hi]
             out[lo:hi] = members[_ticket_order(tk[members])]
     return out
+
+
+def stratum_groups(
+    codes: npt.ArrayLike, strata: int = 0
+) -> tuple[npt.NDArray[np.signedinteger[Any]], IntArray]:
+    """The positions grouped by stratum code, ascending within each stratum, and the groups' bounds.
+
+    ``positions[bounds[h]:bounds[h + 1]]`` are the positions whose code is ``h``, in ascending order;
+    ``bounds`` has ``max(strata, largest code + 1) + 1`` entries. Positions are ``int32`` below ``2**31``
+    objects (half the bytes to gather), else ``int64``. Codes must be non-negative integers below
+    ``2**15``: a stable sort of ``int16`` values is a radix sort.
+    """
+    small = np.asarray(codes).astype(np.int16, copy=False)
+    by_stratum = np.argsort(small, kind="stable")
+    if small.size < 2**31:
+        by_stratum = by_stratum.astype(np.int32)
+    counts = np.bincount(small, minlength=strata)
+    bounds = np.zeros(counts.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=bounds[1:])
+    return by_stratum, bounds
 
 
 def _selection_order_general(strata: npt.NDArray[Any], tk: npt.NDArray[np.uint64]) -> IntArray:
@@ -143,11 +167,14 @@ def systematic_select(numerators: npt.ArrayLike, start: int, denominator: int) -
     return _systematic_unchecked(a, start, denominator)
 
 
-def _systematic_unchecked(a: IntArray, start: int, denominator: int) -> npt.NDArray[np.bool_]:
-    """:func:`systematic_select` for int64 numerators already known to lie in ``[0, D]``."""
+def _systematic_unchecked(
+    a: npt.NDArray[np.integer[Any]], start: int, denominator: int
+) -> npt.NDArray[np.bool_]:
+    """:func:`systematic_select` for integer numerators already known to lie in ``[0, D]`` (summed as
+    int64)."""
     if a.size == 0:
         return np.zeros(0, dtype=bool)
-    hits = np.cumsum(a)
+    hits = np.cumsum(a, dtype=np.int64)
     if denominator & (denominator - 1) == 0:
         # D a power of two: the lattice count is a shift (the operand is never negative)
         hits += denominator - 1 - start
