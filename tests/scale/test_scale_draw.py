@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 from collections.abc import Iterator
@@ -14,9 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from randinspect.directory import ObjectDirectory, Scope
-from randinspect.draw import StratifiedPolicy, TieredPolicy, draw, verify
-from randinspect.errors import CeilingError, ConfigurationError, InputError, WorkerLostError
+from randinspect.draw import ComplaintRule, StratifiedPolicy, TieredPolicy, draw, verify
+from randinspect.errors import (
+    CeilingError,
+    ComplaintWindowError,
+    ConfigurationError,
+    InputError,
+    WorkerLostError,
+)
 from randinspect.items import CheckItem
+from randinspect.model import ComplaintChannel, ComplaintRecord
 from randinspect.testing._directory import object_records
 
 pytest.importorskip("pyarrow")
@@ -238,6 +246,45 @@ class TestVersion2Modes:
         assert record.opening == expected.opening
         assert record.commitment.version == 2
         verify(record, d, opening=record.opening_json_dict() if record.opening is not None else None)
+
+
+class TestCommitmentDate:
+    def test_window_ends_on_the_commitment_date(
+        self, client: Any, small: tuple[ObjectDirectory, Path]
+    ) -> None:
+        """Given ``committed_on``, complaints received after it do not count, and the record is the
+        in-memory one byte for byte; without it, the window ends on the draw deadline as in memory."""
+        d, root = small
+        alive = d.ids[d.alive].tolist()
+        day = dt.date(2026, 10, 1)
+        complaints = [
+            ComplaintRecord(object_id=o, channel=ComplaintChannel.HOTLINE_12315, received=when)
+            for o, when in [
+                *((o, dt.date(2026, 9, k)) for o in alive[1000:1006] for k in (3, 17)),
+                *((o, dt.date(2026, 10, k)) for o in alive[2000:2006] for k in (9, 20)),
+            ]
+        ]
+        policy = TieredPolicy(complaints=complaints, complaint_rule=ComplaintRule(min_count=2, months=12))
+        item = item_for(d)
+        record = distributed_draw(root, item, "2 7 1 8", client=client, policy=policy, committed_on=day)
+        expected = draw(d, item, "2 7 1 8", policy=policy, committed_on=day)
+        assert record.to_json() == expected.to_json()
+        assert record.commitment.policy["reference_date"] == "2026-10-01"
+        default = distributed_draw(root, item, "2 7 1 8", client=client, policy=policy)
+        assert default.to_json() == draw(d, item, "2 7 1 8", policy=policy).to_json()
+        assert default.commitment.policy["reference_date"] == "2026-11-10"
+        assert default.commitment.table_digest != record.commitment.table_digest
+
+    def test_reference_date_after_the_commitment(
+        self, client: Any, small: tuple[ObjectDirectory, Path]
+    ) -> None:
+        """A reference date after the commitment date is the in-memory draw's ComplaintWindowError."""
+        d, root = small
+        policy = TieredPolicy(reference_date=dt.date(2026, 11, 1))
+        with pytest.raises(ComplaintWindowError, match="2026-11-01"):
+            distributed_draw(
+                root, item_for(d), "1", client=client, policy=policy, committed_on=dt.date(2026, 10, 1)
+            )
 
 
 class TestRefusals:

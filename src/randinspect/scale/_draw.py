@@ -27,6 +27,7 @@ are recomputed; when the cluster cannot finish (workers gone, the client closed)
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -328,6 +329,7 @@ def distributed_draw(
     year: int | None = None,
     round: int = 1,
     stratum: str = "unit",
+    committed_on: dt.date | None = None,
     credit_scale: Any = None,
     risk_scale: Any = None,
     accept_any_division: bool = False,
@@ -349,6 +351,10 @@ def distributed_draw(
         :class:`~randinspect.draw.TieredPolicy` (default) or :class:`~randinspect.draw.StratifiedPolicy`
         of draw algorithm version 2, in any of its modes (``ratio_mode``, ``units``, ``disclosure``;
         the item's ``cap_period`` and rounds). The record carries the same opening as the in-memory one.
+    committed_on:
+        The date the draw was committed to, as for :func:`randinspect.draw.draw`: a tiered policy
+        without ``reference_date`` ends its complaint window on it (default: the cycle's draw deadline,
+        :func:`randinspect.draw.default_commitment_date`).
     client:
         A ``dask.distributed.Client``; each part is one task.
     credit_scale, risk_scale, accept_any_division:
@@ -383,6 +389,7 @@ def distributed_draw(
             year=year,
             round=round,
             stratum=stratum,
+            committed_on=committed_on,
             scales=(credit_scale, risk_scale),
             accept_any_division=accept_any_division,
             progress=progress or (lambda _stage: None),
@@ -406,6 +413,7 @@ def _distributed_draw(
     year: int | None,
     round: int,
     stratum: str,
+    committed_on: dt.date | None,
     scales: tuple[Any, Any],
     accept_any_division: bool,
     progress: Callable[[str], None],
@@ -417,6 +425,10 @@ def _distributed_draw(
             f"a distributed draw supports the built-in TieredPolicy and StratifiedPolicy, not "
             f"{type(policy).__name__}; draw in memory with randinspect.draw.draw"
         )
+    if isinstance(policy, TieredPolicy) and committed_on is not None:
+        # the complaint window ends on the commitment date, as in memory (ComplaintWindowError if the
+        # policy's reference date is later)
+        policy = policy.committed_on(committed_on, item)
     if policy.algorithm_version != ALGORITHM_VERSION:
         raise ConfigurationError(
             f"a distributed draw implements draw algorithm version {ALGORITHM_VERSION}, not "
