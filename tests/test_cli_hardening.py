@@ -607,6 +607,20 @@ SLOTS: dict[str, tuple[Callable[[dict[str, Path], str], list[str]], tuple[int, .
         ],
         (2,),
     ),
+    "plan --credit-commitments": (
+        lambda w, f: [
+            "plan",
+            "--objects",
+            str(w["objects"]),
+            "--items",
+            str(w["items"]),
+            "--seed",
+            SEED,
+            "--credit-commitments",
+            f,
+        ],
+        (2,),
+    ),
 }
 
 

@@ -27,7 +27,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from randinspect.errors import OutputError
+from randinspect.errors import LoadError, OutputError, Problem
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -39,6 +39,7 @@ __all__ = [
     "csv_text",
     "csv_uncell",
     "discard_staged",
+    "read_csv_rows",
     "stage_text",
 ]
 
@@ -90,6 +91,63 @@ def csv_uncell(text: str) -> str:
     if len(text) > 1 and text[0] == "'" and text[1] in _ESCAPED:
         return text[1:]
     return text
+
+
+def read_csv_rows(path: str | os.PathLike[str], required: Iterable[str]) -> list[dict[str, str]]:
+    """The data rows of a small CSV file as dicts of stripped text, every cell :func:`csv_uncell`-ed.
+
+    The file is UTF-8 (a BOM is dropped) or else GB18030, as the directory loaders read it; a missing
+    cell is ``""``. Row ``k`` of the list is row ``k + 1`` of the file's data (the header is row 0).
+
+    Raises
+    ------
+    randinspect.errors.LoadError
+        The file cannot be read or decoded, is not well-formed CSV, or lacks a column of ``required``
+        (the problem names the file, and the columns missing).
+    """
+    from randinspect.directory._text import decode_bytes
+
+    required = tuple(required)
+    source = os.fspath(path)
+    try:
+        text = decode_bytes(Path(path).read_bytes()).text
+    except OSError as exc:
+        raise LoadError([Problem(message=f"cannot read file: {exc.strerror}", source=source)]) from None
+    except UnicodeDecodeError as exc:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"cannot decode the file ({exc})",
+                    source=source,
+                    hint="save the file as UTF-8 (or GB18030) text",
+                )
+            ]
+        ) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = [
+            {str(k).strip(): csv_uncell((v or "").strip()) for k, v in row.items() if k is not None}
+            for row in reader
+        ]
+        fieldnames = [str(f).strip() for f in reader.fieldnames or ()]
+    except csv.Error as exc:
+        raise LoadError(
+            [Problem(message=f"malformed CSV: {exc}", source=source, code="csv", hint="check the quoting")]
+        ) from None
+    missing = sorted(set(required) - set(fieldnames))
+    if missing:
+        raise LoadError(
+            [
+                Problem(
+                    message=f"missing column(s) {missing}",
+                    source=source,
+                    row=0,
+                    hint=f"the header needs {', '.join(required)}",
+                    code="csv.columns",
+                )
+            ]
+        )
+    return rows
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Iterable[Any]]) -> str:

@@ -11,9 +11,7 @@ done, 2 usage or input error.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -62,34 +60,11 @@ def load_answers(path: str | Path) -> tuple[Any, ...]:
     LoadError
         With every bad row (row, column, value); nothing is loaded.
     """
-    from randinspect.directory._text import decode_bytes
+    from randinspect._io import read_csv_rows
     from randinspect.planning import Answer
 
     p = Path(path)
-    try:
-        text = decode_bytes(p.read_bytes()).text  # UTF-8 (BOM dropped), else GB18030, like the loaders
-    except OSError as exc:
-        raise LoadError([Problem(message=f"cannot read file: {exc.strerror}", source=str(p))]) from None
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            [
-                Problem(
-                    message=f"cannot decode the file ({exc})",
-                    source=str(p),
-                    hint="save the file as UTF-8 (or GB18030) text",
-                )
-            ]
-        ) from None
-    try:
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
-        fieldnames = list(rows[0]) if rows else next(csv.reader(io.StringIO(text, newline="")), [])
-    except csv.Error as exc:
-        raise LoadError(
-            [Problem(message=f"malformed CSV: {exc}", source=str(p), code="csv", hint="check the quoting")]
-        ) from None
-    missing = {"department", "proposal", "accept", "answered_on"} - {str(f) for f in fieldnames}
-    if missing:
-        raise LoadError([Problem(message=f"missing column(s) {sorted(missing)}", source=str(p), row=0)])
+    rows = read_csv_rows(p, ("department", "proposal", "accept", "answered_on"))
     answers = []
     problems = []
     for row_no, row in enumerate(rows, start=1):
@@ -183,6 +158,12 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--filed-cases", metavar="IDS.txt", help="ids with filed cases (立案), one per line")
     p.add_argument("--referrals", metavar="IDS.txt", help="ids referred by other bodies (移送), one per line")
+    p.add_argument(
+        "--credit-commitments",
+        metavar="COMMITMENTS.csv",
+        help="signed credit commitments (信用承诺) standing in for items: object_id, item_id, department, "
+        "signed_on, text_digest[, on_breach]",
+    )
     p.add_argument(
         "--reference-date",
         metavar="YYYY-MM-DD",
@@ -312,6 +293,7 @@ def run(args: argparse.Namespace) -> int:
     from randinspect.directory import load_inspectors, load_objects
     from randinspect.draw import PublicSeedSource, normalise_seed
     from randinspect.planning import LouvainMerger, OverlapMerger, journal_cycle, load_item_list, run_cycle
+    from randinspect.results import load_credit_commitments
 
     normalise_seed(args.seed)
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
@@ -351,6 +333,7 @@ def run(args: argparse.Namespace) -> int:
                 [Problem(message="not an ISO date", source="--pushed-on", value=args.pushed_on)]
             ) from None
     answers = load_answers(args.answers) if args.answers else ()
+    commitments = load_credit_commitments(args.credit_commitments) if args.credit_commitments else ()
     year = args.year if args.year is not None else (items.year if hasattr(items, "year") else None)
     rules = _load_rules(args, objects, inspectors, year) if year is not None else {}
     result = run_cycle(
@@ -364,6 +347,7 @@ def run(args: argparse.Namespace) -> int:
         answers=answers,
         pushed_on=pushed_on,
         inspectors=inspectors,
+        credit_commitments=commitments,
         **rules,
     )
     print_cycle(result)

@@ -25,11 +25,13 @@ from randinspect.results._assess import (
 from randinspect.results._book import EnteredResult, ResultBook, enter_results, inspection_record_entry
 from randinspect.results._feedback import DEFAULT_FEEDBACK, DefaultFeedback, FeedbackResult, apply_feedback
 from randinspect.results._methods import (
+    COMMITMENT_COLUMNS,
     CaseTrigger,
     CommitmentStandIn,
     breach_record,
     conversion_tasks,
     immediate_task,
+    load_credit_commitments,
 )
 from randinspect.results._publish import (
     OVERDUE_COLUMNS,
@@ -73,6 +75,7 @@ from randinspect.results._vocabulary import (
 __all__ = [
     "CHART_ALT",
     "CHART_FILES",
+    "COMMITMENT_COLUMNS",
     "DEFAULT_FEEDBACK",
     "DEFAULT_REDACTION",
     "DEFAULT_VOCABULARY",
@@ -120,6 +123,7 @@ __all__ = [
     "enter_results",
     "immediate_task",
     "inspection_record_entry",
+    "load_credit_commitments",
     "load_inspection_records",
     "publication_due",
     "publish",

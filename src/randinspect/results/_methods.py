@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,7 +19,15 @@ from randinspect.items import InspectionMethod
 from randinspect.results._book import ResultBook
 from randinspect.results._records import Finding, InspectionRecord, Origin
 
-__all__ = ["CaseTrigger", "CommitmentStandIn", "breach_record", "conversion_tasks", "immediate_task"]
+__all__ = [
+    "COMMITMENT_COLUMNS",
+    "CaseTrigger",
+    "CommitmentStandIn",
+    "breach_record",
+    "conversion_tasks",
+    "immediate_task",
+    "load_credit_commitments",
+]
 
 
 class CaseTrigger(enum.Enum):
@@ -151,6 +160,105 @@ class CommitmentStandIn:
             departments=(self.department,),
             method=InspectionMethod.CREDIT_COMMITMENT,
         )
+
+
+COMMITMENT_COLUMNS: tuple[str, ...] = ("object_id", "item_id", "department", "signed_on", "text_digest")
+"""Columns a credit-commitment CSV file must have (:func:`load_credit_commitments`); ``on_breach`` may
+follow."""
+
+
+def load_credit_commitments(path: str | os.PathLike[str]) -> tuple[CommitmentStandIn, ...]:
+    """Read signed credit commitments (信用承诺) from a CSV file, for :func:`randinspect.planning.run_cycle`
+    (``credit_commitments=``) and ``randinspect plan --credit-commitments``.
+
+    Columns: ``object_id``, ``item_id``, ``department``, ``signed_on`` (ISO date), ``text_digest`` (the
+    SHA-256 of the signed text, 64 hex digits; upper case is read as lower) and, optionally,
+    ``on_breach`` (the result category a breach is published as, default ``04``). The file is UTF-8 (a
+    BOM is dropped) or GB18030. Whether the item and the object exist, and the department is the item's,
+    is checked by the cycle, which knows the items and the directory.
+
+    Returns
+    -------
+    tuple of CommitmentStandIn
+        In file order.
+
+    Raises
+    ------
+    randinspect.errors.LoadError
+        With every bad row (row, column, value, hint), nothing loaded: an empty id, item or department, a
+        date that is not ISO, a digest that is not 64 hex digits, or a second commitment of one object
+        for one item. Also when the file cannot be read or lacks a column.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "commitments.csv").write_text(
+    ...     "object_id,item_id,department,signed_on,text_digest\\n"
+    ...     f"91520102MA6DJ1234X,SAMR-2027-004,SAMR,2026-12-01,{'a' * 64}\\n",
+    ...     encoding="utf-8",
+    ... )
+    >>> [c.task_id for c in load_credit_commitments(folder / "commitments.csv")]
+    ['commitment|SAMR-2027-004|91520102MA6DJ1234X']
+    """
+    from randinspect._io import read_csv_rows
+    from randinspect.errors import LoadError, Problem
+
+    source = os.fspath(path)
+    rows = read_csv_rows(path, COMMITMENT_COLUMNS)
+    problems: list[Problem] = []
+    out: list[CommitmentStandIn] = []
+    first_row: dict[tuple[str, str], int] = {}
+
+    def problem(row: int, column: str, value: str, message: str, hint: str) -> None:
+        problems.append(
+            Problem(message=message, source=source, row=row, column=column, value=value, hint=hint)
+        )
+
+    for row_no, row in enumerate(rows, start=1):
+        bad = len(problems)
+        for column in ("object_id", "item_id", "department"):
+            if not row.get(column):
+                problem(row_no, column, "", f"{column} is empty", f"give the commitment's {column}")
+        signed_text = row.get("signed_on", "")
+        try:
+            signed_on = dt.date.fromisoformat(signed_text)
+        except ValueError:
+            problem(row_no, "signed_on", signed_text, "signed_on is not an ISO date", "write YYYY-MM-DD")
+        digest = row.get("text_digest", "").lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            problem(
+                row_no,
+                "text_digest",
+                row.get("text_digest", "")[:80],
+                "text_digest is not a SHA-256 digest",
+                "give the SHA-256 of the signed commitment as 64 hex digits",
+            )
+        pair = (row.get("item_id", ""), row.get("object_id", ""))
+        if all(pair) and pair in first_row:
+            problem(
+                row_no,
+                "object_id",
+                pair[1],
+                f"object {pair[1]!r} has a second commitment for item {pair[0]!r} (first in row "
+                f"{first_row[pair]})",
+                "keep one commitment per object and item",
+            )
+        first_row.setdefault(pair, row_no)
+        if len(problems) == bad:
+            out.append(
+                CommitmentStandIn(
+                    object_id=row["object_id"],
+                    item_id=row["item_id"],
+                    department=row["department"],
+                    signed_on=signed_on,
+                    text_digest=digest,
+                    on_breach=row.get("on_breach") or "04",
+                )
+            )
+    if problems:
+        raise LoadError(problems)
+    return tuple(out)
 
 
 def breach_record(
