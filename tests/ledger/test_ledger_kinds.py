@@ -43,6 +43,7 @@ class TestKinds:
             "plan",
             "plan-adjustment",
             "joint-answer",
+            "credit-commitment",
             "match",
             "replacement",
             "inspection-record",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,7 @@ from randinspect.errors import CommitmentMismatchError, DuplicateDrawError, Dupl
 from randinspect.items import CheckItem
 from randinspect.ledger import Journal, JsonLinesStore, MemoryStore
 from randinspect.planning import Answer, ItemList, journal_cycle, run_cycle
+from randinspect.results import CommitmentStandIn
 
 SEED = "2026-11-05 ceremony 8841"
 
@@ -84,6 +86,42 @@ class TestRunCycleJournal:
         entries = [e for e in journal.entries() if e.kind == "joint-answer"]
         assert [e.key for e in entries] == [("joint-answer", proposal.id, d) for d in proposal.departments]
         assert all(e.payload["accept"] is False for e in entries)
+
+    def test_credit_commitments_journalled(self, city: DemoCity) -> None:
+        """The credit commitments given to the cycle are journalled in one entry per item and year, each
+        with its digest and dates but not its text; a second entry for the item needs a reason."""
+        items = _items()
+        item = items.items[0]
+        alive = city.objects.ids[city.objects.alive].tolist()
+        commitments = [
+            CommitmentStandIn(
+                object_id=o,
+                item_id=item.id,
+                department=item.department,
+                signed_on=dt.date(2026, 12, 1),
+                text_digest=f"{k:064x}",
+            )
+            for k, o in enumerate(alive[:5])
+        ]
+        journal = Journal(MemoryStore())
+        result = run_cycle(
+            city.objects,
+            items,
+            source=PublicSeedSource(SEED),
+            credit_commitments=iter(commitments),
+            journal=journal,
+        )
+        assert result.credit_commitments == tuple(commitments)
+        entries = [e for e in journal.entries() if e.kind == "credit-commitment"]
+        assert [e.key for e in entries] == [("credit-commitments", item.id, "2027")]
+        assert entries[0].payload == {
+            "item_id": item.id,
+            "year": 2027,
+            "commitments": [c.to_dict() for c in commitments],
+        }
+        assert entries[0].payload["commitments"][0]["signed_on"] == "2026-12-01"
+        with pytest.raises(DuplicateEntryError):
+            journal.append("credit-commitment", {"late": True}, key=("credit-commitments", item.id, 2027))
 
     def test_draw_under_other_commitment_refused(self, city: DemoCity) -> None:
         """A cycle whose draw differs from the commitment journalled for its key is refused by the ledger."""

@@ -15,6 +15,7 @@ from randinspect.cli import plan as plan_cli
 from randinspect.datasets import DemoCity, demo_city
 from randinspect.errors import LoadError
 from randinspect.items import CheckItem
+from randinspect.ledger import Journal, open_store
 from randinspect.planning import ItemList
 from randinspect.results import COMMITMENT_COLUMNS, CommitmentStandIn, load_credit_commitments
 
@@ -132,6 +133,7 @@ class TestPlanCommand:
                 "plan",
                 *("--objects", str(objects), "--items", str(items_path), "--seed", "7 7 7"),
                 *("--credit-commitments", str(path), "--out", str(out)),
+                *("--journal", str(tmp_path / "ledger.jsonl")),
             ]
         )
         assert args.func(args) == 0
@@ -144,3 +146,8 @@ class TestPlanCommand:
         assert stand_ins == drawn & committed
         assert stand_ins  # the test is not empty
         assert len(stand_ins) < len(drawn)  # and some drawn objects are still visited
+        # every commitment given, drawn or not, is in the ledger with its digest
+        journal = Journal(open_store(str(tmp_path / "ledger.jsonl")))
+        (entry,) = [e for e in journal.entries() if e.kind == "credit-commitment"]
+        assert entry.key == ("credit-commitments", "SAMR-2027-7", "2027")
+        assert [c["object_id"] for c in entry.payload["commitments"]] == sorted(committed)

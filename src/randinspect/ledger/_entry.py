@@ -42,6 +42,7 @@ class EntryKind(enum.StrEnum):
     - ``draw``: a draw result (抽取结果);
     - ``plan``: an inspection plan (检查计划);
     - ``joint-answer``: an answer to a joint-plan proposal (联合抽查答复);
+    - ``credit-commitment``: the signed credit commitments standing in for an item's visits (信用承诺);
     - ``match``: an inspector matching (人员匹配);
     - ``inspection-record``: an inspection record (抽查记录表);
     - ``result``: an inspection result (检查结果); a correction is a second entry with a reason;
@@ -61,7 +62,8 @@ class EntryKind(enum.StrEnum):
 
     .. versionchanged:: 0.1.0
        ``item-list``, ``joint-answer``, ``inspection-record``, ``result``, ``publication``, ``referral``,
-       ``referral-receipt``, ``grade-change`` and ``assessment`` added when the journal became the ledger.
+       ``referral-receipt``, ``grade-change`` and ``assessment`` added when the journal became the ledger;
+       ``credit-commitment`` added for the commitments a cycle relies on.
     """
 
     ITEM_LIST = "item-list"
@@ -70,6 +72,7 @@ class EntryKind(enum.StrEnum):
     PLAN = "plan"
     PLAN_ADJUSTMENT = "plan-adjustment"
     JOINT_ANSWER = "joint-answer"
+    CREDIT_COMMITMENT = "credit-commitment"
     MATCH = "match"
     REPLACEMENT = "replacement"
     INSPECTION_RECORD = "inspection-record"

@@ -390,6 +390,9 @@ class CycleResult:
         checks of drawn objects, and the stand-ins of signed credit commitments; no group, no visit. Enter
         their results with :meth:`assignments`; a finding that needs a visit becomes an on-site task by
         :func:`randinspect.planning.convert_to_on_site`.
+    credit_commitments:
+        The signed credit commitments (信用承诺) given to the cycle, drawn objects or not
+        (:class:`randinspect.results.CommitmentStandIn`); :func:`journal_cycle` records each.
     match_options:
         The matching rules the cycle used (``matcher``, ``rule``, ``conflicts``, ``history``, ``caps``),
         so that tasks added later are matched under the same ones.
@@ -408,6 +411,7 @@ class CycleResult:
     warnings: tuple[str, ...] = ()
     origins: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     desk_tasks: tuple[Any, ...] = ()
+    credit_commitments: tuple[Any, ...] = ()
     match_options: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
 
     def assignments(self) -> dict[str, tuple[str, ...]]:
@@ -1047,6 +1051,7 @@ def run_cycle(
     timings["merge"] = time.perf_counter() - start
 
     start = time.perf_counter()
+    credit_commitments = tuple(credit_commitments)
     every = inspection_tasks(joint, objects, item_tuple, credit_commitments=credit_commitments)
     tasks = tuple(t for t in every if t.method is InspectionMethod.ON_SITE)
     desk_tasks = tuple(t for t in every if t.method is not InspectionMethod.ON_SITE)
@@ -1091,6 +1096,7 @@ def run_cycle(
         warnings=tuple(warnings),
         origins=origins,
         desk_tasks=desk_tasks,
+        credit_commitments=credit_commitments,
         match_options={
             "matcher": matcher,
             "rule": rule,
@@ -1107,11 +1113,15 @@ def run_cycle(
 def journal_cycle(journal: Journal, result: CycleResult, *, answers: Iterable[Answer] = ()) -> None:
     """Append what a cycle decided to the ledger (全程留痕), in the order it was decided.
 
-    Appends each draw record (``draw``, key (item, year, round)), each department plan (``plan``, key
-    ``("plan", department, year)``), each answer (``joint-answer``, key ``("joint-answer", proposal,
-    department)``), the joint plan (``plan``, key ``("joint-plan", year)``) and the matching record
-    (``match``, its ``journal_key``). :func:`run_cycle` calls it when given ``journal=``; a host that writes
-    the cycle's files first (so that a failed write leaves no journal entry) calls it afterwards itself.
+    Appends each draw record (``draw``, key (item, year, round)), the signed credit commitments given to
+    the cycle, one entry per item listing them (``credit-commitment``, key ``("credit-commitments", item,
+    year)``, payload ``{"item_id", "year", "commitments": [CommitmentStandIn.to_dict(), ...]}``), each
+    department plan
+    (``plan``, key ``("plan", department, year)``), each answer (``joint-answer``, key
+    ``("joint-answer", proposal, department)``), the joint plan (``plan``, key ``("joint-plan", year)``)
+    and the matching record (``match``, its ``journal_key``). :func:`run_cycle` calls it when given
+    ``journal=``; a host that writes the cycle's files first (so that a failed write leaves no journal
+    entry) calls it afterwards itself.
 
     Parameters
     ----------
@@ -1132,6 +1142,17 @@ def journal_cycle(journal: Journal, result: CycleResult, *, answers: Iterable[An
     year = result.year
     entries: list[tuple[str, Any, tuple[str | int, ...] | None]] = [
         ("draw", record, None) for record in result.records
+    ]
+    by_item: dict[str, list[Any]] = {}
+    for c in getattr(result, "credit_commitments", ()):
+        by_item.setdefault(c.item_id, []).append(c.to_dict())
+    entries += [
+        (
+            "credit-commitment",
+            {"item_id": item_id, "year": year, "commitments": listed},
+            ("credit-commitments", item_id, year),
+        )
+        for item_id, listed in sorted(by_item.items())
     ]
     entries += [("plan", plan, ("plan", plan.department, year)) for plan in result.plans]
     for answer in answers:

@@ -146,6 +146,19 @@ class CommitmentStandIn:
         """The id of the stand-in task: ``"commitment|<item>|<object>"``."""
         return f"commitment|{self.item_id}|{self.object_id}"
 
+    def to_dict(self) -> dict[str, str]:
+        """The commitment as JSON-ready data (as the ``credit-commitment`` ledger entry lists it): ids,
+        department, ``signed_on`` as an ISO date, the text's digest and the breach category. The signed
+        text itself stays with the host; only its digest is recorded."""
+        return {
+            "object_id": self.object_id,
+            "item_id": self.item_id,
+            "department": self.department,
+            "signed_on": self.signed_on.isoformat(),
+            "text_digest": self.text_digest,
+            "on_breach": self.on_breach,
+        }
+
     def task(self, objects: Any, year: int) -> Any:
         """The stand-in as a desk task (window: the whole year; method ``credit_commitment``), assigned to no
         inspector but valid for results."""
