@@ -1,8 +1,9 @@
 """Benchmark: policy simulation (randinspect.simulate).
 
-Run ``python benchmarks/bench_simulation.py [--n 1000000] [--items 300] [--departments 40]`` for the
-replication-year figure, and ``python benchmarks/bench_simulation.py --sweep [--sweep-n 100000]
-[--replications 1000] [--years 5]`` for the sweep figures.
+Run ``python benchmarks/bench_simulation.py [--n 1000000] [--items 300] [--departments 40]
+[--repeat 3]`` for the replication-year figure (best of ``--repeat`` rounds), and
+``python benchmarks/bench_simulation.py --sweep [--sweep-n 100000] [--replications 1000] [--years 5]`` for
+the sweep figures.
 
 * ``rep-year``: one replication-year of an ``n``-object demo city with ``items`` benchmark items on the fast
   source (exact π from the policy, selection, violations, findings, feedback), against a bare numpy
@@ -43,7 +44,7 @@ def _bare_numpy(tables: list[tuple[np.ndarray, np.ndarray]], rng: np.random.Gene
     return total
 
 
-def rep_year(n: int, n_items: int, departments: int) -> None:
+def rep_year(n: int, n_items: int, departments: int, repeat: int = 3) -> None:
     from randinspect.datasets import benchmark_items, demo_city
     from randinspect.simulate import Scenario, prepare, replication_seed, run_replication
 
@@ -58,9 +59,6 @@ def rep_year(n: int, n_items: int, departments: int) -> None:
     )
     root = np.random.SeedSequence(2027)
     run_replication(prepared, replication_seed(root, 0, 0), 1)  # warm up
-    t = time.perf_counter()
-    run_replication(prepared, replication_seed(root, 0, 1), 1)
-    ours = time.perf_counter() - t
     # The baseline's input: the same π tables, computed outside its timing.
     tables = []
     for base in prepared.frames:
@@ -68,13 +66,20 @@ def rep_year(n: int, n_items: int, departments: int) -> None:
         for round_no in range(1, base.item.frequency + 1):
             table = policy.inclusion(base.frame, base.item, round=round_no)
             tables.append((table.numerators / float(table.denominator), base.frame.stratum_codes))
-    rng = np.random.Generator(np.random.PCG64(1))
-    t = time.perf_counter()
-    _bare_numpy(tables, rng)
-    bare = time.perf_counter() - t
+    # Best of ``repeat`` rounds, the two measures in turn each round, so that a change in the load of a
+    # shared machine hits both.
+    ours = bare = float("inf")
+    for k in range(repeat):
+        t = time.perf_counter()
+        run_replication(prepared, replication_seed(root, 0, k + 1), 1)
+        ours = min(ours, time.perf_counter() - t)
+        rng = np.random.Generator(np.random.PCG64(k))
+        t = time.perf_counter()
+        _bare_numpy(tables, rng)
+        bare = min(bare, time.perf_counter() - t)
     print(
-        f"rep-year: {ours:.2f} s   bare numpy per-item sampler: {bare:.2f} s   ratio {ours / bare:.1f}x "
-        f"(target <= 3x)   peak RSS {_peak_mib():,.0f} MiB"
+        f"rep-year (best of {repeat}): {ours:.2f} s   bare numpy per-item sampler: {bare:.2f} s   "
+        f"ratio {ours / bare:.1f}x (target <= 3x)   peak RSS {_peak_mib():,.0f} MiB"
     )
 
 
@@ -120,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--departments", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of the rep-year figure (best is kept)")
     parser.add_argument("--sweep", action="store_true", help="run the sweep figures instead")
     parser.add_argument("--sweep-n", type=int, default=100_000)
     parser.add_argument("--replications", type=int, default=1000)
@@ -128,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.sweep:
         sweep_figures(args.sweep_n, args.replications, args.years)
     else:
-        rep_year(args.n, args.items, args.departments)
+        rep_year(args.n, args.items, args.departments, args.repeat)
     return 0
 
 
