@@ -246,6 +246,17 @@ class TestJson:
             verify(attrs.evolve(record, version=ALGORITHM_VERSION + 1), DrawFrame.from_arrays(ids=["a"]))
 
 
+@pytest.fixture(params=["one thread", "digests beside the tickets"])
+def verify_modes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs a test twice: with verify's digests computed in line, and in a second thread beside the tickets
+    (as for frames of 100,000 objects and more); the same errors must come in the same order."""
+    from randinspect.draw import _record
+
+    monkeypatch.setattr(_record, "_OVERLAP_MIN", 10**12 if request.param == "one thread" else 1)
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("verify_modes")
 class TestVerify:
     def test_accepts_genuine(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A genuine record verifies, also against the announced seed and the published commitment."""
@@ -308,6 +319,31 @@ class TestVerify:
         )
         with pytest.raises(FrameChangedError, match="121 objects now, 120"):
             verify(record, bigger, opening=record.opening)
+
+    def test_first_difference_comes_first(self, record: DrawRecord, frame: DrawFrame) -> None:
+        """With several differences the first in the documented order is named, whether the digests are
+        computed in line or beside the tickets: a changed frame before a bad opening, a missing opening,
+        a changed π table or a wrong seed; a changed π table before a wrong seed."""
+        bigger = DrawFrame.from_arrays(
+            ids=[*frame.ids.tolist(), "ZZZ"],
+            strata=[*frame.strata.tolist(), "U0"],
+            credit=[*frame.credit.tolist(), "B"],
+            risk=[*frame.risk.tolist(), "low"],
+            key=[*frame.key.tolist(), False],
+        )
+        with pytest.raises(FrameChangedError):
+            verify(record, bigger, expected_seed="another seed", opening=record.opening)
+        with pytest.raises(FrameChangedError):
+            verify(record, bigger)
+        with pytest.raises(FrameChangedError):
+            verify(record, bigger, opening={**record.opening_json_dict(), "policy": 5})
+        regraded = DrawFrame.from_arrays(
+            ids=frame.ids, strata=frame.strata, credit=["D"] * len(frame), risk=frame.risk, key=frame.key
+        )
+        with pytest.raises(ProbabilitiesChangedError):
+            verify(record, regraded, expected_seed="another seed", opening=record.opening)
+        with pytest.raises(SeedChangedError):
+            verify(record, frame, expected_seed="another seed", opening=record.opening)
 
     def test_probabilities_changed(self, record: DrawRecord, frame: DrawFrame) -> None:
         """The same ids and strata with other credit grades raise ProbabilitiesChangedError."""
@@ -563,6 +599,7 @@ class TestSimulationDigests:
             verify(record, bigger)
 
 
+@pytest.mark.usefixtures("verify_modes")
 class TestPrivacy:
     """The public record names no case, referral or complaint; auditors re-run it with the opening."""
 

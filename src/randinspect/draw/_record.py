@@ -965,6 +965,16 @@ def _first_difference(mine: list[dict[str, Any]], theirs: list[dict[str, Any]]) 
     return "the order of the selected objects differs"
 
 
+def _first_failure(*checks: Any) -> RandInspectError | None:
+    """The error of the first of ``checks`` that fails, or ``None`` when they all pass."""
+    for check in checks:
+        try:
+            check()
+        except RandInspectError as exc:
+            return exc
+    return None
+
+
 def _check_without_opening(record: DrawRecord, frame: DrawFrame, expected_seed: str | None) -> str:
     """The checks of a draw with reason digests that need no opening; returns what was checked.
 
@@ -1117,73 +1127,118 @@ def verify(
         raise CommitmentMismatchError(
             "the record of a public-seed draw has no frame or table digest; its commitment was changed"
         )
-    if (digested and frame.digest != c.frame_digest) or len(frame) != c.frame_size:
-        note = ""
-        if c.directory_digest is not None and frame.directory_digest not in (None, c.directory_digest):
-            note = (
-                f"; the directory digest is {frame.directory_digest[:16]}…, the record's "
-                f"{c.directory_digest[:16]}…"
+
+    def check_frame() -> None:
+        if (digested and frame.digest != c.frame_digest) or len(frame) != c.frame_size:
+            note = ""
+            if c.directory_digest is not None and frame.directory_digest not in (None, c.directory_digest):
+                note = (
+                    f"; the directory digest is {frame.directory_digest[:16]}…, the record's "
+                    f"{c.directory_digest[:16]}…"
+                )
+            raise FrameChangedError(
+                f"the frame of item {item.id!r} changed: {len(frame)} objects now, {c.frame_size} in the "
+                f"record (frame digest {frame.digest[:16]}… vs {str(c.frame_digest)[:16]}…){note}"
             )
-        raise FrameChangedError(
-            f"the frame of item {item.id!r} changed: {len(frame)} objects now, {c.frame_size} in the record "
-            f"(frame digest {frame.digest[:16]}… vs {str(c.frame_digest)[:16]}…){note}"
-        )
-    params: Mapping[str, Any] = c.policy
-    if opening is not None:
-        params = opening.get("policy", opening) if opening.get("format") == OPENING_FORMAT else opening
-        if not isinstance(params, Mapping):
-            raise CommitmentMismatchError("the opening holds no policy parameters")
-    elif policy is None and c.policy.get("reasons"):
-        checked = _check_without_opening(record, frame, expected_seed)
-        raise OpeningRequiredError(
-            f"the draw of item {item.id!r} commits {len(c.policy['reasons'])} reason(s) for mandatory "
-            "objects by salted digests, so its π table and selection can be re-run only with the auditors' "
-            "opening (pass opening=, or randinspect verify --opening OPENING.json); checked without it and "
-            f"found as recorded: {checked}"
-        )
+
+    def check_table(table: InclusionTable) -> None:
+        if digested and table.digest != c.table_digest:
+            raise ProbabilitiesChangedError(
+                f"the π table recomputed for item {item.id!r} differs from the committed one "
+                f"({table.digest[:16]}… vs {str(c.table_digest)[:16]}…)"
+            )
+        remade = Commitment.from_table(table, item, year=c.year, digests=digested)
+        if digested and frame.directory_digest is None and isinstance(directory, DrawFrame):
+            # A frame built from arrays (no directory behind it) was checked against the frame and table
+            # digests; the directory snapshot cannot be, and is taken as recorded.
+            remade = attrs.evolve(remade, directory_digest=c.directory_digest)
+        if remade.directory_digest != c.directory_digest:
+            raise CommitmentMismatchError(
+                f"the directory (digest {str(remade.directory_digest)[:16]}…) is not the committed snapshot "
+                f"({str(c.directory_digest)[:16]}…), although the item's frame and π table are unchanged; "
+                "verify against the directory snapshot the draw was committed to"
+            )
+        if remade.digest != c.digest:
+            raise CommitmentMismatchError(
+                "the commitment recomputed from the directory differs from the record's outside the frame "
+                "and the π table (cap report, expected total or rounds)"
+            )
+
+    # On a large frame the SHA-256 digests of the frame and the π table are computed in a second thread
+    # while this one re-runs the tickets (as a draw does); the checks still report the first difference
+    # in the documented order: a failure found early waits for the digests, whose checks come first.
+    overlap = digested and len(frame) >= _OVERLAP_MIN
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="randinspect-digests") if overlap else None
+    pending = [] if pool is None else [pool.submit(lambda: frame.digest)]
+    if pool is None:
+        check_frame()
+    table: InclusionTable | None = None
+    selection: tuple[npt.NDArray[np.bool_], int] | None = None
     try:
-        chosen = policy if policy is not None else policy_from_dict(params, version=c.version)
-        table = chosen.inclusion(frame, item, round=c.round)
+        params: Mapping[str, Any] = c.policy
+        if opening is not None:
+            params = opening.get("policy", opening) if opening.get("format") == OPENING_FORMAT else opening
+            if not isinstance(params, Mapping):
+                raise CommitmentMismatchError("the opening holds no policy parameters")
+        elif policy is None and c.policy.get("reasons"):
+            for future in pending:
+                future.result()
+            check_frame()
+            checked = _check_without_opening(record, frame, expected_seed)
+            raise OpeningRequiredError(
+                f"the draw of item {item.id!r} commits {len(c.policy['reasons'])} reason(s) for mandatory "
+                "objects by salted digests, so its π table and selection can be re-run only with the "
+                "auditors' opening (pass opening=, or randinspect verify --opening OPENING.json); checked "
+                f"without it and found as recorded: {checked}"
+            )
+        try:
+            chosen = policy if policy is not None else policy_from_dict(params, version=c.version)
+            table = chosen.inclusion(frame, item, round=c.round)
+        except RandInspectError as exc:
+            raise ProbabilitiesChangedError(f"the π table cannot be recomputed: {exc}") from None
+        if public_policy(table.policy) != dict(c.policy):
+            raise ProbabilitiesChangedError(
+                "the policy parameters recomputed for the frame differ from the record's (for a draw with "
+                "reason digests: the opening does not open the committed reasons)"
+            )
+        if pool is None:
+            check_table(table)
+        else:
+            ready = table
+            pending.append(pool.submit(lambda: ready.digest))
+        try:
+            source = source_from_description(record.source)
+        except (SeedChangedError, UnsupportedVersionError):
+            raise
+        except RandInspectError as exc:
+            raise SeedChangedError(f"the record's random source cannot be rebuilt: {exc}") from None
+        if expected_seed is not None and (
+            record.seed is None or normalise_seed(expected_seed) != record.seed
+        ):
+            raise SeedChangedError(
+                f"the record was drawn with seed {record.seed!r}, "
+                f"not the announced {normalise_seed(expected_seed)!r}"
+            )
+        if pool is not None:
+            selection = select(table, source, c.context)
     except RandInspectError as exc:
-        raise ProbabilitiesChangedError(f"the π table cannot be recomputed: {exc}") from None
-    if public_policy(table.policy) != dict(c.policy):
-        raise ProbabilitiesChangedError(
-            "the policy parameters recomputed for the frame differ from the record's (for a draw with "
-            "reason digests: the opening does not open the committed reasons)"
-        )
-    if digested and table.digest != c.table_digest:
-        raise ProbabilitiesChangedError(
-            f"the π table recomputed for item {item.id!r} differs from the committed one "
-            f"({table.digest[:16]}… vs {str(c.table_digest)[:16]}…)"
-        )
-    remade = Commitment.from_table(table, item, year=c.year, digests=digested)
-    if digested and frame.directory_digest is None and isinstance(directory, DrawFrame):
-        # A frame built from arrays (no directory behind it) was checked against the frame and table
-        # digests; the directory snapshot cannot be, and is taken as recorded.
-        remade = attrs.evolve(remade, directory_digest=c.directory_digest)
-    if remade.directory_digest != c.directory_digest:
-        raise CommitmentMismatchError(
-            f"the directory (digest {str(remade.directory_digest)[:16]}…) is not the committed snapshot "
-            f"({str(c.directory_digest)[:16]}…), although the item's frame and π table are unchanged; "
-            "verify against the directory snapshot the draw was committed to"
-        )
-    if remade.digest != c.digest:
-        raise CommitmentMismatchError(
-            "the commitment recomputed from the directory differs from the record's outside the frame and "
-            "the π table (cap report, expected total or rounds)"
-        )
-    try:
-        source = source_from_description(record.source)
-    except (SeedChangedError, UnsupportedVersionError):
+        if pool is None or isinstance(exc, FrameChangedError):
+            raise
+        for future in pending:
+            future.result()
+        earlier = _first_failure(check_frame, *(() if table is None else (lambda: check_table(table),)))
+        if earlier is not None:
+            raise earlier from None
         raise
-    except RandInspectError as exc:
-        raise SeedChangedError(f"the record's random source cannot be rebuilt: {exc}") from None
-    if expected_seed is not None and (record.seed is None or normalise_seed(expected_seed) != record.seed):
-        raise SeedChangedError(
-            f"the record was drawn with seed {record.seed!r}, "
-            f"not the announced {normalise_seed(expected_seed)!r}"
-        )
-    again = _record_from(table, c, source)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    if pool is not None:
+        for future in pending:
+            future.result()
+        check_frame()
+        check_table(table)
+    again = _record_from(table, c, source, selection)
     if again.start != record.start:
         raise SelectionChangedError(f"the start is {again.start} on re-run, {record.start} in the record")
     mine = [s.to_dict() for s in again.selected]
