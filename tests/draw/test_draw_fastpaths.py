@@ -16,6 +16,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -406,6 +407,43 @@ class TestSelectionMadeOnUse:
         read = DrawRecord.from_json(record.to_json())
         assert read == record
         assert f"selected={record.selected!r}" in repr(record)
+
+    @settings(deadline=None, max_examples=10)
+    @given(
+        ascii_ids.filter(lambda ids: len(ids) >= 3),
+        st.sampled_from(["public", "auditors"]),
+        st.sampled_from(["id", "tier", "stratum", "pi_numerator", "pi", "drop", "swap", "none"]),
+        st.data(),
+    )
+    def test_column_comparison_agrees_with_the_objects(
+        self, ids: list[str], disclosure: str, change: str, data: st.DataObject
+    ) -> None:
+        """Comparing the drawn columns of a fresh draw with a list of objects (what verify does) says
+        equal exactly when the objects' dicts are equal, whichever field is changed, an object dropped or
+        two swapped; a pickled selection compares the same way."""
+        import pickle
+
+        from randinspect.draw._record import _Selection
+
+        frame = DrawFrame.from_arrays(ids=ids, strata=[f"u{len(i) % 2}" for i in ids])
+        record = draw(frame, item("1/2"), "7", policy=TieredPolicy(disclosure=disclosure))
+        fresh = record._selected
+        assert isinstance(fresh, _Selection)
+        objects = list(record.selected)
+        k = data.draw(st.integers(0, len(objects) - 1))
+        if change == "drop":
+            del objects[k]
+        elif change == "swap" and len(objects) > 1:
+            objects[0], objects[-1] = objects[-1], objects[0]
+        elif change not in {"none", "swap"}:
+            value = getattr(objects[k], change)
+            new: object = (value or 0) + 1 if change == "pi_numerator" else f"{value}x"
+            objects[k] = attrs.evolve(objects[k], **{change: new})
+        expected = [o.to_dict() for o in objects] == [o.to_dict() for o in record.selected]
+        fresh_again = draw(frame, item("1/2"), "7", policy=TieredPolicy(disclosure=disclosure))._selected
+        assert isinstance(fresh_again, _Selection)
+        assert fresh_again.same_as(tuple(objects)) is expected
+        assert fresh_again.same_as(pickle.loads(pickle.dumps(fresh))) is True
 
     def test_a_fresh_record_does_not_keep_its_frame_alive(self) -> None:
         """The record of a draw holds its drawn rows only: the frame can be freed while the record lives."""

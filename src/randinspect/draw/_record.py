@@ -408,33 +408,54 @@ class _Selection:
             return tuple(s.id for s in self._objects)
         return tuple(self._ids.tolist())
 
+    def columns(self) -> tuple[list[Any], ...]:
+        """The drawn objects as five lists (ids, tiers, strata, π numerators, π decimals), the fields of
+        :class:`SelectedObject` in order, without making an object per drawn object."""
+        if self._objects is not None:
+            objs = self._objects
+            return (
+                [o.id for o in objs],
+                [o.tier for o in objs],
+                [o.stratum for o in objs],
+                [o.pi_numerator for o in objs],
+                [o.pi for o in objs],
+            )
+        ids = self._ids.tolist()
+        strata = self._strata.tolist()
+        if self._tiers is None or self._numerators is None:
+            hidden = [None] * len(ids)
+            return ids, hidden, strata, hidden, hidden
+        tier_names = np.asarray([t.value for t in TIERS], dtype=object)
+        # π takes few distinct values (one or two per cell): format each once.
+        values, which = np.unique(self._numerators, return_inverse=True)
+        decimals = np.asarray([decimal_string(a, self._denominator) for a in values.tolist()], dtype=object)
+        which = which.reshape(-1)
+        return (
+            ids,
+            tier_names[self._tiers].tolist(),
+            strata,
+            values[which].tolist(),
+            decimals[which].tolist(),
+        )
+
     def objects(self) -> tuple[SelectedObject, ...]:
         """The drawn objects (made once)."""
         if self._objects is None:
-            ids = self._ids.tolist()
-            strata = self._strata.tolist()
-            if self._tiers is None or self._numerators is None:
-                hidden = [None] * len(ids)
-                self._objects = tuple(map(SelectedObject, ids, hidden, strata, hidden, hidden))
-            else:
-                tier_names = np.asarray([t.value for t in TIERS], dtype=object)
-                # π takes few distinct values (one or two per cell): format each once.
-                values, which = np.unique(self._numerators, return_inverse=True)
-                decimals = np.asarray(
-                    [decimal_string(a, self._denominator) for a in values.tolist()], dtype=object
-                )
-                which = which.reshape(-1)
-                self._objects = tuple(
-                    map(
-                        SelectedObject,
-                        ids,
-                        tier_names[self._tiers].tolist(),
-                        strata,
-                        values[which].tolist(),
-                        decimals[which].tolist(),
-                    )
-                )
+            self._objects = tuple(map(SelectedObject, *self.columns()))
         return self._objects
+
+    def same_as(self, other: tuple[SelectedObject, ...] | _Selection) -> bool:
+        """Whether ``other`` lists the same drawn objects with the same fields, in the same order (what
+        comparing the objects' dicts would say, compared column by column)."""
+        if isinstance(other, _Selection):
+            return len(other) == len(self) and self.columns() == other.columns()
+        if len(other) != len(self):
+            return False
+        mine = self.columns()
+        return all(
+            column == [getattr(o, name) for o in other]
+            for column, name in zip(mine, ("id", "tier", "stratum", "pi_numerator", "pi"), strict=True)
+        )
 
     def __getstate__(self) -> tuple[SelectedObject, ...]:
         return self.objects()
@@ -1241,10 +1262,12 @@ def verify(
     again = _record_from(table, c, source, selection)
     if again.start != record.start:
         raise SelectionChangedError(f"the start is {again.start} on re-run, {record.start} in the record")
-    mine = [s.to_dict() for s in again.selected]
-    theirs = [s.to_dict() for s in record.selected]
-    if mine != theirs:
-        raise SelectionChangedError(_first_difference(mine, theirs))
+    fresh = again._selected
+    if not (isinstance(fresh, _Selection) and fresh.same_as(record._selected)):
+        mine = [s.to_dict() for s in again.selected]
+        theirs = [s.to_dict() for s in record.selected]
+        if mine != theirs:
+            raise SelectionChangedError(_first_difference(mine, theirs))
     if dict(again.counts) != dict(record.counts):
         raise SelectionChangedError(
             f"the counts differ: re-run {dict(again.counts)}, record {dict(record.counts)}"
