@@ -15,7 +15,7 @@ from randinspect.draw import PublicSeedSource, commit
 from randinspect.errors import CommitmentMismatchError, DuplicateDrawError, DuplicateEntryError
 from randinspect.items import CheckItem
 from randinspect.ledger import Journal, JsonLinesStore, MemoryStore
-from randinspect.planning import Answer, ItemList, journal_cycle, run_cycle
+from randinspect.planning import Answer, ItemList, credit_commitment_entries, journal_cycle, run_cycle
 from randinspect.results import CommitmentStandIn
 
 SEED = "2026-11-05 ceremony 8841"
@@ -122,6 +122,46 @@ class TestRunCycleJournal:
         assert entries[0].payload["commitments"][0]["signed_on"] == "2026-12-01"
         with pytest.raises(DuplicateEntryError):
             journal.append("credit-commitment", {"late": True}, key=("credit-commitments", item.id, 2027))
+
+    def test_credit_commitments_journalled_before_the_seed(self, city: DemoCity) -> None:
+        """Commitments journalled before the seed (credit_commitment_entries) are found by the cycle and
+        not appended again; a different list under the same key is refused before anything is appended."""
+        items = _items()
+        item = items.items[0]
+        alive = city.objects.ids[city.objects.alive].tolist()
+        commitments = [
+            CommitmentStandIn(
+                object_id=o,
+                item_id=item.id,
+                department=item.department,
+                signed_on=dt.date(2026, 11, 1),
+                text_digest=f"{k:064x}",
+            )
+            for k, o in enumerate(alive[:4])
+        ]
+        journal = Journal(MemoryStore())
+        for key, payload in credit_commitment_entries(commitments, 2027):
+            journal.append("credit-commitment", payload, key=key)
+        run_cycle(
+            city.objects,
+            items,
+            source=PublicSeedSource(SEED),
+            credit_commitments=commitments,
+            journal=journal,
+        )
+        assert sum(e.kind == "credit-commitment" for e in journal.entries()) == 1
+        other = Journal(MemoryStore())
+        for key, payload in credit_commitment_entries(commitments[:3], 2027):
+            other.append("credit-commitment", payload, key=key)
+        with pytest.raises(DuplicateEntryError):
+            run_cycle(
+                city.objects,
+                items,
+                source=PublicSeedSource(SEED),
+                credit_commitments=commitments,
+                journal=other,
+            )
+        assert len(other) == 1
 
     def test_draw_under_other_commitment_refused(self, city: DemoCity) -> None:
         """A cycle whose draw differs from the commitment journalled for its key is refused by the ledger."""

@@ -55,6 +55,7 @@ from randinspect.planning._joint import (
 from randinspect.planning._run import (
     CycleResult,
     commit_cycle,
+    credit_commitment_entries,
     immediate_task,
     inspection_tasks,
     journal_cycle,
@@ -103,6 +104,7 @@ __all__ = [
     "co_draw_graph",
     "commit_cycle",
     "convert_to_on_site",
+    "credit_commitment_entries",
     "current_period",
     "department_object_graph",
     "effective_list",

@@ -8,6 +8,7 @@ object, and one per department visit outside the blocks.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -1110,13 +1111,47 @@ def run_cycle(
     return result
 
 
+def credit_commitment_entries(
+    commitments: Iterable[Any], year: int
+) -> list[tuple[tuple[str, str, int], dict[str, Any]]]:
+    """The ledger entries of signed credit commitments (信用承诺): one ``(key, payload)`` per item, key
+    ``("credit-commitments", item, year)``, payload ``{"item_id", "year", "commitments": [...]}`` listing
+    each :meth:`randinspect.results.CommitmentStandIn.to_dict` in the order given, items by id.
+
+    Append them (kind ``credit-commitment``) before the seed ceremony to show that the commitments predate
+    the draw; :func:`journal_cycle` then finds them journalled and does not append them again.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from randinspect.results import CommitmentStandIn
+    >>> signed = CommitmentStandIn(object_id="91520102MA6DJ1234X", item_id="SAMR-2027-004",
+    ...                            department="SAMR", signed_on=dt.date(2026, 12, 1), text_digest="a" * 64)
+    >>> [(key, len(payload["commitments"])) for key, payload in credit_commitment_entries([signed], 2027)]
+    [(('credit-commitments', 'SAMR-2027-004', 2027), 1)]
+    """
+    by_item: dict[str, list[dict[str, Any]]] = {}
+    for c in commitments:
+        by_item.setdefault(c.item_id, []).append(c.to_dict())
+    return [
+        (("credit-commitments", item_id, year), {"item_id": item_id, "year": year, "commitments": listed})
+        for item_id, listed in sorted(by_item.items())
+    ]
+
+
+def _journalled(journal: Journal, kind: str, key: tuple[str | int, ...], payload: Any) -> bool:
+    """Whether ``journal`` already holds an entry of ``kind`` for ``key`` with exactly ``payload``."""
+    plain = json.loads(json.dumps(payload, ensure_ascii=False))
+    return any(e.kind == kind and e.payload == plain for e in journal.history(key))
+
+
 def journal_cycle(journal: Journal, result: CycleResult, *, answers: Iterable[Answer] = ()) -> None:
     """Append what a cycle decided to the ledger (全程留痕), in the order it was decided.
 
     Appends each draw record (``draw``, key (item, year, round)), the signed credit commitments given to
-    the cycle, one entry per item listing them (``credit-commitment``, key ``("credit-commitments", item,
-    year)``, payload ``{"item_id", "year", "commitments": [CommitmentStandIn.to_dict(), ...]}``), each
-    department plan
+    the cycle, one entry per item listing them (``credit-commitment``, :func:`credit_commitment_entries`;
+    an entry journalled before with the same payload is not appended again, one with another payload is
+    refused), each department plan
     (``plan``, key ``("plan", department, year)``), each answer (``joint-answer``, key
     ``("joint-answer", proposal, department)``), the joint plan (``plan``, key ``("joint-plan", year)``)
     and the matching record (``match``, its ``journal_key``). :func:`run_cycle` calls it when given
@@ -1143,16 +1178,10 @@ def journal_cycle(journal: Journal, result: CycleResult, *, answers: Iterable[An
     entries: list[tuple[str, Any, tuple[str | int, ...] | None]] = [
         ("draw", record, None) for record in result.records
     ]
-    by_item: dict[str, list[Any]] = {}
-    for c in getattr(result, "credit_commitments", ()):
-        by_item.setdefault(c.item_id, []).append(c.to_dict())
     entries += [
-        (
-            "credit-commitment",
-            {"item_id": item_id, "year": year, "commitments": listed},
-            ("credit-commitments", item_id, year),
-        )
-        for item_id, listed in sorted(by_item.items())
+        ("credit-commitment", payload, key)
+        for key, payload in credit_commitment_entries(getattr(result, "credit_commitments", ()), year)
+        if not _journalled(journal, "credit-commitment", key, payload)
     ]
     entries += [("plan", plan, ("plan", plan.department, year)) for plan in result.plans]
     for answer in answers:
