@@ -151,6 +151,12 @@ class RandomSource(Protocol):
     Built-ins: :class:`randinspect.draw.PublicSeedSource` (verifiable SHA-256 tickets) and
     :class:`randinspect.draw.NumpySource` (numpy Philox, simulations only).
 
+    A source that is not verifiable may also offer ``shuffle_groups(context, values, bounds)`` (a copy of
+    ``values`` with each group ``values[bounds[k]:bounds[k + 1]]`` in a uniformly random order, as
+    :meth:`randinspect.draw.NumpySource.shuffle_groups`) or ``permutation(context, n)``:
+    :func:`randinspect.draw.select` then orders each stratum with it instead of by tickets, the fast path
+    of simulations. Both are optional and looked up by name.
+
     .. versionadded:: 0.1.0
     """
 
