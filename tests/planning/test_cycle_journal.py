@@ -45,6 +45,21 @@ def _items() -> ItemList:
     )
 
 
+def _commitments(city: DemoCity, item: CheckItem, n: int, signed_on: dt.date) -> list[CommitmentStandIn]:
+    """Credit commitments of the first ``n`` alive objects for ``item``, signed on one day."""
+    alive = city.objects.ids[city.objects.alive].tolist()
+    return [
+        CommitmentStandIn(
+            object_id=o,
+            item_id=item.id,
+            department=item.department,
+            signed_on=signed_on,
+            text_digest=f"{k:064x}",
+        )
+        for k, o in enumerate(alive[:n])
+    ]
+
+
 class TestRunCycleJournal:
     """run_cycle journals what it decided, after commitments made before the seed."""
 
@@ -92,17 +107,7 @@ class TestRunCycleJournal:
         with its digest and dates but not its text; a second entry for the item needs a reason."""
         items = _items()
         item = items.items[0]
-        alive = city.objects.ids[city.objects.alive].tolist()
-        commitments = [
-            CommitmentStandIn(
-                object_id=o,
-                item_id=item.id,
-                department=item.department,
-                signed_on=dt.date(2026, 12, 1),
-                text_digest=f"{k:064x}",
-            )
-            for k, o in enumerate(alive[:5])
-        ]
+        commitments = _commitments(city, item, 5, dt.date(2026, 12, 1))
         journal = Journal(MemoryStore())
         result = run_cycle(
             city.objects,
@@ -128,17 +133,7 @@ class TestRunCycleJournal:
         not appended again; a different list under the same key is refused before anything is appended."""
         items = _items()
         item = items.items[0]
-        alive = city.objects.ids[city.objects.alive].tolist()
-        commitments = [
-            CommitmentStandIn(
-                object_id=o,
-                item_id=item.id,
-                department=item.department,
-                signed_on=dt.date(2026, 11, 1),
-                text_digest=f"{k:064x}",
-            )
-            for k, o in enumerate(alive[:4])
-        ]
+        commitments = _commitments(city, item, 4, dt.date(2026, 11, 1))
         journal = Journal(MemoryStore())
         for key, payload in credit_commitment_entries(commitments, 2027):
             journal.append("credit-commitment", payload, key=key)
