@@ -86,6 +86,17 @@ def leaves(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
         yield path
 
 
+def one_object_more(frame: DrawFrame) -> DrawFrame:
+    """The frame with one more object ("ZZZ", stratum U0, a B-grade low-risk object that is not key)."""
+    return DrawFrame.from_arrays(
+        ids=[*frame.ids.tolist(), "ZZZ"],
+        strata=[*frame.strata.tolist(), "U0"],
+        credit=[*frame.credit.tolist(), "B"],
+        risk=[*frame.risk.tolist(), "low"],
+        key=[*frame.key.tolist(), False],
+    )
+
+
 def tampered(data: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Any]:
     """A copy of data with the leaf at path changed."""
     out = copy.deepcopy(data)
@@ -310,13 +321,7 @@ class TestVerify:
 
     def test_frame_changed(self, record: DrawRecord, frame: DrawFrame) -> None:
         """A frame with one object more or another stratum raises FrameChangedError."""
-        bigger = DrawFrame.from_arrays(
-            ids=[*frame.ids.tolist(), "ZZZ"],
-            strata=[*frame.strata.tolist(), "U0"],
-            credit=[*frame.credit.tolist(), "B"],
-            risk=[*frame.risk.tolist(), "low"],
-            key=[*frame.key.tolist(), False],
-        )
+        bigger = one_object_more(frame)
         with pytest.raises(FrameChangedError, match="121 objects now, 120"):
             verify(record, bigger, opening=record.opening)
 
@@ -324,13 +329,7 @@ class TestVerify:
         """With several differences the first in the documented order is named, whether the digests are
         computed in line or beside the tickets: a changed frame before a bad opening, a missing opening,
         a changed π table or a wrong seed; a changed π table before a wrong seed."""
-        bigger = DrawFrame.from_arrays(
-            ids=[*frame.ids.tolist(), "ZZZ"],
-            strata=[*frame.strata.tolist(), "U0"],
-            credit=[*frame.credit.tolist(), "B"],
-            risk=[*frame.risk.tolist(), "low"],
-            key=[*frame.key.tolist(), False],
-        )
+        bigger = one_object_more(frame)
         with pytest.raises(FrameChangedError):
             verify(record, bigger, expected_seed="another seed", opening=record.opening)
         with pytest.raises(FrameChangedError):
@@ -588,13 +587,7 @@ class TestSimulationDigests:
     ) -> None:
         """A simulation record re-run on a frame with one object more fails as FrameChangedError."""
         record = draw(frame, make_item(), NumpySource(2))
-        bigger = DrawFrame.from_arrays(
-            ids=[*frame.ids.tolist(), "ZZZ"],
-            strata=[*frame.strata.tolist(), "U0"],
-            credit=[*frame.credit.tolist(), "B"],
-            risk=[*frame.risk.tolist(), "low"],
-            key=[*frame.key.tolist(), False],
-        )
+        bigger = one_object_more(frame)
         with pytest.raises(FrameChangedError):
             verify(record, bigger)
 
