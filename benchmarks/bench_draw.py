@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     t_table, table = best_of(lambda: inclusion_probabilities(directory, item, policy), args.repeat)
     t_tickets, _ = best_of(lambda: PublicSeedSource(seed).tickets("ctx", table.ids), args.repeat)
     t_draw, record = best_of(lambda: draw(directory, item, seed, policy=policy), args.repeat)
-    t_verify, _ = best_of(lambda: verify(record, directory, opening=record.opening), 1)
+    t_verify, _ = best_of(lambda: verify(record, directory, opening=record.opening), args.repeat)
     # The same draw by the rules of draw algorithm version 1 (before issue 8): version 2 must be no slower.
     policy_v1 = TieredPolicy(
         filed_case_ids=cases[: len(cases) // 2], referral_ids=cases[len(cases) // 2 :], algorithm_version=1
